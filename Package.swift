@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "advocomp",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "advocomp", targets: ["advocomp"]),
+        .library(name: "AdvocompKit", targets: ["AdvocompKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Value types: exact decimals, money, dates, periods, the plan, diagnostics.
+        .target(name: "AdvocompModel"),
+        // Plan (YAML), OKR set, expressions, CSV inputs: text in, model + diagnostics out.
+        .target(name: "AdvocompParser", dependencies: [
+            "AdvocompModel",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // The calculation. Pure: no files, clock or terminal.
+        .target(name: "AdvocompEngine", dependencies: ["AdvocompModel"]),
+        // Renders results (csv, json, table, explain) to text.
+        .target(name: "AdvocompReports", dependencies: ["AdvocompModel", "AdvocompEngine"]),
+        // Glue: loads in-memory inputs, validates, runs the engine.
+        .target(name: "AdvocompKit", dependencies: [
+            "AdvocompModel", "AdvocompParser", "AdvocompEngine", "AdvocompReports",
+        ]),
+        .executableTarget(name: "advocomp", dependencies: [
+            "AdvocompKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "advocomp-bench", dependencies: ["AdvocompKit"]),
+        .testTarget(name: "AdvocompTests", dependencies: ["AdvocompKit"],
+                    resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,384 @@
+import AdvocompModel
+
+/// Applies a plan to a roster and the period's actuals (SPEC section 5).
+///
+/// Pure: it reads no files, no clock and no terminal. Problems found while
+/// calculating (a missing actual, a division by zero) are all collected and thrown
+/// together as `DiagnosticsError`; no partial result is returned.
+public struct Calculator {
+    public let plan: Plan
+    public let period: Period
+    let kpiIndex: [String: Int]
+    let formulas: [CompiledExpression?]
+    let componentFormulas: [CompiledExpression?]
+    let conditions: [CompiledExpression?]
+    let modifierKPIs: [Int]
+    let measureKPIs: [[Int]]
+    let objectives: [String: Objective]
+    let keyResultKPIs: [String: [Int]]
+    let poolFormula: CompiledExpression?
+    let index: ActualsIndex
+    let actualsFile: String
+    let firstDay: CivilDate
+    let lastDay: CivilDate
+    let daysInPeriod: Int
+    /// modifiers x components: whether the modifier applies.
+    let applies: [[Bool]]
+
+    public init(plan: Plan, actuals: Actuals, period: Period) throws {
+        self.plan = plan
+        self.period = period
+        var idx: [String: Int] = [:]
+        for (i, k) in plan.kpis.enumerated() { idx[k.id] = i }
+        kpiIndex = idx
+        func compile(_ e: SourceExpression?) throws -> CompiledExpression? {
+            guard let e else { return nil }
+            do { return try CompiledExpression(e.tree, index: idx) } catch {
+                throw DiagnosticsError([.error("expression '\(e.text)' names an unknown KPI", at: e.location)])
+            }
+        }
+        formulas = try plan.kpis.map { try compile($0.formula) }
+        componentFormulas = try plan.components.map {
+            if case .formula(let e) = $0.kind { return try compile(e) }
+            return nil
+        }
+        conditions = try plan.modifiers.map {
+            switch $0.kind {
+            case .multiplier(let when, _, _), .gate(let when, _): return try compile(when)
+            default: return nil
+            }
+        }
+        modifierKPIs = plan.modifiers.map {
+            switch $0.kind {
+            case .accelerator(let k, _, _, _), .table(let k, _, _, _): return idx[k] ?? -1
+            default: return -1
+            }
+        }
+        measureKPIs = plan.components.map {
+            if case .measures(let ms) = $0.kind { return ms.map { idx[$0.kpi] ?? -1 } }
+            return []
+        }
+        objectives = Dictionary(plan.objectives.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        keyResultKPIs = objectives.mapValues { $0.keyResults.map { idx[$0.kpi] ?? -1 } }
+        if case .formula(let e)? = plan.pool?.source { poolFormula = try compile(e) } else { poolFormula = nil }
+        index = ActualsIndex(actuals: actuals, period: period, kpiIndex: idx)
+        actualsFile = actuals.file
+        (firstDay, lastDay) = period.dates(fiscalYearStartMonth: plan.fiscalYearStartMonth)
+        daysInPeriod = lastDay.dayNumber - firstDay.dayNumber + 1
+        applies = plan.modifiers.map { m in plan.components.map { m.applies(to: $0.id) } }
+    }
+
+    // MARK: Run
+
+    /// Calculates every payee of the roster that is on this plan. `explain` names the
+    /// payees whose derivation is traced.
+    public func run(roster: Roster, explain: Set<String> = []) throws -> RunResult {
+        var onPlan = roster.payees.filter { roster.columns.contains("plan") ? $0.plan == plan.id : true }
+        onPlan.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+        var problems = Problems()
+        var results: [PayeeResult] = []
+        results.reserveCapacity(onPlan.count)
+        for p in onPlan {
+            if let r = evaluate(p, trace: explain.contains(p.id), &problems) { results.append(r) }
+        }
+        let poolResult = try applyPool(&results, &problems)
+        let diagnostics = problems.diagnostics(plan: plan, period: period, actualsFile: actualsFile)
+        if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
+        return RunResult(plan: plan, period: period, firstDay: firstDay, lastDay: lastDay,
+                         payees: results, pool: poolResult, warnings: [])
+    }
+
+    // MARK: One payee
+
+    func evaluate(_ payee: Payee, trace: Bool, _ problems: inout Problems) -> PayeeResult? {
+        let currency = payee.currency ?? plan.currency
+        let start = max(firstDay.dayNumber, payee.startDate?.dayNumber ?? Int.min)
+        let end = min(lastDay.dayNumber, payee.endDate?.dayNumber ?? Int.max)
+        let active = max(0, end - start + 1)
+        var result = PayeeResult(
+            payee: payee, currency: currency, status: .ok, activeDays: active, daysInPeriod: daysInPeriod,
+            proration: .zero, annualTarget: .zero, targetIncentive: .zero, componentScores: [], componentAmounts: [],
+            modifierFactors: [], grossBeforeClamp: .zero, gross: .zero, clamp: .none, roundedPayout: .zero,
+            payout: .zero, trace: trace ? PayeeTrace() : nil, roundedTargetIncentive: .zero)
+        do {
+            result.proration = try FixedDecimal(active) / FixedDecimal(daysInPeriod)
+            if let b = payee.targetBonus {
+                result.annualTarget = b
+            } else if let base = payee.baseSalary, let pct = payee.targetBonusPct {
+                result.annualTarget = try base * pct
+            }
+            if active < plan.minActiveDays {
+                result.status = .ineligible
+                return result
+            }
+            // TI = annual * fraction * active / days, with one division at the end.
+            result.targetIncentive = try (result.annualTarget * FixedDecimal(active))
+                / FixedDecimal(daysInPeriod * period.periodsPerYear)
+            result.roundedTargetIncentive = try result.targetIncentive.rounded(places: currency.minorDigits, mode: plan.rounding)
+
+            var state = PayeeState(payee: payee, kpiCount: plan.kpis.count, trace: trace)
+            let ti = result.targetIncentive
+            var amounts: [FixedDecimal] = []
+            var scores: [FixedDecimal] = []
+            amounts.reserveCapacity(plan.components.count)
+            for (c, component) in plan.components.enumerated() {
+                let score = try componentScore(c, component, &state, &problems)
+                scores.append(score)
+                let amount = try ti * component.weight * score
+                amounts.append(amount)
+                if trace { result.trace?.components.append(state.lastComponent(id: component.id, weight: component.weight, score: score, amount: amount)) }
+            }
+            var factors: [FixedDecimal] = []
+            for (m, modifier) in plan.modifiers.enumerated() {
+                let (factor, reason) = try modifierFactor(m, modifier, &state, &problems, trace: trace)
+                factors.append(factor)
+                for c in 0..<amounts.count where applies[m][c] { amounts[c] = try amounts[c] * factor }
+                if trace {
+                    let targets = plan.components.indices.filter { applies[m][$0] }.map { plan.components[$0].id }
+                    result.trace?.modifiers.append(.init(id: modifier.id, type: modifier.kind.typeName, reason: reason,
+                                                         factor: factor, appliesTo: targets, amountsAfter: amounts))
+                }
+            }
+            var gross = FixedDecimal.zero
+            for a in amounts { gross = try gross + a }
+            result.grossBeforeClamp = gross
+            if let cap = plan.cap, gross > (try cap * ti) { gross = try cap * ti; result.clamp = .cap }
+            if let floor = plan.floor, gross < (try floor * ti) { gross = try floor * ti; result.clamp = .floor }
+            result.gross = gross
+            result.roundedPayout = try gross.rounded(places: currency.minorDigits, mode: plan.rounding)
+            result.payout = result.roundedPayout
+            result.componentScores = scores
+            result.componentAmounts = amounts
+            result.modifierFactors = factors
+            if trace { result.trace?.kpis = state.kpiLines(self) }
+            if state.hadMissing { return nil }
+            return result
+        } catch let e as EvaluationFailure {
+            problems.failures.append((payee, e))
+            return nil
+        } catch {
+            problems.failures.append((payee, EvaluationFailure(what: "the payout", error: error)))
+            return nil
+        }
+    }
+
+    func componentScore(_ c: Int, _ component: Component, _ s: inout PayeeState, _ problems: inout Problems) throws -> FixedDecimal {
+        var raw = FixedDecimal.zero
+        switch component.kind {
+        case .measures(let measures):
+            for (i, m) in measures.enumerated() {
+                let k = measureKPIs[c][i]
+                let att = try attainment(k, &s, &problems)
+                let factor = try m.curve.map { try $0.value(at: att) } ?? att
+                raw = try raw + m.weight * factor
+                if s.tracing {
+                    s.measureLines.append(.init(kpi: m.kpi, weight: m.weight, attainment: att, curve: m.curve?.name, factor: factor))
+                }
+            }
+        case .okr(let oid, let curve):
+            guard let o = objectives[oid], let kpis = keyResultKPIs[oid] else { return .zero }
+            var score = FixedDecimal.zero
+            for (i, kr) in o.keyResults.enumerated() {
+                let a = try actual(kpis[i], &s, &problems)
+                let p = try ((try a - kr.start) / (try kr.target - kr.start)).clamped(.zero, kr.max)
+                score = try score + kr.weight * p
+                if s.tracing {
+                    s.keyResultLines.append(.init(id: kr.id, kpi: kr.kpi, actual: a, start: kr.start, target: kr.target,
+                                                  max: kr.max, progress: p, weight: kr.weight))
+                }
+            }
+            raw = try curve.map { try $0.value(at: score) } ?? score
+            if s.tracing { s.objective = (oid, score, curve?.name) }
+        case .formula(let e):
+            guard let compiled = componentFormulas[c] else { return .zero }
+            do {
+                raw = try evaluateExpression(compiled, &s, &problems).number
+            } catch let f as EvaluationFailure { throw f } catch {
+                throw EvaluationFailure(what: "the formula of component '\(component.id)' ('\(e.text)')", error: error)
+            }
+            if s.tracing { s.formula = e.text }
+            // All amounts are >= 0 (SPEC 2.1): a formula scoring below zero pays nothing.
+            if raw.isNegative { raw = .zero }
+        }
+        s.rawScore = raw
+        s.maxScore = component.maxScore
+        if let m = component.maxScore, raw > m { return m }
+        return raw
+    }
+
+    func modifierFactor(_ m: Int, _ modifier: Modifier, _ s: inout PayeeState, _ problems: inout Problems,
+                        trace: Bool) throws -> (FixedDecimal, String) {
+        switch modifier.kind {
+        case .multiplier(let when, let factor, let otherwise):
+            let holds = try condition(m, when, &s, &problems)
+            return (holds ? factor : otherwise, trace ? "when \(when.text): \(holds ? "true" : "false")" : "")
+        case .gate(let when, let otherwise):
+            let holds = try condition(m, when, &s, &problems)
+            return (holds ? .one : otherwise, trace ? "when \(when.text): \(holds ? "true (gate open)" : "false (gate closed)")" : "")
+        case .accelerator(let kpi, let above, let rate, let maxExtra):
+            let att = try attainment(modifierKPIs[m], &s, &problems)
+            var extra = try rate * FixedDecimal.max(.zero, try att - above)
+            if let cap = maxExtra { extra = FixedDecimal.min(cap, extra) }
+            let reason = trace ? "attainment(\(kpi)) = \(att.percentString(maxPlaces: 4)), above \(above.percentString(maxPlaces: 4)); extra = min(\(maxExtra.map { $0.description } ?? "none"), \(rate) x max(0, \(att) - \(above))) = \(extra)" : ""
+            return (try .one + extra, reason)
+        case .table(let kpi, let on, let rows, let otherwise):
+            let k = modifierKPIs[m]
+            let v = on == .value ? try actual(k, &s, &problems) : try attainment(k, &s, &problems)
+            let label = on == .value ? "\(kpi) = \(v)" : "attainment(\(kpi)) = \(v.percentString(maxPlaces: 4))"
+            for (i, row) in rows.enumerated() where row.matches(v) {
+                var bounds: [String] = []
+                if let lo = row.atLeast { bounds.append("at_least \(lo)") }
+                if let hi = row.atMost { bounds.append("at_most \(hi)") }
+                return (row.factor, trace ? "\(label): row \(i + 1) (\(bounds.joined(separator: ", "))) matches" : "")
+            }
+            return (otherwise, trace ? "\(label): no row matches, otherwise" : "")
+        }
+    }
+
+    func condition(_ m: Int, _ when: SourceExpression, _ s: inout PayeeState, _ problems: inout Problems) throws -> Bool {
+        guard let c = conditions[m] else { return false }
+        do { return try evaluateExpression(c, &s, &problems).boolean } catch let f as EvaluationFailure { throw f } catch {
+            throw EvaluationFailure(what: "the condition of modifier '\(plan.modifiers[m].id)' ('\(when.text)')", error: error)
+        }
+    }
+
+    // MARK: KPIs
+
+    /// The KPI's actual for this payee (SPEC section 5 step 1), memoised.
+    func actual(_ k: Int, _ s: inout PayeeState, _ problems: inout Problems) throws -> FixedDecimal {
+        if let v = s.cache[k] { return v }
+        let kpi = plan.kpis[k]
+        var value = FixedDecimal.zero
+        var source = ""
+        if let f = formulas[k] {
+            if s.evaluating.contains(k) { throw EvaluationFailure(what: "KPI '\(kpi.id)'", error: ArithmeticError.overflow) }
+            s.evaluating.insert(k)
+            do { value = try evaluateExpression(f, &s, &problems).number } catch let e as EvaluationFailure { throw e } catch {
+                throw EvaluationFailure(what: "the formula of KPI '\(kpi.id)' ('\(kpi.formula?.text ?? "")')", error: error)
+            }
+            s.evaluating.remove(k)
+            source = "formula \(kpi.formula?.text ?? "")"
+        } else {
+            let entry: ActualsIndex.Entry?
+            let scope: ActualScope
+            switch kpi.scope {
+            case .company:
+                entry = index.company[k]; scope = .company
+            case .unit:
+                guard let p = s.payee else {
+                    throw EvaluationFailure(what: "KPI '\(kpi.id)'", error: ScopeError(kpi: kpi.id, scope: .unit))
+                }
+                entry = index.unit[k][p.unit]; scope = .unit(p.unit)
+            case .payee:
+                guard let p = s.payee else {
+                    throw EvaluationFailure(what: "KPI '\(kpi.id)'", error: ScopeError(kpi: kpi.id, scope: .payee))
+                }
+                entry = index.payee[k][p.id]; scope = .payee(p.id)
+            }
+            if let e = entry {
+                value = e.value
+                source = "\(actualsFile):\(e.line) (\(scope))"
+            } else if kpi.missing == .zero {
+                source = "no row at \(scope): missing: zero"
+            } else {
+                problems.missing.append(.init(kpi: k, scope: scope, payee: s.payee?.id))
+                s.hadMissing = true
+                source = "missing"
+            }
+        }
+        s.cache[k] = value
+        if s.tracing { s.sources[k] = source }
+        return value
+    }
+
+    /// The target for this payee: `targets[unit]` if present, else `target`.
+    func target(_ k: Int, _ s: PayeeState) -> FixedDecimal? {
+        let kpi = plan.kpis[k]
+        if let p = s.payee, let t = kpi.targets[p.unit] { return t }
+        return kpi.target
+    }
+
+    func attainment(_ k: Int, _ s: inout PayeeState, _ problems: inout Problems) throws -> FixedDecimal {
+        let a = try actual(k, &s, &problems)
+        let kpi = plan.kpis[k]
+        guard let t = target(k, s) else {
+            throw EvaluationFailure(what: "KPI '\(kpi.id)'", error: NoTarget(kpi: kpi.id, unit: s.payee?.unit))
+        }
+        do {
+            let ratio = try a / t
+            return kpi.better == .higher ? ratio : try FixedDecimal(2) - ratio
+        } catch {
+            throw EvaluationFailure(what: "the attainment of KPI '\(kpi.id)'", error: error)
+        }
+    }
+
+    // MARK: Expressions
+
+    func evaluateExpression(_ e: CompiledExpression, _ s: inout PayeeState, _ problems: inout Problems) throws -> CompiledExpression.Value {
+        switch e {
+        case .number(let v): return .number(v)
+        case .boolean(let b): return .boolean(b)
+        case .actual(let k): return .number(try actual(k, &s, &problems))
+        case .attainment(let k): return .number(try attainment(k, &s, &problems))
+        case .target(let k):
+            guard let t = target(k, s) else {
+                throw EvaluationFailure(what: "KPI '\(plan.kpis[k].id)'", error: NoTarget(kpi: plan.kpis[k].id, unit: s.payee?.unit))
+            }
+            return .number(t)
+        case .negate(let x): return .number(try -(evaluateExpression(x, &s, &problems).number))
+        case .not(let x): return .boolean(!(try evaluateExpression(x, &s, &problems).boolean))
+        case .round(let x, let places):
+            return .number(try evaluateExpression(x, &s, &problems).number.rounded(places: places, mode: .halfEven))
+        case .binary(let op, let a, let b):
+            switch op {
+            case .and:
+                // Both sides are evaluated so every missing actual is reported.
+                let l = try evaluateExpression(a, &s, &problems).boolean
+                let r = try evaluateExpression(b, &s, &problems).boolean
+                return .boolean(l && r)
+            case .or:
+                let l = try evaluateExpression(a, &s, &problems).boolean
+                let r = try evaluateExpression(b, &s, &problems).boolean
+                return .boolean(l || r)
+            default: break
+            }
+            let l = try evaluateExpression(a, &s, &problems)
+            let r = try evaluateExpression(b, &s, &problems)
+            switch op {
+            case .plus: return .number(try l.number + r.number)
+            case .minus: return .number(try l.number - r.number)
+            case .times: return .number(try l.number * r.number)
+            case .divide: return .number(try l.number / r.number)
+            case .less: return .boolean(l.number < r.number)
+            case .lessEqual: return .boolean(l.number <= r.number)
+            case .greater: return .boolean(l.number > r.number)
+            case .greaterEqual: return .boolean(l.number >= r.number)
+            case .equal, .notEqual:
+                let same: Bool
+                switch (l, r) {
+                case (.number(let x), .number(let y)): same = x == y
+                case (.boolean(let x), .boolean(let y)): same = x == y
+                default: same = false
+                }
+                return .boolean(op == .equal ? same : !same)
+            case .and, .or: return .boolean(false)
+            }
+        case .call(.if, let args):
+            // Only the branch taken is evaluated, so `if(x > 0, y / x, 0)` is safe.
+            let holds = try evaluateExpression(args[0], &s, &problems).boolean
+            return try evaluateExpression(holds ? args[1] : args[2], &s, &problems)
+        case .call(let f, let args):
+            let values = try args.map { try evaluateExpression($0, &s, &problems) }
+            switch f {
+            case .min: return .number(values.map(\.number).min() ?? .zero)
+            case .max: return .number(values.map(\.number).max() ?? .zero)
+            case .clamp:
+                let x = values[0].number, lo = values[1].number, hi = values[2].number
+                return .number(FixedDecimal.min(FixedDecimal.max(x, lo), hi))
+            case .abs: return .number(values[0].number.magnitude)
+            case .if: return values[0].boolean ? values[1] : values[2]
+            case .round, .attainment, .target: return .number(.zero)  // compiled to their own cases
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import AdvocompEngine
+import AdvocompModel
+import AdvocompParser
+
+/// An input file already read into memory, with the name diagnostics should use.
+public struct InputFile: Sendable {
+    public let path: String
+    public let bytes: [UInt8]
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+/// What `calculate` and `explain` need.
+public struct CalculationRequest: Sendable {
+    public var plan: InputFile
+    public var roster: InputFile
+    public var actuals: InputFile
+    public var period: String
+    /// Payees whose derivation is traced.
+    public var explain: Set<String>
+    public init(plan: InputFile, roster: InputFile, actuals: InputFile, period: String, explain: Set<String> = []) {
+        self.plan = plan; self.roster = roster; self.actuals = actuals; self.period = period; self.explain = explain
+    }
+}
+
+/// The result of a run, or why there is none.
+public struct CalculationOutcome: Sendable {
+    /// nil when any error was found.
+    public var result: RunResult?
+    /// Every error and warning, in file order.
+    public var diagnostics: [Diagnostic]
+}
+
+/// Glue between the layers: parse and check the inputs, then run the engine. Reads no
+/// files itself: the caller passes file contents and a loader for OKR sets.
+public enum Pipeline {
+    /// Parses and validates a plan file.
+    public static func loadPlan(_ file: InputFile, loadFile: @escaping PlanParser.FileLoader) -> (Plan?, [Diagnostic]) {
+        PlanParser.parse(text: file.text, file: file.path, loadFile: loadFile)
+    }
+
+    public static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader) -> CalculationOutcome {
+        var diagnostics: [Diagnostic] = []
+        let (plan, planDiagnostics) = loadPlan(request.plan, loadFile: loadFile)
+        diagnostics += planDiagnostics
+        let roster = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &diagnostics)
+        let actuals = ActualsReader.read(file: request.actuals.path, bytes: request.actuals.bytes, diagnostics: &diagnostics)
+        let period = Period.parse(request.period)
+        if period == nil {
+            diagnostics.append(.error("--period '\(request.period)' is not a period (expected YYYY-Q1..Q4, YYYY-H1, YYYY-H2 or YYYY-FY)", at: nil))
+        }
+        guard let plan else { return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics)) }
+        if let period, !plan.accepts(period) {
+            let at = plan.keyLocations["pays"] ?? SourceLocation(file: plan.sourceFile, line: 1, column: 1)
+            diagnostics.append(.error("plan '\(plan.id)' pays per \(plan.pays.rawValue), so it cannot be calculated for \(period) (ask for a \(example(plan.pays, period.fiscalYear)) period)", at: at))
+        }
+        diagnostics += InputChecks.roster(roster, plan: plan)
+        diagnostics += InputChecks.actuals(actuals, plan: plan)
+        guard let period, !diagnostics.hasErrors else {
+            return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics))
+        }
+        do {
+            let calculator = try Calculator(plan: plan, actuals: actuals, period: period)
+            var result = try calculator.run(roster: roster, explain: request.explain)
+            result.warnings = diagnostics
+            return CalculationOutcome(result: result, diagnostics: sorted(diagnostics))
+        } catch let e as DiagnosticsError {
+            return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics + e.diagnostics))
+        } catch {
+            return CalculationOutcome(result: nil, diagnostics: diagnostics + [.error("\(error)", at: nil)])
+        }
+    }
+
+    static func example(_ pays: Plan.Pays, _ year: Int) -> String {
+        switch pays {
+        case .quarter: return "quarter, such as \(year)-Q1,"
+        case .half: return "half-year, such as \(year)-H1,"
+        case .year: return "full-year, such as \(year)-FY,"
+        }
+    }
+
+    /// Diagnostics in file order (by file, line, column), unlocated ones last; stable.
+    public static func sorted(_ d: [Diagnostic]) -> [Diagnostic] {
+        d.enumerated().sorted { a, b in
+            switch (a.element.location, b.element.location) {
+            case let (x?, y?):
+                if x.file != y.file { return a.offset < b.offset }
+                if x.line != y.line { return x.line < y.line }
+                if x.column != y.column { return x.column < y.column }
+                return a.offset < b.offset
+            case (nil, nil): return a.offset < b.offset
+            case (nil, _): return false
+            case (_, nil): return true
+            }
+        }.map(\.element)
+    }
+}

@@ -1,0 +1,135 @@
+/// The one way text becomes a number (SPEC section 1), and back.
+///
+/// Accepted: optional `+`/`-`, digits with an optional `.` fraction, an optional
+/// trailing `%` (divides by 100). Rejected with a reason: thousands separators,
+/// exponents, spaces inside, more than 18 fractional digits, more than 20 integer
+/// digits, anything else. `Decimal(string:)` would read "12abc" as 12; this does not.
+public enum NumberSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+    case empty
+    case thousandsSeparator
+    case exponent
+    case tooManyDecimals
+    case tooLarge
+    case invalid
+
+    public var description: String {
+        switch self {
+        case .empty: return "expected a number, found nothing"
+        case .thousandsSeparator: return "thousands separators are not allowed (write 1000, not 1,000)"
+        case .exponent: return "exponent notation is not allowed (write 1500000, not 1.5e6)"
+        case .tooManyDecimals: return "more than 18 decimal places"
+        case .tooLarge: return "number too large (at most 20 integer digits)"
+        case .invalid: return "not a number"
+        }
+    }
+}
+
+extension FixedDecimal {
+    /// Parses a number from text (see `NumberSyntaxError` for the rules).
+    public static func parse(_ text: String) -> Result<FixedDecimal, NumberSyntaxError> {
+        var copy = text
+        return copy.withUTF8 { parse(bytes: $0) }
+    }
+
+    /// Parses a number from UTF-8 bytes without allocating.
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Result<FixedDecimal, NumberSyntaxError> {
+        var i = 0
+        let n = bytes.count
+        if n == 0 { return .failure(.empty) }
+        var negative = false
+        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
+            negative = bytes[0] == UInt8(ascii: "-")
+            i = 1
+        }
+        var mantissa: UInt128 = 0
+        var intDigits = 0
+        var fracDigits = 0
+        var pendingZeros = 0  // fractional zeros not yet folded into the mantissa
+        var sawDigit = false
+        var sawPoint = false
+        var percent = false
+        while i < n {
+            let c = bytes[i]
+            if c >= 48 && c <= 57 {
+                sawDigit = true
+                let d = UInt128(c - 48)
+                if sawPoint {
+                    if d == 0 { pendingZeros += 1; i += 1; continue }
+                    for _ in 0..<pendingZeros { mantissa &*= 10 }
+                    fracDigits += pendingZeros + 1
+                    pendingZeros = 0
+                    if fracDigits > 20 { return .failure(.tooManyDecimals) }
+                    mantissa = mantissa &* 10 &+ d
+                } else {
+                    if intDigits > 0 || d != 0 { intDigits += 1 }
+                    if intDigits > 22 { return .failure(.tooLarge) }
+                    mantissa = mantissa &* 10 &+ d
+                }
+            } else if c == UInt8(ascii: ".") {
+                if sawPoint { return .failure(.invalid) }
+                sawPoint = true
+            } else if c == UInt8(ascii: "%") {
+                if i != n - 1 { return .failure(.invalid) }
+                percent = true
+            } else if c == UInt8(ascii: ",") {
+                return .failure(.thousandsSeparator)
+            } else if (c == UInt8(ascii: "e") || c == UInt8(ascii: "E")) && sawDigit {
+                return .failure(.exponent)
+            } else {
+                return .failure(.invalid)
+            }
+            i += 1
+        }
+        if !sawDigit { return .failure(n == (negative ? 1 : 0) ? .empty : .invalid) }
+        if percent { fracDigits += 2 }
+        if fracDigits > FixedDecimal.scale { return .failure(.tooManyDecimals) }
+        if percent && intDigits > 22 || !percent && intDigits > 20 { return .failure(.tooLarge) }
+        let (scaled, o) = mantissa.multipliedReportingOverflow(by: UInt128(pow10(FixedDecimal.scale - fracDigits)))
+        if o || scaled > UInt128(Int128.max) { return .failure(.tooLarge) }
+        let v = Int128(scaled)
+        return .success(FixedDecimal(raw: negative ? -v : v))
+    }
+
+    /// Exactly `places` fractional digits, rounding half-even first if needed.
+    /// `12.5` with 2 places is `12.50`; `-0.004` with 2 places is `0.00`.
+    public func formatted(places: Int) -> String {
+        let r = (try? rounded(places: places, mode: .halfEven)) ?? self
+        return r.render(minPlaces: places, maxPlaces: places)
+    }
+
+    /// The shortest exact text: `1.05`, `-3`, `0.333333333333333333`.
+    public var description: String { render(minPlaces: 0, maxPlaces: FixedDecimal.scale) }
+
+    /// The value as a percentage with up to `maxPlaces` decimals, e.g. `103.33%`.
+    public func percentString(maxPlaces: Int = 2) -> String {
+        let p = (try? (self * FixedDecimal.hundred).rounded(places: maxPlaces, mode: .halfEven)) ?? self
+        return p.render(minPlaces: 0, maxPlaces: maxPlaces) + "%"
+    }
+
+    func render(minPlaces: Int, maxPlaces: Int) -> String {
+        let mag = raw.magnitude
+        let unit = UInt128(FixedDecimal.unit)
+        let intPart = mag / unit
+        var frac = UInt64(mag % unit)
+        // Keep the leading maxPlaces digits of the 18-digit fraction.
+        frac /= FixedDecimal.pow10(FixedDecimal.scale - maxPlaces)
+        var places = maxPlaces
+        while places > minPlaces && frac % 10 == 0 { frac /= 10; places -= 1 }
+        var s = ""
+        let isZero = intPart == 0 && frac == 0
+        if raw < 0 && !isZero { s = "-" }
+        s += String(intPart)
+        if places > 0 {
+            var digits = String(frac)
+            if digits.count < places { digits = String(repeating: "0", count: places - digits.count) + digits }
+            s += "." + digits
+        }
+        return s
+    }
+}
+
+extension FixedDecimal: CustomStringConvertible {}
+
+extension FixedDecimal: ExpressibleByIntegerLiteral {
+    public init(integerLiteral value: Int) { self.init(value) }
+}

@@ -1,0 +1,77 @@
+/// One row of the roster CSV (SPEC section 3).
+public struct Payee: Sendable {
+    public var id: String
+    public var name: String
+    public var title: String
+    public var unit: String
+    /// The plan id the row names; nil when the roster has no `plan` column or the cell is blank.
+    public var plan: String?
+    /// nil when the cell is blank: the plan's currency applies.
+    public var currency: Currency?
+    public var baseSalary: FixedDecimal?
+    public var targetBonusPct: FixedDecimal?
+    public var targetBonus: FixedDecimal?
+    public var startDate: CivilDate?
+    public var endDate: CivilDate?
+    public var location: SourceLocation
+
+    public init(id: String, name: String = "", title: String = "", unit: String = "", plan: String? = nil,
+                currency: Currency? = nil, baseSalary: FixedDecimal? = nil, targetBonusPct: FixedDecimal? = nil,
+                targetBonus: FixedDecimal? = nil, startDate: CivilDate? = nil, endDate: CivilDate? = nil,
+                location: SourceLocation) {
+        self.id = id; self.name = name; self.title = title; self.unit = unit; self.plan = plan
+        self.currency = currency; self.baseSalary = baseSalary; self.targetBonusPct = targetBonusPct
+        self.targetBonus = targetBonus; self.startDate = startDate; self.endDate = endDate
+        self.location = location
+    }
+}
+
+/// The roster: every row (the people list), whichever plan it names.
+public struct Roster: Sendable {
+    public var file: String
+    public var columns: Set<String>
+    public var payees: [Payee]
+    public init(file: String, columns: Set<String>, payees: [Payee]) {
+        self.file = file; self.columns = columns; self.payees = payees
+    }
+}
+
+/// Where an actual applies: `company`, `unit:NAME` or `payee:ID`.
+public enum ActualScope: Hashable, Sendable, CustomStringConvertible {
+    case company
+    case unit(String)
+    case payee(String)
+
+    public var description: String {
+        switch self {
+        case .company: return "company"
+        case .unit(let u): return "unit:\(u)"
+        case .payee(let p): return "payee:\(p)"
+        }
+    }
+
+    public static func parse(_ text: String) -> ActualScope? {
+        if text == "company" { return .company }
+        if text.hasPrefix("unit:"), text.count > 5 { return .unit(String(text.dropFirst(5))) }
+        if text.hasPrefix("payee:"), text.count > 6 { return .payee(String(text.dropFirst(6))) }
+        return nil
+    }
+}
+
+/// One row of the actuals CSV.
+public struct ActualRow: Sendable {
+    public var period: Period
+    public var scope: ActualScope
+    public var kpi: String
+    public var value: FixedDecimal
+    public var location: SourceLocation
+    public init(period: Period, scope: ActualScope, kpi: String, value: FixedDecimal, location: SourceLocation) {
+        self.period = period; self.scope = scope; self.kpi = kpi; self.value = value; self.location = location
+    }
+}
+
+public struct Actuals: Sendable {
+    public var file: String
+    public var rows: [ActualRow]
+    public init(file: String, rows: [ActualRow]) { self.file = file; self.rows = rows }
+}

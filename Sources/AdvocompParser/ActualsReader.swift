@@ -1,0 +1,67 @@
+import AdvocompModel
+
+/// Reads the actuals CSV (`period,scope,kpi,value`, SPEC section 3).
+public enum ActualsReader {
+    public static let requiredColumns = ["period", "scope", "kpi", "value"]
+
+    public static func read(file: String, bytes: [UInt8], diagnostics: inout [Diagnostic]) -> Actuals {
+        var local: [Diagnostic] = []
+        let table = CSVTable(file: file, bytes: bytes, diagnostics: &local)
+        var columns: [Int] = []
+        for name in requiredColumns {
+            if let i = table.columnIndex(name) { columns.append(i) } else if !table.header.isEmpty {
+                local.append(.error("the actuals file has no '\(name)' column (expected header period,scope,kpi,value)"
+                                    + Suggest.didYouMean(name, in: table.header),
+                                    at: SourceLocation(file: file, line: 1, column: 1)))
+            }
+        }
+        guard columns.count == 4 else {
+            diagnostics += local
+            return Actuals(file: file, rows: [])
+        }
+        let (pc, sc, kc, vc) = (columns[0], columns[1], columns[2], columns[3])
+        let cells = CellReader(table: table)
+        var rows: [ActualRow] = []
+        rows.reserveCapacity(table.count)
+        var periodCache: [String: Period] = [:]
+        for r in 0..<table.count {
+            let periodText = table.string(row: r, column: pc).trimmingASCIISpaces()
+            var period = periodCache[periodText]
+            if period == nil {
+                period = Period.parse(periodText)
+                if let p = period { periodCache[periodText] = p } else {
+                    local.append(.error("period '\(periodText)' is not a period (expected YYYY-Q1..Q4, YYYY-H1, YYYY-H2 or YYYY-FY)",
+                                        at: table.location(row: r, column: pc)))
+                }
+            }
+            let scopeText = table.string(row: r, column: sc).trimmingASCIISpaces()
+            let scope = ActualScope.parse(scopeText)
+            if scope == nil {
+                local.append(.error("scope '\(scopeText)' is not a scope (expected company, unit:NAME or payee:ID)",
+                                    at: table.location(row: r, column: sc)))
+            }
+            let kpi = table.string(row: r, column: kc).trimmingASCIISpaces()
+            if kpi.isEmpty { local.append(.error("kpi is blank", at: table.location(row: r, column: kc))) }
+            let value = cells.number(r, vc, "value", &local)
+            if let period, let scope, let value, !kpi.isEmpty {
+                rows.append(ActualRow(period: period, scope: scope, kpi: kpi, value: value,
+                                      location: table.location(row: r, column: 0)))
+            }
+        }
+        // A duplicate (period, scope, kpi) names both lines.
+        struct Key: Hashable { let period: Period; let scope: ActualScope; let kpi: String }
+        var seen: [Key: SourceLocation] = [:]
+        seen.reserveCapacity(rows.count)
+        for row in rows {
+            let key = Key(period: row.period, scope: row.scope, kpi: row.kpi)
+            if let first = seen[key] {
+                local.append(.error("duplicate actual for \(row.kpi) at \(row.scope) in \(row.period) (first given on line \(first.line))",
+                                    at: row.location, notes: [.init("first given here", at: first)]))
+            } else {
+                seen[key] = row.location
+            }
+        }
+        diagnostics += local
+        return Actuals(file: file, rows: rows)
+    }
+}

@@ -1,0 +1,111 @@
+import AdvocompModel
+
+/// Reads the roster CSV (SPEC section 3) into `Roster`, reporting every bad cell.
+public enum RosterReader {
+    public static let knownColumns = ["payee_id", "name", "title", "unit", "plan", "currency", "base_salary",
+                                      "target_bonus_pct", "target_bonus", "start_date", "end_date"]
+
+    public static func read(file: String, bytes: [UInt8], diagnostics: inout [Diagnostic]) -> Roster {
+        var local: [Diagnostic] = []
+        let table = CSVTable(file: file, bytes: bytes, diagnostics: &local)
+        let headerAt = SourceLocation(file: file, line: 1, column: 1)
+        var duplicateColumns = Set<String>()
+        for (i, h) in table.header.enumerated() where table.header[..<i].contains(h) {
+            duplicateColumns.insert(h)
+            local.append(.error("column '\(h)' appears twice in the header", at: SourceLocation(file: file, line: 1, column: i + 1)))
+        }
+        guard let idCol = table.columnIndex("payee_id") else {
+            local.append(.error("the roster has no 'payee_id' column" + Suggest.didYouMean("payee_id", in: table.header), at: headerAt))
+            diagnostics += local
+            return Roster(file: file, columns: Set(table.header), payees: [])
+        }
+        let col = { (name: String) in table.columnIndex(name) }
+        let nameCol = col("name"), titleCol = col("title"), unitCol = col("unit"), planCol = col("plan")
+        let currencyCol = col("currency"), baseCol = col("base_salary"), pctCol = col("target_bonus_pct")
+        let bonusCol = col("target_bonus"), startCol = col("start_date"), endCol = col("end_date")
+
+        var payees: [Payee] = []
+        payees.reserveCapacity(table.count)
+        var firstLine: [String: Int] = [:]
+        firstLine.reserveCapacity(table.count)
+        let cells = CellReader(table: table)
+        for r in 0..<table.count {
+            let id = table.string(row: r, column: idCol).trimmingASCIISpaces()
+            let at = table.location(row: r, column: idCol)
+            if id.isEmpty {
+                local.append(.error("payee_id is blank", at: at))
+            } else if let first = firstLine[id] {
+                local.append(.error("duplicate payee_id '\(id)'", at: at,
+                                    notes: [.init("first used here", at: SourceLocation(file: file, line: first, column: idCol + 1))]))
+            } else {
+                firstLine[id] = table.line(of: r)
+            }
+            var p = Payee(id: id, location: SourceLocation(file: file, line: table.line(of: r), column: 1))
+            if let c = nameCol { p.name = table.string(row: r, column: c) }
+            if let c = titleCol { p.title = table.string(row: r, column: c) }
+            if let c = unitCol { p.unit = table.string(row: r, column: c).trimmingASCIISpaces() }
+            if let c = planCol {
+                let v = table.string(row: r, column: c).trimmingASCIISpaces()
+                p.plan = v.isEmpty ? nil : v
+            }
+            if let c = currencyCol, !table.isBlank(row: r, column: c) {
+                let code = table.string(row: r, column: c).trimmingASCIISpaces()
+                if let cur = Currency(code: code) { p.currency = cur } else {
+                    local.append(.error("unknown currency '\(code)' (expected an ISO 4217 code such as USD, EUR, JPY)",
+                                        at: table.location(row: r, column: c)))
+                }
+            }
+            p.baseSalary = cells.nonNegative(r, baseCol, "base_salary", &local)
+            p.targetBonusPct = cells.nonNegative(r, pctCol, "target_bonus_pct", &local)
+            p.targetBonus = cells.nonNegative(r, bonusCol, "target_bonus", &local)
+            if p.targetBonus != nil, p.targetBonusPct != nil, let c = bonusCol {
+                local.append(.error("both target_bonus_pct and target_bonus are given; give one", at: table.location(row: r, column: c)))
+            }
+            p.startDate = cells.date(r, startCol, "start_date", &local)
+            p.endDate = cells.date(r, endCol, "end_date", &local)
+            if let s = p.startDate, let e = p.endDate, e < s, let c = endCol {
+                local.append(.error("end_date \(e) is before start_date \(s)", at: table.location(row: r, column: c)))
+            }
+            payees.append(p)
+        }
+        diagnostics += local
+        return Roster(file: file, columns: Set(table.header), payees: payees)
+    }
+}
+
+/// Typed cell access with located errors, shared by the CSV readers.
+struct CellReader {
+    let table: CSVTable
+
+    func number(_ r: Int, _ c: Int, _ what: String, _ diagnostics: inout [Diagnostic]) -> FixedDecimal? {
+        let result = table.withTrimmedBytes(row: r, column: c) { FixedDecimal.parse(bytes: $0) }
+        switch result {
+        case .success(let v): return v
+        case .failure(let e):
+            let text = table.string(row: r, column: c)
+            diagnostics.append(.error("\(what) '\(text)' is not a valid number: \(e)", at: table.location(row: r, column: c)))
+            return nil
+        }
+    }
+
+    /// A non-negative number, or nil when the column is absent or the cell blank.
+    func nonNegative(_ r: Int, _ c: Int?, _ what: String, _ diagnostics: inout [Diagnostic]) -> FixedDecimal? {
+        guard let c, !table.isBlank(row: r, column: c) else { return nil }
+        guard let v = number(r, c, what, &diagnostics) else { return nil }
+        if v.isNegative {
+            diagnostics.append(.error("\(what) must not be negative (found \(v))", at: table.location(row: r, column: c)))
+            return nil
+        }
+        return v
+    }
+
+    func date(_ r: Int, _ c: Int?, _ what: String, _ diagnostics: inout [Diagnostic]) -> CivilDate? {
+        guard let c, !table.isBlank(row: r, column: c) else { return nil }
+        let text = table.string(row: r, column: c).trimmingASCIISpaces()
+        guard let d = CivilDate.parse(text) else {
+            diagnostics.append(.error("\(what) '\(text)' is not a date (expected YYYY-MM-DD)", at: table.location(row: r, column: c)))
+            return nil
+        }
+        return d
+    }
+}

@@ -1,0 +1,48 @@
+import AdvocompEngine
+import AdvocompModel
+
+/// The terminal view: one aligned row per payee, then totals by unit and by status.
+public enum TableReport {
+    public static func render(_ run: RunResult) -> String {
+        var out = "\(run.plan.title ?? run.plan.id) (\(run.plan.id) v\(run.plan.version)), \(run.period): \(run.firstDay) to \(run.lastDay)\n\n"
+        let header = ["payee", "name", "title", "unit", "status", "cur", "target", "payout", "% of target", "note"]
+        var rows: [[String]] = []
+        for p in run.payees {
+            let d = p.currency.minorDigits
+            var note: [String] = []
+            if p.activeDays < p.daysInPeriod { note.append("active \(p.activeDays)/\(p.daysInPeriod) days") }
+            if p.clamp == .cap { note.append("capped") }
+            if p.clamp == .floor { note.append("floor") }
+            if p.payout != p.roundedPayout { note.append("pool") }
+            rows.append([p.payee.id, p.payee.name, p.payee.title, p.payee.unit, p.status.rawValue, p.currency.code,
+                         Display.money(p.roundedTargetIncentive, digits: d), Display.money(p.payout, digits: d),
+                         percent(p.payout, of: p.roundedTargetIncentive), note.joined(separator: ", ")])
+        }
+        out += Display.table(header, rows, rightAligned: [6, 7, 8])
+        let t = Totals(run)
+        out += "\nBy unit\n"
+        out += Display.table(["unit", "cur", "payees", "target", "payout", "% of target"],
+                             t.byUnit.map { [$0.unit.isEmpty ? "(none)" : $0.unit, $0.currency, String($0.count),
+                                             Display.money($0.target, digits: $0.digits), Display.money($0.payout, digits: $0.digits),
+                                             percent($0.payout, of: $0.target)] },
+                             rightAligned: [2, 3, 4, 5])
+        out += "\nBy status\n"
+        out += Display.table(["status", "cur", "payees", "target", "payout"],
+                             t.byStatus.map { [$0.status, $0.currency, String($0.count),
+                                               Display.money($0.sum.target, digits: $0.sum.digits),
+                                               Display.money($0.sum.payout, digits: $0.sum.digits)] },
+                             rightAligned: [2, 3, 4])
+        if let pool = run.pool {
+            let d = pool.currency.minorDigits
+            out += "\nPool: \(Display.money(pool.amount, digits: d)) \(pool.currency.code) (\(pool.source)); payouts before the pool "
+            out += "\(Display.money(pool.totalBefore, digits: d))"
+            out += pool.applied ? ", scaled by \(pool.ratio?.percentString(maxPlaces: 4) ?? "?") to fit.\n" : ", within the pool.\n"
+        }
+        return out
+    }
+
+    static func percent(_ a: FixedDecimal, of b: FixedDecimal) -> String {
+        guard !b.isZero, let r = try? a / b else { return "-" }
+        return r.percentString(maxPlaces: 1)
+    }
+}

@@ -1,0 +1,89 @@
+import AdvocompKit
+import ArgumentParser
+
+/// The inputs shared by `calculate` and `explain`.
+struct RunInputs: ParsableArguments {
+    @Option(help: "The plan file (YAML).")
+    var plan: String
+
+    @Option(help: "The roster CSV.")
+    var roster: String
+
+    @Option(help: "The actuals CSV (period,scope,kpi,value).")
+    var actuals: String
+
+    @Option(help: "The advocacy events CSV (not supported yet).")
+    var events: String?
+
+    @Option(help: "The period: 2026-Q1..Q4, 2026-H1, 2026-H2 or 2026-FY (the fiscal year's label).")
+    var period: String
+
+    func request(explain: Set<String> = []) throws -> CalculationRequest {
+        if events != nil {
+            Output.stderr("advocomp: error: --events (the advocacy ledger, SPEC section 6) is not supported yet")
+            throw ExitCode(1)
+        }
+        return CalculationRequest(plan: try FileIO.read(plan), roster: try FileIO.read(roster),
+                                  actuals: try FileIO.read(actuals), period: period, explain: explain)
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+struct Calculate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Calculate every payout of a plan for one period.",
+        discussion: """
+        table is for a terminal; csv is SPEC section 7 exactly; json carries components,
+        modifiers and totals. Amounts are exact decimals, rounded once per payee.
+        """)
+
+    @OptionGroup var inputs: RunInputs
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: OutputFormat = .table
+
+    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
+    var output: String?
+
+    func run() throws {
+        let outcome = Pipeline.calculate(try inputs.request(), loadFile: FileIO.loader)
+        Output.report(outcome.diagnostics)
+        guard let result = outcome.result else { throw ExitCode(1) }
+        let text: String
+        switch format {
+        case .table: text = TableReport.render(result)
+        case .csv: text = CSVReport.render(result)
+        case .json: text = JSONReport.render(result)
+        }
+        try Output.emit(text, to: output)
+    }
+}
+
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Derive one payout step by step, from the inputs to the rounded amount.")
+
+    @OptionGroup var inputs: RunInputs
+
+    @Option(help: "The payee_id to explain.")
+    var payee: String
+
+    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
+    var output: String?
+
+    func run() throws {
+        let outcome = Pipeline.calculate(try inputs.request(explain: [payee]), loadFile: FileIO.loader)
+        Output.report(outcome.diagnostics)
+        guard let result = outcome.result else { throw ExitCode(1) }
+        guard let p = result.payees.first(where: { $0.payee.id == payee }) else {
+            let ids = result.payees.map(\.payee.id)
+            Output.stderr("advocomp: error: payee '\(payee)' is not on plan '\(result.plan.id)' in \(inputs.roster)"
+                          + Suggestions.didYouMean(payee, in: ids))
+            throw ExitCode(1)
+        }
+        try Output.emit(ExplainReport.render(result, payee: p), to: output)
+    }
+}

@@ -1,0 +1,90 @@
+import AdvocompKit
+import ArgumentParser
+import Foundation
+
+/// All file access of the tool: reading inputs, writing outputs atomically and privately.
+enum FileIO {
+    static func read(_ path: String) throws -> InputFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            var isDir: ObjCBool = false
+            let why = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+                ? (isDir.boolValue ? "it is a directory" : "permission denied") : "no such file"
+            Output.stderr("\(path): error: cannot read the file: \(why)")
+            throw ExitCode(1)
+        }
+        return InputFile(path: path, bytes: [UInt8](data))
+    }
+
+    /// Loads files a plan refers to (OKR sets).
+    static let loader: PlanParser.FileLoader = { path in
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return .failure(PlanParser.FileLoadError(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file (\(path))"))
+        }
+        return .success(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Writes `text` to a temporary file beside `path` (mode 0600), then renames it, so
+    /// a reader never sees half a file and a failure leaves nothing behind.
+    static func writeAtomically(_ text: String, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        let tmp = dir + "/.\(url.lastPathComponent).tmp-\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else {
+            throw CLIError("\(path): error: cannot write: \(String(cString: strerror(errno)))")
+        }
+        var ok = true
+        var bytes = Array(text.utf8)
+        var written = 0
+        bytes.withUnsafeMutableBytes { buf in
+            while written < buf.count {
+                let n = write(fd, buf.baseAddress! + written, buf.count - written)
+                if n <= 0 { ok = false; break }
+                written += n
+            }
+        }
+        let err = errno
+        if ok && fsync(fd) != 0 { ok = false }
+        close(fd)
+        guard ok, rename(tmp, path) == 0 else {
+            let reason = String(cString: strerror(ok ? errno : err))
+            unlink(tmp)
+            throw CLIError("\(path): error: cannot write: \(reason)")
+        }
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+enum Output {
+    static func stderr(_ s: String) {
+        FileHandle.standardError.write((s + "\n").data(using: .utf8) ?? Data())
+    }
+
+    /// Prints every diagnostic, then a count line when there are any.
+    static func report(_ diagnostics: [Diagnostic]) {
+        guard !diagnostics.isEmpty else { return }
+        var text = diagnostics.map(\.description).joined(separator: "\n") + "\n"
+        let e = diagnostics.filter { $0.severity == .error }.count
+        let w = diagnostics.filter { $0.severity == .warning }.count
+        var parts: [String] = []
+        if e > 0 { parts.append("\(e) error\(e == 1 ? "" : "s")") }
+        if w > 0 { parts.append("\(w) warning\(w == 1 ? "" : "s")") }
+        text += parts.joined(separator: ", ") + "\n"
+        FileHandle.standardError.write(text.data(using: .utf8) ?? Data())
+    }
+
+    static func emit(_ text: String, to path: String?) throws {
+        if let path {
+            do { try FileIO.writeAtomically(text, to: path) } catch let e as CLIError {
+                stderr(e.description)
+                throw ExitCode(1)
+            }
+        } else {
+            FileHandle.standardOutput.write(text.data(using: .utf8) ?? Data())
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import AdvocompKit
+import ArgumentParser
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check plan files and report every problem.",
+        discussion: "Exits 0 only when every plan is valid. Warnings do not fail validation.")
+
+    @Argument(help: "Plan files (YAML).")
+    var plans: [String]
+
+    func run() throws {
+        var failed = false
+        for path in plans {
+            let file = try FileIO.read(path)
+            let (plan, diagnostics) = Pipeline.loadPlan(file, loadFile: FileIO.loader)
+            Output.report(diagnostics)
+            if let plan {
+                Output.stderr("\(path): plan \(plan.id) v\(plan.version) is valid: \(plan.kpis.count) KPIs, \(plan.components.count) components, \(plan.modifiers.count) modifiers")
+            } else {
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
+    }
+}
