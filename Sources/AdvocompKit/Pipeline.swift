@@ -39,7 +39,8 @@ public struct CalculationOutcome: Sendable {
 public enum Pipeline {
     /// Parses and validates a plan file.
     public static func loadPlan(_ file: InputFile, loadFile: @escaping PlanParser.FileLoader) -> (Plan?, [Diagnostic]) {
-        PlanParser.parse(text: file.text, file: file.path, loadFile: loadFile)
+        if let bad = TextEncoding.check(file.bytes, file: file.path) { return (nil, [bad]) }
+        return PlanParser.parse(text: file.text, file: file.path, loadFile: loadFile)
     }
 
     public static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader) -> CalculationOutcome {

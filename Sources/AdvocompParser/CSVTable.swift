@@ -23,6 +23,7 @@ public struct CSVTable: Sendable {
     /// Parses `bytes`; syntax problems are appended to `diagnostics`.
     public init(file: String, bytes: [UInt8], diagnostics: inout [Diagnostic]) {
         self.file = file
+        if let bad = TextEncoding.check(bytes, file: file) { diagnostics.append(bad) }
         content.reserveCapacity(bytes.count)
         cellStart.reserveCapacity(bytes.count / 6)
         bytes.withUnsafeBufferPointer { parse($0, &diagnostics) }

@@ -77,13 +77,16 @@ public enum RosterReader {
 struct CellReader {
     let table: CSVTable
 
+    /// Compensation columns: their values are private, so messages do not repeat them.
+    static let privateColumns: Set<String> = ["base_salary", "target_bonus_pct", "target_bonus"]
+
     func number(_ r: Int, _ c: Int, _ what: String, _ diagnostics: inout [Diagnostic]) -> FixedDecimal? {
         let result = table.withTrimmedBytes(row: r, column: c) { FixedDecimal.parse(bytes: $0) }
         switch result {
         case .success(let v): return v
         case .failure(let e):
-            let text = table.string(row: r, column: c)
-            diagnostics.append(.error("\(what) '\(text)' is not a valid number: \(e)", at: table.location(row: r, column: c)))
+            let shown = CellReader.privateColumns.contains(what) ? "" : " '\(table.string(row: r, column: c))'"
+            diagnostics.append(.error("\(what)\(shown) is not a valid number: \(e)", at: table.location(row: r, column: c)))
             return nil
         }
     }
@@ -93,7 +96,7 @@ struct CellReader {
         guard let c, !table.isBlank(row: r, column: c) else { return nil }
         guard let v = number(r, c, what, &diagnostics) else { return nil }
         if v.isNegative {
-            diagnostics.append(.error("\(what) must not be negative (found \(v))", at: table.location(row: r, column: c)))
+            diagnostics.append(.error("\(what) must not be negative", at: table.location(row: r, column: c)))
             return nil
         }
         return v

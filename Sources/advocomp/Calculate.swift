@@ -18,6 +18,9 @@ struct RunInputs: ParsableArguments {
     @Option(help: "The period: 2026-Q1..Q4, 2026-H1, 2026-H2 or 2026-FY (the fiscal year's label).")
     var period: String
 
+    @Flag(name: .shortAndLong, help: "Do not print warnings (errors are always printed).")
+    var quiet = false
+
     func request(explain: Set<String> = []) throws -> CalculationRequest {
         if events != nil {
             Output.stderr("advocomp: error: --events (the advocacy ledger, SPEC section 6) is not supported yet")
@@ -50,7 +53,7 @@ struct Calculate: ParsableCommand {
 
     func run() throws {
         let outcome = Pipeline.calculate(try inputs.request(), loadFile: FileIO.loader)
-        Output.report(outcome.diagnostics)
+        Output.report(outcome.diagnostics, quiet: inputs.quiet)
         guard let result = outcome.result else { throw ExitCode(1) }
         let text: String
         switch format {
@@ -76,7 +79,7 @@ struct Explain: ParsableCommand {
 
     func run() throws {
         let outcome = Pipeline.calculate(try inputs.request(explain: [payee]), loadFile: FileIO.loader)
-        Output.report(outcome.diagnostics)
+        Output.report(outcome.diagnostics, quiet: inputs.quiet)
         guard let result = outcome.result else { throw ExitCode(1) }
         guard let p = result.payees.first(where: { $0.payee.id == payee }) else {
             let ids = result.payees.map(\.payee.id)

@@ -65,7 +65,8 @@ enum Output {
     }
 
     /// Prints every diagnostic, then a count line when there are any.
-    static func report(_ diagnostics: [Diagnostic]) {
+    static func report(_ all: [Diagnostic], quiet: Bool = false) {
+        let diagnostics = quiet ? all.filter { $0.severity == .error } : all
         guard !diagnostics.isEmpty else { return }
         var text = diagnostics.map(\.description).joined(separator: "\n") + "\n"
         let e = diagnostics.filter { $0.severity == .error }.count
