@@ -1,4 +1,5 @@
 import AdvocompModel
+import Dispatch
 
 /// Applies a plan to a roster and the period's actuals (SPEC section 5).
 ///
@@ -17,8 +18,13 @@ public struct Calculator {
     let objectives: [String: Objective]
     let keyResultKPIs: [String: [Int]]
     let poolFormula: CompiledExpression?
-    let index: ActualsIndex
+    /// Rows of the period asked for.
+    let periodRows: [ActualRow]
     let actualsFile: String
+    // Per-KPI facts as plain arrays, so the hot path copies no KPI struct.
+    let kpiScope: [KPI.Scope]
+    let kpiMissingIsZero: [Bool]
+    let kpiLowerIsBetter: [Bool]
     let firstDay: CivilDate
     let lastDay: CivilDate
     let daysInPeriod: Int
@@ -61,8 +67,11 @@ public struct Calculator {
         objectives = Dictionary(plan.objectives.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         keyResultKPIs = objectives.mapValues { $0.keyResults.map { idx[$0.kpi] ?? -1 } }
         if case .formula(let e)? = plan.pool?.source { poolFormula = try compile(e) } else { poolFormula = nil }
-        index = ActualsIndex(actuals: actuals, period: period, kpiIndex: idx)
+        periodRows = actuals.rows.filter { $0.period == period }
         actualsFile = actuals.file
+        kpiScope = plan.kpis.map(\.scope)
+        kpiMissingIsZero = plan.kpis.map { $0.missing == .zero }
+        kpiLowerIsBetter = plan.kpis.map { $0.better == .lower }
         (firstDay, lastDay) = period.dates(fiscalYearStartMonth: plan.fiscalYearStartMonth)
         daysInPeriod = lastDay.dayNumber - firstDay.dayNumber + 1
         applies = plan.modifiers.map { m in plan.components.map { m.applies(to: $0.id) } }
@@ -73,24 +82,66 @@ public struct Calculator {
     /// Calculates every payee of the roster that is on this plan. `explain` names the
     /// payees whose derivation is traced.
     public func run(roster: Roster, explain: Set<String> = []) throws -> RunResult {
-        var onPlan = roster.payees.filter { roster.columns.contains("plan") ? $0.plan == plan.id : true }
-        onPlan.sort { $0.id.utf8.lexicographicallyPrecedes($1.id.utf8) }
+        let filterByPlan = roster.columns.contains("plan")
+        var onPlan = roster.payees.indices.filter { !filterByPlan || roster.payees[$0].plan == plan.id }
+        // Plain byte order of payee_id. Swift's `<` is byte order for ASCII (and NFC) text
+        // and much faster than comparing byte sequences, so use it when it agrees.
+        let ascii = onPlan.allSatisfy { roster.payees[$0].id.utf8.allSatisfy { $0 < 128 } }
+        onPlan.sort { a, b in
+            ascii ? roster.payees[a].id < roster.payees[b].id
+                  : roster.payees[a].id.utf8.lexicographicallyPrecedes(roster.payees[b].id.utf8)
+        }
+        let index = RunIndex(plan: plan, rows: periodRows, kpiIndex: kpiIndex, payees: onPlan.map { roster.payees[$0] })
+
+        // Two workers over contiguous halves; each has its own buffers and problems,
+        // merged in payee order, so the result does not depend on the split.
+        let workers = onPlan.count >= 4096 ? 2 : 1
+        let chunk = (onPlan.count + workers - 1) / workers
+        var parts = [Part](repeating: Part(), count: workers)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                let range = (w * chunk)..<min(onPlan.count, (w + 1) * chunk)
+                out[w] = evaluate(range.map { roster.payees[onPlan[$0]] }, explain: explain, index)
+            }
+        }
         var problems = Problems()
         var results: [PayeeResult] = []
         results.reserveCapacity(onPlan.count)
-        for p in onPlan {
-            if let r = evaluate(p, trace: explain.contains(p.id), &problems) { results.append(r) }
+        for part in parts {
+            results += part.results
+            problems.merge(part.problems)
         }
-        let poolResult = try applyPool(&results, &problems)
+        let poolResult = try applyPool(&results, index, &problems)
         let diagnostics = problems.diagnostics(plan: plan, period: period, actualsFile: actualsFile)
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
         return RunResult(plan: plan, period: period, firstDay: firstDay, lastDay: lastDay,
                          payees: results, pool: poolResult, warnings: [])
     }
 
+    /// What one worker produced.
+    struct Part {
+        var results: [PayeeResult] = []
+        var problems = Problems()
+    }
+
+    /// Evaluates payees in order with one set of reusable buffers.
+    func evaluate(_ payees: [Payee], explain: Set<String>, _ index: RunIndex) -> Part {
+        var part = Part()
+        part.results.reserveCapacity(payees.count)
+        var state = PayeeState(kpiCount: plan.kpis.count)
+        for p in payees {
+            if let r = evaluate(p, trace: !explain.isEmpty && explain.contains(p.id), &state, index, &part.problems) {
+                part.results.append(r)
+            }
+        }
+        return part
+    }
+
     // MARK: One payee
 
-    func evaluate(_ payee: Payee, trace: Bool, _ problems: inout Problems) -> PayeeResult? {
+    func evaluate(_ payee: Payee, trace: Bool, _ state: inout PayeeState, _ index: RunIndex,
+                  _ problems: inout Problems) -> PayeeResult? {
         let currency = payee.currency ?? plan.currency
         let start = max(firstDay.dayNumber, payee.startDate?.dayNumber ?? Int.min)
         let end = min(lastDay.dayNumber, payee.endDate?.dayNumber ?? Int.max)
@@ -116,13 +167,13 @@ public struct Calculator {
                 / FixedDecimal(daysInPeriod * period.periodsPerYear)
             result.roundedTargetIncentive = try result.targetIncentive.rounded(places: currency.minorDigits, mode: plan.rounding)
 
-            var state = PayeeState(payee: payee, kpiCount: plan.kpis.count, trace: trace)
+            state.begin(payee: payee, index: index, trace: trace)
             let ti = result.targetIncentive
             var amounts: [FixedDecimal] = []
             var scores: [FixedDecimal] = []
             amounts.reserveCapacity(plan.components.count)
             for (c, component) in plan.components.enumerated() {
-                let score = try componentScore(c, component, &state, &problems)
+                let score = try componentScore(c, component, &state, index, &problems)
                 scores.append(score)
                 let amount = try ti * component.weight * score
                 amounts.append(amount)
@@ -130,7 +181,7 @@ public struct Calculator {
             }
             var factors: [FixedDecimal] = []
             for (m, modifier) in plan.modifiers.enumerated() {
-                let (factor, reason) = try modifierFactor(m, modifier, &state, &problems, trace: trace)
+                let (factor, reason) = try modifierFactor(m, modifier, &state, index, &problems, trace: trace)
                 factors.append(factor)
                 for c in 0..<amounts.count where applies[m][c] { amounts[c] = try amounts[c] * factor }
                 if trace {
@@ -150,7 +201,7 @@ public struct Calculator {
             result.componentScores = scores
             result.componentAmounts = amounts
             result.modifierFactors = factors
-            if trace { result.trace?.kpis = state.kpiLines(self) }
+            if trace { result.trace?.kpis = state.kpiLines(self, index) }
             if state.hadMissing { return nil }
             return result
         } catch let e as EvaluationFailure {
@@ -162,13 +213,13 @@ public struct Calculator {
         }
     }
 
-    func componentScore(_ c: Int, _ component: Component, _ s: inout PayeeState, _ problems: inout Problems) throws -> FixedDecimal {
+    func componentScore(_ c: Int, _ component: Component, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems) throws -> FixedDecimal {
         var raw = FixedDecimal.zero
         switch component.kind {
         case .measures(let measures):
             for (i, m) in measures.enumerated() {
                 let k = measureKPIs[c][i]
-                let att = try attainment(k, &s, &problems)
+                let att = try attainment(k, &s, index, &problems)
                 let factor = try m.curve.map { try $0.value(at: att) } ?? att
                 raw = try raw + m.weight * factor
                 if s.tracing {
@@ -179,7 +230,7 @@ public struct Calculator {
             guard let o = objectives[oid], let kpis = keyResultKPIs[oid] else { return .zero }
             var score = FixedDecimal.zero
             for (i, kr) in o.keyResults.enumerated() {
-                let a = try actual(kpis[i], &s, &problems)
+                let a = try actual(kpis[i], &s, index, &problems)
                 let p = try ((try a - kr.start) / (try kr.target - kr.start)).clamped(.zero, kr.max)
                 score = try score + kr.weight * p
                 if s.tracing {
@@ -192,7 +243,7 @@ public struct Calculator {
         case .formula(let e):
             guard let compiled = componentFormulas[c] else { return .zero }
             do {
-                raw = try evaluateExpression(compiled, &s, &problems).number
+                raw = try evaluateExpression(compiled, &s, index, &problems).number
             } catch let f as EvaluationFailure { throw f } catch {
                 throw EvaluationFailure(what: "the formula of component '\(component.id)' ('\(e.text)')", error: error)
             }
@@ -206,26 +257,27 @@ public struct Calculator {
         return raw
     }
 
-    func modifierFactor(_ m: Int, _ modifier: Modifier, _ s: inout PayeeState, _ problems: inout Problems,
+    func modifierFactor(_ m: Int, _ modifier: Modifier, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems,
                         trace: Bool) throws -> (FixedDecimal, String) {
         switch modifier.kind {
         case .multiplier(let when, let factor, let otherwise):
-            let holds = try condition(m, when, &s, &problems)
+            let holds = try condition(m, when, &s, index, &problems)
             return (holds ? factor : otherwise, trace ? "when \(when.text): \(holds ? "true" : "false")" : "")
         case .gate(let when, let otherwise):
-            let holds = try condition(m, when, &s, &problems)
+            let holds = try condition(m, when, &s, index, &problems)
             return (holds ? .one : otherwise, trace ? "when \(when.text): \(holds ? "true (gate open)" : "false (gate closed)")" : "")
         case .accelerator(let kpi, let above, let rate, let maxExtra):
-            let att = try attainment(modifierKPIs[m], &s, &problems)
+            let att = try attainment(modifierKPIs[m], &s, index, &problems)
             var extra = try rate * FixedDecimal.max(.zero, try att - above)
             if let cap = maxExtra { extra = FixedDecimal.min(cap, extra) }
-            let reason = trace ? "attainment(\(kpi)) = \(att.percentString(maxPlaces: 4)), above \(above.percentString(maxPlaces: 4)); extra = min(\(maxExtra.map { $0.description } ?? "none"), \(rate) x max(0, \(att) - \(above))) = \(extra)" : ""
+            let reason = !trace ? "" : "attainment(\(kpi)) = \(att.percentString(maxPlaces: 4)), above \(above.percentString(maxPlaces: 4)); extra = min(\(maxExtra.map { $0.description } ?? "none"), \(rate) x max(0, \(att) - \(above))) = \(extra)"
             return (try .one + extra, reason)
         case .table(let kpi, let on, let rows, let otherwise):
             let k = modifierKPIs[m]
-            let v = on == .value ? try actual(k, &s, &problems) : try attainment(k, &s, &problems)
-            let label = on == .value ? "\(kpi) = \(v)" : "attainment(\(kpi)) = \(v.percentString(maxPlaces: 4))"
+            let v = on == .value ? try actual(k, &s, index, &problems) : try attainment(k, &s, index, &problems)
+            let label = !trace ? "" : on == .value ? "\(kpi) = \(v)" : "attainment(\(kpi)) = \(v.percentString(maxPlaces: 4))"
             for (i, row) in rows.enumerated() where row.matches(v) {
+                if !trace { return (row.factor, "") }
                 var bounds: [String] = []
                 if let lo = row.atLeast { bounds.append("at_least \(lo)") }
                 if let hi = row.atMost { bounds.append("at_most \(hi)") }
@@ -235,9 +287,9 @@ public struct Calculator {
         }
     }
 
-    func condition(_ m: Int, _ when: SourceExpression, _ s: inout PayeeState, _ problems: inout Problems) throws -> Bool {
+    func condition(_ m: Int, _ when: SourceExpression, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems) throws -> Bool {
         guard let c = conditions[m] else { return false }
-        do { return try evaluateExpression(c, &s, &problems).boolean } catch let f as EvaluationFailure { throw f } catch {
+        do { return try evaluateExpression(c, &s, index, &problems).boolean } catch let f as EvaluationFailure { throw f } catch {
             throw EvaluationFailure(what: "the condition of modifier '\(plan.modifiers[m].id)' ('\(when.text)')", error: error)
         }
     }
@@ -245,105 +297,102 @@ public struct Calculator {
     // MARK: KPIs
 
     /// The KPI's actual for this payee (SPEC section 5 step 1), memoised.
-    func actual(_ k: Int, _ s: inout PayeeState, _ problems: inout Problems) throws -> FixedDecimal {
+    func actual(_ k: Int, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems) throws -> FixedDecimal {
         if let v = s.cache[k] { return v }
-        let kpi = plan.kpis[k]
         var value = FixedDecimal.zero
-        var source = ""
         if let f = formulas[k] {
-            if s.evaluating.contains(k) { throw EvaluationFailure(what: "KPI '\(kpi.id)'", error: ArithmeticError.overflow) }
-            s.evaluating.insert(k)
-            do { value = try evaluateExpression(f, &s, &problems).number } catch let e as EvaluationFailure { throw e } catch {
-                throw EvaluationFailure(what: "the formula of KPI '\(kpi.id)' ('\(kpi.formula?.text ?? "")')", error: error)
+            if s.evaluating[k] { throw EvaluationFailure(what: "KPI '\(plan.kpis[k].id)'", error: ArithmeticError.overflow) }
+            s.evaluating[k] = true
+            do { value = try evaluateExpression(f, &s, index, &problems).number } catch let e as EvaluationFailure { throw e } catch {
+                throw EvaluationFailure(what: "the formula of KPI '\(plan.kpis[k].id)' ('\(plan.kpis[k].formula?.text ?? "")')", error: error)
             }
-            s.evaluating.remove(k)
-            source = "formula \(kpi.formula?.text ?? "")"
+            s.evaluating[k] = false
+            if s.tracing { s.sources[k] = "formula \(plan.kpis[k].formula?.text ?? "")" }
         } else {
-            let entry: ActualsIndex.Entry?
-            let scope: ActualScope
-            switch kpi.scope {
+            let entry: RunIndex.Entry?
+            switch kpiScope[k] {
             case .company:
-                entry = index.company[k]; scope = .company
+                entry = index.company[k]
             case .unit:
-                guard let p = s.payee else {
-                    throw EvaluationFailure(what: "KPI '\(kpi.id)'", error: ScopeError(kpi: kpi.id, scope: .unit))
-                }
-                entry = index.unit[k][p.unit]; scope = .unit(p.unit)
+                guard s.hasPayee else { throw EvaluationFailure(what: "KPI '\(plan.kpis[k].id)'", error: ScopeError(kpi: plan.kpis[k].id, scope: .unit)) }
+                entry = s.unit >= 0 ? index.unit[s.unit * index.kpiCount + k] : nil
             case .payee:
-                guard let p = s.payee else {
-                    throw EvaluationFailure(what: "KPI '\(kpi.id)'", error: ScopeError(kpi: kpi.id, scope: .payee))
-                }
-                entry = index.payee[k][p.id]; scope = .payee(p.id)
+                guard s.hasPayee else { throw EvaluationFailure(what: "KPI '\(plan.kpis[k].id)'", error: ScopeError(kpi: plan.kpis[k].id, scope: .payee)) }
+                entry = s.payeeSlot >= 0 ? index.payee[s.payeeSlot * index.kpiCount + k] : nil
             }
             if let e = entry {
                 value = e.value
-                source = "\(actualsFile):\(e.line) (\(scope))"
-            } else if kpi.missing == .zero {
-                source = "no row at \(scope): missing: zero"
+                if s.tracing { s.sources[k] = "\(actualsFile):\(e.line) (\(scope(k, s)))" }
+            } else if kpiMissingIsZero[k] {
+                if s.tracing { s.sources[k] = "no row at \(scope(k, s)): missing: zero" }
             } else {
-                problems.missing.append(.init(kpi: k, scope: scope, payee: s.payee?.id))
+                problems.missing.append(.init(kpi: k, scope: scope(k, s), payee: s.payee?.id))
                 s.hadMissing = true
-                source = "missing"
             }
         }
         s.cache[k] = value
-        if s.tracing { s.sources[k] = source }
         return value
     }
 
-    /// The target for this payee: `targets[unit]` if present, else `target`.
-    func target(_ k: Int, _ s: PayeeState) -> FixedDecimal? {
-        let kpi = plan.kpis[k]
-        if let p = s.payee, let t = kpi.targets[p.unit] { return t }
-        return kpi.target
+    /// The scope a KPI is read at for this payee, for messages.
+    func scope(_ k: Int, _ s: PayeeState) -> ActualScope {
+        switch kpiScope[k] {
+        case .company: return .company
+        case .unit: return .unit(s.payee?.unit ?? "")
+        case .payee: return .payee(s.payee?.id ?? "")
+        }
     }
 
-    func attainment(_ k: Int, _ s: inout PayeeState, _ problems: inout Problems) throws -> FixedDecimal {
-        let a = try actual(k, &s, &problems)
-        let kpi = plan.kpis[k]
-        guard let t = target(k, s) else {
-            throw EvaluationFailure(what: "KPI '\(kpi.id)'", error: NoTarget(kpi: kpi.id, unit: s.payee?.unit))
+    /// The target for this payee: `targets[unit]` if present, else `target`.
+    func target(_ k: Int, _ s: PayeeState, _ index: RunIndex) -> FixedDecimal? {
+        s.unit >= 0 ? index.unitTargets[s.unit * index.kpiCount + k] : index.defaultTargets[k]
+    }
+
+    func attainment(_ k: Int, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems) throws -> FixedDecimal {
+        let a = try actual(k, &s, index, &problems)
+        guard let t = target(k, s, index) else {
+            throw EvaluationFailure(what: "KPI '\(plan.kpis[k].id)'", error: NoTarget(kpi: plan.kpis[k].id, unit: s.payee?.unit))
         }
         do {
             let ratio = try a / t
-            return kpi.better == .higher ? ratio : try FixedDecimal(2) - ratio
+            return kpiLowerIsBetter[k] ? try FixedDecimal(2) - ratio : ratio
         } catch {
-            throw EvaluationFailure(what: "the attainment of KPI '\(kpi.id)'", error: error)
+            throw EvaluationFailure(what: "the attainment of KPI '\(plan.kpis[k].id)'", error: error)
         }
     }
 
     // MARK: Expressions
 
-    func evaluateExpression(_ e: CompiledExpression, _ s: inout PayeeState, _ problems: inout Problems) throws -> CompiledExpression.Value {
+    func evaluateExpression(_ e: CompiledExpression, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems) throws -> CompiledExpression.Value {
         switch e {
         case .number(let v): return .number(v)
         case .boolean(let b): return .boolean(b)
-        case .actual(let k): return .number(try actual(k, &s, &problems))
-        case .attainment(let k): return .number(try attainment(k, &s, &problems))
+        case .actual(let k): return .number(try actual(k, &s, index, &problems))
+        case .attainment(let k): return .number(try attainment(k, &s, index, &problems))
         case .target(let k):
-            guard let t = target(k, s) else {
+            guard let t = target(k, s, index) else {
                 throw EvaluationFailure(what: "KPI '\(plan.kpis[k].id)'", error: NoTarget(kpi: plan.kpis[k].id, unit: s.payee?.unit))
             }
             return .number(t)
-        case .negate(let x): return .number(try -(evaluateExpression(x, &s, &problems).number))
-        case .not(let x): return .boolean(!(try evaluateExpression(x, &s, &problems).boolean))
+        case .negate(let x): return .number(try -(evaluateExpression(x, &s, index, &problems).number))
+        case .not(let x): return .boolean(!(try evaluateExpression(x, &s, index, &problems).boolean))
         case .round(let x, let places):
-            return .number(try evaluateExpression(x, &s, &problems).number.rounded(places: places, mode: .halfEven))
+            return .number(try evaluateExpression(x, &s, index, &problems).number.rounded(places: places, mode: .halfEven))
         case .binary(let op, let a, let b):
             switch op {
             case .and:
                 // Both sides are evaluated so every missing actual is reported.
-                let l = try evaluateExpression(a, &s, &problems).boolean
-                let r = try evaluateExpression(b, &s, &problems).boolean
+                let l = try evaluateExpression(a, &s, index, &problems).boolean
+                let r = try evaluateExpression(b, &s, index, &problems).boolean
                 return .boolean(l && r)
             case .or:
-                let l = try evaluateExpression(a, &s, &problems).boolean
-                let r = try evaluateExpression(b, &s, &problems).boolean
+                let l = try evaluateExpression(a, &s, index, &problems).boolean
+                let r = try evaluateExpression(b, &s, index, &problems).boolean
                 return .boolean(l || r)
             default: break
             }
-            let l = try evaluateExpression(a, &s, &problems)
-            let r = try evaluateExpression(b, &s, &problems)
+            let l = try evaluateExpression(a, &s, index, &problems)
+            let r = try evaluateExpression(b, &s, index, &problems)
             switch op {
             case .plus: return .number(try l.number + r.number)
             case .minus: return .number(try l.number - r.number)
@@ -365,10 +414,10 @@ public struct Calculator {
             }
         case .call(.if, let args):
             // Only the branch taken is evaluated, so `if(x > 0, y / x, 0)` is safe.
-            let holds = try evaluateExpression(args[0], &s, &problems).boolean
-            return try evaluateExpression(holds ? args[1] : args[2], &s, &problems)
+            let holds = try evaluateExpression(args[0], &s, index, &problems).boolean
+            return try evaluateExpression(holds ? args[1] : args[2], &s, index, &problems)
         case .call(let f, let args):
-            let values = try args.map { try evaluateExpression($0, &s, &problems) }
+            let values = try args.map { try evaluateExpression($0, &s, index, &problems) }
             switch f {
             case .min: return .number(values.map(\.number).min() ?? .zero)
             case .max: return .number(values.map(\.number).max() ?? .zero)

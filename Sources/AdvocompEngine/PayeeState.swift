@@ -4,11 +4,16 @@ import AdvocompModel
 /// derivation being built.
 struct PayeeState {
     /// nil for the company-scope evaluation of the pool formula.
-    let payee: Payee?
+    private(set) var payee: Payee?
+    var hasPayee: Bool { payee != nil }
+    /// The payee's unit number in the run index, or -1.
+    private(set) var unit = -1
+    /// The payee's slot among payee-scope actuals, or -1 when there are none.
+    private(set) var payeeSlot = -1
     var cache: [FixedDecimal?]
-    var evaluating = Set<Int>()
+    var evaluating: [Bool]
     var hadMissing = false
-    let tracing: Bool
+    private(set) var tracing = false
     var sources: [Int: String] = [:]
     // The component being built (tracing only).
     var measureLines: [PayeeTrace.MeasureLine] = []
@@ -18,10 +23,21 @@ struct PayeeState {
     var rawScore = FixedDecimal.zero
     var maxScore: FixedDecimal?
 
-    init(payee: Payee?, kpiCount: Int, trace: Bool) {
-        self.payee = payee
+    /// Buffers sized for the plan; reused for every payee of a worker.
+    init(kpiCount: Int) {
         cache = Array(repeating: nil, count: kpiCount)
+        evaluating = Array(repeating: false, count: kpiCount)
+    }
+
+    /// Resets the buffers for the next payee (nil: company scope, for the pool).
+    mutating func begin(payee: Payee?, index: RunIndex, trace: Bool) {
+        self.payee = payee
+        unit = payee.flatMap { index.units[$0.unit] } ?? -1
+        payeeSlot = payee.flatMap { index.payeeSlots[$0.id] } ?? -1
+        for i in cache.indices { cache[i] = nil }
+        hadMissing = false
         tracing = trace
+        if trace { sources = [:] }
     }
 
     /// Closes the trace of the component just scored and resets the builders.
@@ -38,11 +54,11 @@ struct PayeeState {
     }
 
     /// Every KPI this payee's calculation read, in plan order.
-    func kpiLines(_ calc: Calculator) -> [PayeeTrace.KPILine] {
+    func kpiLines(_ calc: Calculator, _ index: RunIndex) -> [PayeeTrace.KPILine] {
         var lines: [PayeeTrace.KPILine] = []
         for (k, kpi) in calc.plan.kpis.enumerated() {
             guard let a = cache[k] else { continue }
-            let t = calc.target(k, self)
+            let t = calc.target(k, self, index)
             var targetSource: String?
             if t != nil {
                 if let p = payee, kpi.targets[p.unit] != nil { targetSource = "targets.\(p.unit)" } else { targetSource = "target" }
@@ -86,6 +102,12 @@ struct Problems {
     var missing: [Missing] = []
     var failures: [(Payee?, EvaluationFailure)] = []
     var other: [Diagnostic] = []
+
+    mutating func merge(_ o: Problems) {
+        missing += o.missing
+        failures += o.failures
+        other += o.other
+    }
 
     func diagnostics(plan: Plan, period: Period, actualsFile: String) -> [Diagnostic] {
         var out: [Diagnostic] = []

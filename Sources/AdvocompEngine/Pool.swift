@@ -2,7 +2,7 @@ import AdvocompModel
 
 extension Calculator {
     /// SPEC section 5 step 10: scales payouts down to the pool, exactly, in minor units.
-    func applyPool(_ results: inout [PayeeResult], _ problems: inout Problems) throws -> PoolResult? {
+    func applyPool(_ results: inout [PayeeResult], _ index: RunIndex, _ problems: inout Problems) throws -> PoolResult? {
         guard let pool = plan.pool else { return nil }
         let members = results.indices.filter { results[$0].status == .ok || results[$0].status == .held }
         let currencies = Set(members.map { results[$0].currency })
@@ -22,9 +22,10 @@ extension Calculator {
             source = "amount \(a)"
         case .formula(let e):
             guard let compiled = poolFormula else { return nil }
-            var state = PayeeState(payee: nil, kpiCount: plan.kpis.count, trace: false)
+            var state = PayeeState(kpiCount: plan.kpis.count)
+            state.begin(payee: nil, index: index, trace: false)
             do {
-                amount = try evaluateExpression(compiled, &state, &problems).number
+                amount = try evaluateExpression(compiled, &state, index, &problems).number
             } catch let f as EvaluationFailure {
                 problems.failures.append((nil, f)); return nil
             } catch {

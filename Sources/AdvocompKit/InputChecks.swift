@@ -43,13 +43,13 @@ enum InputChecks {
             guard let kpi = kpis[row.kpi] else {
                 if warned.insert(row.kpi).inserted {
                     out.append(.warning("KPI '\(row.kpi)' is not defined by plan '\(plan.id)'; its rows are ignored"
-                                        + Suggest.didYouMean(row.kpi, in: kpis.keys.sorted()), at: row.location))
+                                        + Suggest.didYouMean(row.kpi, in: kpis.keys.sorted()), at: actuals.location(row)))
                 }
                 continue
             }
             if kpi.formula != nil {
                 out.append(.error("KPI '\(row.kpi)' is derived by a formula in the plan, so it cannot also have actuals",
-                                  at: row.location, notes: [.init("formula defined here", at: kpi.formula?.location)]))
+                                  at: actuals.location(row), notes: [.init("formula defined here", at: kpi.formula?.location)]))
             }
         }
         return out

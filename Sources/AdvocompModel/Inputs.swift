@@ -64,9 +64,10 @@ public struct ActualRow: Sendable {
     public var scope: ActualScope
     public var kpi: String
     public var value: FixedDecimal
-    public var location: SourceLocation
-    public init(period: Period, scope: ActualScope, kpi: String, value: FixedDecimal, location: SourceLocation) {
-        self.period = period; self.scope = scope; self.kpi = kpi; self.value = value; self.location = location
+    /// 1-based line in the actuals file (the file name is `Actuals.file`).
+    public var line: Int
+    public init(period: Period, scope: ActualScope, kpi: String, value: FixedDecimal, line: Int) {
+        self.period = period; self.scope = scope; self.kpi = kpi; self.value = value; self.line = line
     }
 }
 
@@ -74,4 +75,9 @@ public struct Actuals: Sendable {
     public var file: String
     public var rows: [ActualRow]
     public init(file: String, rows: [ActualRow]) { self.file = file; self.rows = rows }
+
+    /// Where a row stands, for diagnostics.
+    public func location(_ row: ActualRow, column: Int = 1) -> SourceLocation {
+        SourceLocation(file: file, line: row.line, column: column)
+    }
 }

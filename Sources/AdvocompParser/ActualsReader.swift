@@ -44,21 +44,21 @@ public enum ActualsReader {
             if kpi.isEmpty { local.append(.error("kpi is blank", at: table.location(row: r, column: kc))) }
             let value = cells.number(r, vc, "value", &local)
             if let period, let scope, let value, !kpi.isEmpty {
-                rows.append(ActualRow(period: period, scope: scope, kpi: kpi, value: value,
-                                      location: table.location(row: r, column: 0)))
+                rows.append(ActualRow(period: period, scope: scope, kpi: kpi, value: value, line: table.line(of: r)))
             }
         }
         // A duplicate (period, scope, kpi) names both lines.
         struct Key: Hashable { let period: Period; let scope: ActualScope; let kpi: String }
-        var seen: [Key: SourceLocation] = [:]
+        var seen: [Key: Int] = [:]
         seen.reserveCapacity(rows.count)
         for row in rows {
             let key = Key(period: row.period, scope: row.scope, kpi: row.kpi)
             if let first = seen[key] {
-                local.append(.error("duplicate actual for \(row.kpi) at \(row.scope) in \(row.period) (first given on line \(first.line))",
-                                    at: row.location, notes: [.init("first given here", at: first)]))
+                local.append(.error("duplicate actual for \(row.kpi) at \(row.scope) in \(row.period) (first given on line \(first))",
+                                    at: SourceLocation(file: file, line: row.line, column: 1),
+                                    notes: [.init("first given here", at: SourceLocation(file: file, line: first, column: 1))]))
             } else {
-                seen[key] = row.location
+                seen[key] = row.line
             }
         }
         diagnostics += local
