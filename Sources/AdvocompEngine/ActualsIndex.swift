@@ -1,8 +1,8 @@
 import AdvocompModel
 
 /// The actuals and targets of one run, resolved to array slots so evaluating a payee
-/// does no string hashing: units are interned once, and each payee's unit and
-/// payee-scope slot are looked up once per payee, not once per KPI.
+/// does no string hashing: units are interned once, and every payee-scope row is
+/// placed at its payee's position in the run, so a payee needs no lookup at all.
 struct RunIndex {
     struct Entry {
         let value: FixedDecimal
@@ -11,12 +11,15 @@ struct RunIndex {
     let kpiCount: Int
     /// Unit name -> unit number.
     let units: [String: Int]
+    /// Unit number of each payee of the run, by position.
+    let payeeUnits: [Int32]
     var company: [Entry?]
     /// [unit * kpiCount + k]
     var unit: [Entry?]
-    /// Payee id -> slot in `payee`.
-    var payeeSlots: [String: Int]
-    /// [slot * kpiCount + k]
+    /// KPI -> its column among payee-scoped KPIs, or -1.
+    let payeeColumn: [Int]
+    let payeeColumns: Int
+    /// [position * payeeColumns + column]
     var payee: [Entry?]
     /// [unit * kpiCount + k]: the per-unit target, else the KPI's target.
     var unitTargets: [FixedDecimal?]
@@ -25,21 +28,40 @@ struct RunIndex {
 
     init(plan: Plan, rows: [ActualRow], kpiIndex: [String: Int], payees: [Payee]) {
         kpiCount = plan.kpis.count
-        var units: [String: Int] = [:]
-        func intern(_ u: String) {
-            if units[u] == nil { units[u] = units.count }
-        }
-        for p in payees { intern(p.unit) }
-        for k in plan.kpis { for u in k.targets.keys { intern(u) } }
-        for r in rows { if case .unit(let u) = r.scope { intern(u) } }
-        self.units = units
         let n = kpiCount
+        var units: [String: Int] = [:]
+        var payeeUnits: [Int32] = []
+        payeeUnits.reserveCapacity(payees.count)
+        var last = ("", -1)  // rosters are often grouped by unit
+        for p in payees {
+            if p.unit != last.0 || last.1 < 0 {
+                let u = units[p.unit] ?? units.count
+                if u == units.count { units[p.unit] = u }
+                last = (p.unit, u)
+            }
+            payeeUnits.append(Int32(last.1))
+        }
+        for k in plan.kpis { for u in k.targets.keys where units[u] == nil { units[u] = units.count } }
+        for r in rows { if case .unit(let u) = r.scope, units[u] == nil { units[u] = units.count } }
+        self.units = units
+        self.payeeUnits = payeeUnits
+
+        var column = Array(repeating: -1, count: n)
+        var columns = 0
+        for (k, kpi) in plan.kpis.enumerated() where kpi.scope == .payee && kpi.formula == nil {
+            column[k] = columns
+            columns += 1
+        }
+        payeeColumn = column
+        payeeColumns = columns
+        var position: [String: Int] = [:]
+        if columns > 0 {
+            position.reserveCapacity(payees.count)
+            for (i, p) in payees.enumerated() { position[p.id] = i }
+        }
         company = Array(repeating: nil, count: n)
         unit = Array(repeating: nil, count: units.count * n)
-        payeeSlots = [:]
-        payeeSlots.reserveCapacity(payees.count)
-        var payeeEntries: [Entry?] = []
-        payeeEntries.reserveCapacity(payees.count * 2)
+        payee = Array(repeating: nil, count: payees.count * columns)
         for r in rows {
             guard let k = kpiIndex[r.kpi] else { continue }
             let e = Entry(value: r.value, line: r.line)
@@ -47,21 +69,13 @@ struct RunIndex {
             case .company: company[k] = e
             case .unit(let u): if let i = units[u] { unit[i * n + k] = e }
             case .payee(let p):
-                let slot: Int
-                if let s = payeeSlots[p] { slot = s } else {
-                    slot = payeeSlots.count
-                    payeeSlots[p] = slot
-                    payeeEntries.append(contentsOf: repeatElement(nil, count: n))
-                }
-                payeeEntries[slot * n + k] = e
+                if column[k] >= 0, let i = position[p] { payee[i * columns + column[k]] = e }
             }
         }
-        payee = payeeEntries
         defaultTargets = plan.kpis.map(\.target)
         var targets: [FixedDecimal?] = []
         targets.reserveCapacity(units.count * n)
-        let byNumber = units.sorted { $0.value < $1.value }.map(\.key)
-        for u in byNumber {
+        for u in units.sorted(by: { $0.value < $1.value }).map(\.key) {
             for k in plan.kpis { targets.append(k.targets[u] ?? k.target) }
         }
         unitTargets = targets

@@ -91,7 +91,8 @@ public struct Calculator {
             ascii ? roster.payees[a].id < roster.payees[b].id
                   : roster.payees[a].id.utf8.lexicographicallyPrecedes(roster.payees[b].id.utf8)
         }
-        let index = RunIndex(plan: plan, rows: periodRows, kpiIndex: kpiIndex, payees: onPlan.map { roster.payees[$0] })
+        let payees = onPlan.map { roster.payees[$0] }
+        let index = RunIndex(plan: plan, rows: periodRows, kpiIndex: kpiIndex, payees: payees)
 
         // Two workers over contiguous halves; each has its own buffers and problems,
         // merged in payee order, so the result does not depend on the split.
@@ -102,7 +103,7 @@ public struct Calculator {
             let out = buffer
             DispatchQueue.concurrentPerform(iterations: workers) { w in
                 let range = (w * chunk)..<min(onPlan.count, (w + 1) * chunk)
-                out[w] = evaluate(range.map { roster.payees[onPlan[$0]] }, explain: explain, index)
+                out[w] = evaluate(payees, range, explain: explain, index)
             }
         }
         var problems = Problems()
@@ -126,12 +127,14 @@ public struct Calculator {
     }
 
     /// Evaluates payees in order with one set of reusable buffers.
-    func evaluate(_ payees: [Payee], explain: Set<String>, _ index: RunIndex) -> Part {
+    func evaluate(_ payees: [Payee], _ range: Range<Int>, explain: Set<String>, _ index: RunIndex) -> Part {
         var part = Part()
-        part.results.reserveCapacity(payees.count)
+        part.results.reserveCapacity(range.count)
         var state = PayeeState(kpiCount: plan.kpis.count)
-        for p in payees {
-            if let r = evaluate(p, trace: !explain.isEmpty && explain.contains(p.id), &state, index, &part.problems) {
+        for i in range {
+            let p = payees[i]
+            state.begin(payee: p, position: i, index: index, trace: !explain.isEmpty && explain.contains(p.id))
+            if let r = evaluate(p, &state, index, &part.problems) {
                 part.results.append(r)
             }
         }
@@ -140,8 +143,9 @@ public struct Calculator {
 
     // MARK: One payee
 
-    func evaluate(_ payee: Payee, trace: Bool, _ state: inout PayeeState, _ index: RunIndex,
+    func evaluate(_ payee: Payee, _ state: inout PayeeState, _ index: RunIndex,
                   _ problems: inout Problems) -> PayeeResult? {
+        let trace = state.tracing
         let currency = payee.currency ?? plan.currency
         let start = max(firstDay.dayNumber, payee.startDate?.dayNumber ?? Int.min)
         let end = min(lastDay.dayNumber, payee.endDate?.dayNumber ?? Int.max)
@@ -167,7 +171,6 @@ public struct Calculator {
                 / FixedDecimal(daysInPeriod * period.periodsPerYear)
             result.roundedTargetIncentive = try result.targetIncentive.rounded(places: currency.minorDigits, mode: plan.rounding)
 
-            state.begin(payee: payee, index: index, trace: trace)
             let ti = result.targetIncentive
             var amounts: [FixedDecimal] = []
             var scores: [FixedDecimal] = []
@@ -318,7 +321,8 @@ public struct Calculator {
                 entry = s.unit >= 0 ? index.unit[s.unit * index.kpiCount + k] : nil
             case .payee:
                 guard s.hasPayee else { throw EvaluationFailure(what: "KPI '\(plan.kpis[k].id)'", error: ScopeError(kpi: plan.kpis[k].id, scope: .payee)) }
-                entry = s.payeeSlot >= 0 ? index.payee[s.payeeSlot * index.kpiCount + k] : nil
+                let column = index.payeeColumn[k]
+                entry = s.position >= 0 && column >= 0 ? index.payee[s.position * index.payeeColumns + column] : nil
             }
             if let e = entry {
                 value = e.value

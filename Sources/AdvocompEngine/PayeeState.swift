@@ -8,8 +8,8 @@ struct PayeeState {
     var hasPayee: Bool { payee != nil }
     /// The payee's unit number in the run index, or -1.
     private(set) var unit = -1
-    /// The payee's slot among payee-scope actuals, or -1 when there are none.
-    private(set) var payeeSlot = -1
+    /// The payee's position in the run (its row among payee-scope actuals), or -1.
+    private(set) var position = -1
     var cache: [FixedDecimal?]
     var evaluating: [Bool]
     var hadMissing = false
@@ -30,10 +30,10 @@ struct PayeeState {
     }
 
     /// Resets the buffers for the next payee (nil: company scope, for the pool).
-    mutating func begin(payee: Payee?, index: RunIndex, trace: Bool) {
+    mutating func begin(payee: Payee?, position: Int, index: RunIndex, trace: Bool) {
         self.payee = payee
-        unit = payee.flatMap { index.units[$0.unit] } ?? -1
-        payeeSlot = payee.flatMap { index.payeeSlots[$0.id] } ?? -1
+        self.position = position
+        unit = position >= 0 ? Int(index.payeeUnits[position]) : -1
         for i in cache.indices { cache[i] = nil }
         hadMissing = false
         tracing = trace

@@ -23,7 +23,7 @@ extension Calculator {
         case .formula(let e):
             guard let compiled = poolFormula else { return nil }
             var state = PayeeState(kpiCount: plan.kpis.count)
-            state.begin(payee: nil, index: index, trace: false)
+            state.begin(payee: nil, position: -1, index: index, trace: false)
             do {
                 amount = try evaluateExpression(compiled, &state, index, &problems).number
             } catch let f as EvaluationFailure {

@@ -1,4 +1,5 @@
 import AdvocompEngine
+import Dispatch
 import AdvocompModel
 import AdvocompParser
 
@@ -44,11 +45,21 @@ public enum Pipeline {
     }
 
     public static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader) -> CalculationOutcome {
-        var diagnostics: [Diagnostic] = []
-        let (plan, planDiagnostics) = loadPlan(request.plan, loadFile: loadFile)
-        diagnostics += planDiagnostics
-        let roster = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &diagnostics)
-        let actuals = ActualsReader.read(file: request.actuals.path, bytes: request.actuals.bytes, diagnostics: &diagnostics)
+        // The roster and the actuals are independent: read them on two cores.
+        var rosterDiagnostics: [Diagnostic] = [], actualsDiagnostics: [Diagnostic] = []
+        var roster: Roster?, actuals: Actuals?
+        var planResult: (Plan?, [Diagnostic]) = (nil, [])
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 {
+                roster = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &rosterDiagnostics)
+            } else {
+                planResult = loadPlan(request.plan, loadFile: loadFile)
+                actuals = ActualsReader.read(file: request.actuals.path, bytes: request.actuals.bytes, diagnostics: &actualsDiagnostics)
+            }
+        }
+        let plan = planResult.0
+        var diagnostics = planResult.1 + rosterDiagnostics + actualsDiagnostics
+        guard let roster, let actuals else { return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics)) }
         let period = Period.parse(request.period)
         if period == nil {
             diagnostics.append(.error("--period '\(request.period)' is not a period (expected YYYY-Q1..Q4, YYYY-H1, YYYY-H2 or YYYY-FY)", at: nil))

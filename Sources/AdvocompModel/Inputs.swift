@@ -1,19 +1,22 @@
 /// One row of the roster CSV (SPEC section 3).
-public struct Payee: Sendable {
-    public var id: String
-    public var name: String
-    public var title: String
-    public var unit: String
+///
+/// A class: a payee is shared by the roster, the engine and every result, and copying
+/// a reference is one retain where copying seven strings is seven.
+public final class Payee: @unchecked Sendable {
+    public let id: String
+    public let name: String
+    public let title: String
+    public let unit: String
     /// The plan id the row names; nil when the roster has no `plan` column or the cell is blank.
-    public var plan: String?
+    public let plan: String?
     /// nil when the cell is blank: the plan's currency applies.
-    public var currency: Currency?
-    public var baseSalary: FixedDecimal?
-    public var targetBonusPct: FixedDecimal?
-    public var targetBonus: FixedDecimal?
-    public var startDate: CivilDate?
-    public var endDate: CivilDate?
-    public var location: SourceLocation
+    public let currency: Currency?
+    public let baseSalary: FixedDecimal?
+    public let targetBonusPct: FixedDecimal?
+    public let targetBonus: FixedDecimal?
+    public let startDate: CivilDate?
+    public let endDate: CivilDate?
+    public let location: SourceLocation
 
     public init(id: String, name: String = "", title: String = "", unit: String = "", plan: String? = nil,
                 currency: Currency? = nil, baseSalary: FixedDecimal? = nil, targetBonusPct: FixedDecimal? = nil,
@@ -51,9 +54,22 @@ public enum ActualScope: Hashable, Sendable, CustomStringConvertible {
     }
 
     public static func parse(_ text: String) -> ActualScope? {
-        if text == "company" { return .company }
-        if text.hasPrefix("unit:"), text.count > 5 { return .unit(String(text.dropFirst(5))) }
-        if text.hasPrefix("payee:"), text.count > 6 { return .payee(String(text.dropFirst(6))) }
+        var copy = text
+        return copy.withUTF8 { parse(bytes: $0) }
+    }
+
+    public static func parse(bytes b: UnsafeBufferPointer<UInt8>) -> ActualScope? {
+        func hasPrefix(_ p: StaticString) -> Bool {
+            let n = p.utf8CodeUnitCount
+            guard b.count > n else { return false }
+            let ps = p.utf8Start
+            for i in 0..<n where b[i] != ps[i] { return false }
+            return true
+        }
+        func rest(_ n: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: b[n...]), as: UTF8.self) }
+        if b.count == 7 && hasPrefix("compan") && b[6] == UInt8(ascii: "y") { return .company }
+        if hasPrefix("unit:") { return .unit(rest(5)) }
+        if hasPrefix("payee:") { return .payee(rest(6)) }
         return nil
     }
 }

@@ -17,7 +17,11 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-Qn`, `YYYY-Hn` or `YYYY-FY`.
     public static func parse(_ text: String) -> Period? {
-        let u = Array(text.utf8)
+        var copy = text
+        return copy.withUTF8 { parse(bytes: $0) }
+    }
+
+    public static func parse(bytes u: UnsafeBufferPointer<UInt8>) -> Period? {
         guard u.count == 7, u[4] == UInt8(ascii: "-") else { return nil }
         var year = 0
         for i in 0..<4 {

@@ -23,24 +23,18 @@ public enum ActualsReader {
         let cells = CellReader(table: table)
         var rows: [ActualRow] = []
         rows.reserveCapacity(table.count)
-        var periodCache: [String: Period] = [:]
         for r in 0..<table.count {
-            let periodText = table.string(row: r, column: pc).trimmingASCIISpaces()
-            var period = periodCache[periodText]
+            let period = table.withTrimmedBytes(row: r, column: pc) { Period.parse(bytes: $0) }
             if period == nil {
-                period = Period.parse(periodText)
-                if let p = period { periodCache[periodText] = p } else {
-                    local.append(.error("period '\(periodText)' is not a period (expected YYYY-Q1..Q4, YYYY-H1, YYYY-H2 or YYYY-FY)",
-                                        at: table.location(row: r, column: pc)))
-                }
+                local.append(.error("period '\(table.trimmedString(row: r, column: pc))' is not a period (expected YYYY-Q1..Q4, YYYY-H1, YYYY-H2 or YYYY-FY)",
+                                    at: table.location(row: r, column: pc)))
             }
-            let scopeText = table.string(row: r, column: sc).trimmingASCIISpaces()
-            let scope = ActualScope.parse(scopeText)
+            let scope = table.withTrimmedBytes(row: r, column: sc) { ActualScope.parse(bytes: $0) }
             if scope == nil {
-                local.append(.error("scope '\(scopeText)' is not a scope (expected company, unit:NAME or payee:ID)",
+                local.append(.error("scope '\(table.trimmedString(row: r, column: sc))' is not a scope (expected company, unit:NAME or payee:ID)",
                                     at: table.location(row: r, column: sc)))
             }
-            let kpi = table.string(row: r, column: kc).trimmingASCIISpaces()
+            let kpi = table.trimmedString(row: r, column: kc)
             if kpi.isEmpty { local.append(.error("kpi is blank", at: table.location(row: r, column: kc))) }
             let value = cells.number(r, vc, "value", &local)
             if let period, let scope, let value, !kpi.isEmpty {

@@ -139,6 +139,11 @@ public struct CSVTable: Sendable {
         }
     }
 
+    /// The cell text with surrounding spaces and tabs removed.
+    public func trimmedString(row: Int, column: Int) -> String {
+        withTrimmedBytes(row: row, column: column) { String(decoding: $0, as: UTF8.self) }
+    }
+
     public func isBlank(row: Int, column: Int) -> Bool {
         withTrimmedBytes(row: row, column: column) { $0.isEmpty }
     }

@@ -30,7 +30,7 @@ public enum RosterReader {
         firstLine.reserveCapacity(table.count)
         let cells = CellReader(table: table)
         for r in 0..<table.count {
-            let id = table.string(row: r, column: idCol).trimmingASCIISpaces()
+            let id = table.trimmedString(row: r, column: idCol)
             let at = table.location(row: r, column: idCol)
             if id.isEmpty {
                 local.append(.error("payee_id is blank", at: at))
@@ -40,32 +40,37 @@ public enum RosterReader {
             } else {
                 firstLine[id] = table.line(of: r)
             }
-            var p = Payee(id: id, location: SourceLocation(file: file, line: table.line(of: r), column: 1))
-            if let c = nameCol { p.name = table.string(row: r, column: c) }
-            if let c = titleCol { p.title = table.string(row: r, column: c) }
-            if let c = unitCol { p.unit = table.string(row: r, column: c).trimmingASCIISpaces() }
+            let location = SourceLocation(file: file, line: table.line(of: r), column: 1)
+            let name = nameCol.map { table.string(row: r, column: $0) } ?? ""
+            let title = titleCol.map { table.string(row: r, column: $0) } ?? ""
+            let unit = unitCol.map { table.trimmedString(row: r, column: $0) } ?? ""
+            var plan: String?
             if let c = planCol {
-                let v = table.string(row: r, column: c).trimmingASCIISpaces()
-                p.plan = v.isEmpty ? nil : v
+                let v = table.trimmedString(row: r, column: c)
+                plan = v.isEmpty ? nil : v
             }
+            var currency: Currency?
             if let c = currencyCol, !table.isBlank(row: r, column: c) {
-                let code = table.string(row: r, column: c).trimmingASCIISpaces()
-                if let cur = Currency(code: code) { p.currency = cur } else {
+                let code = table.trimmedString(row: r, column: c)
+                if let cur = Currency(code: code) { currency = cur } else {
                     local.append(.error("unknown currency '\(code)' (expected an ISO 4217 code such as USD, EUR, JPY)",
                                         at: table.location(row: r, column: c)))
                 }
             }
-            p.baseSalary = cells.nonNegative(r, baseCol, "base_salary", &local)
-            p.targetBonusPct = cells.nonNegative(r, pctCol, "target_bonus_pct", &local)
-            p.targetBonus = cells.nonNegative(r, bonusCol, "target_bonus", &local)
-            if p.targetBonus != nil, p.targetBonusPct != nil, let c = bonusCol {
+            let baseSalary = cells.nonNegative(r, baseCol, "base_salary", &local)
+            let targetBonusPct = cells.nonNegative(r, pctCol, "target_bonus_pct", &local)
+            let targetBonus = cells.nonNegative(r, bonusCol, "target_bonus", &local)
+            if targetBonus != nil, targetBonusPct != nil, let c = bonusCol {
                 local.append(.error("both target_bonus_pct and target_bonus are given; give one", at: table.location(row: r, column: c)))
             }
-            p.startDate = cells.date(r, startCol, "start_date", &local)
-            p.endDate = cells.date(r, endCol, "end_date", &local)
-            if let s = p.startDate, let e = p.endDate, e < s, let c = endCol {
+            let startDate = cells.date(r, startCol, "start_date", &local)
+            let endDate = cells.date(r, endCol, "end_date", &local)
+            if let s = startDate, let e = endDate, e < s, let c = endCol {
                 local.append(.error("end_date \(e) is before start_date \(s)", at: table.location(row: r, column: c)))
             }
+            let p = Payee(id: id, name: name, title: title, unit: unit, plan: plan, currency: currency,
+                          baseSalary: baseSalary, targetBonusPct: targetBonusPct, targetBonus: targetBonus,
+                          startDate: startDate, endDate: endDate, location: location)
             payees.append(p)
         }
         diagnostics += local
@@ -104,7 +109,7 @@ struct CellReader {
 
     func date(_ r: Int, _ c: Int?, _ what: String, _ diagnostics: inout [Diagnostic]) -> CivilDate? {
         guard let c, !table.isBlank(row: r, column: c) else { return nil }
-        let text = table.string(row: r, column: c).trimmingASCIISpaces()
+        let text = table.trimmedString(row: r, column: c)
         guard let d = CivilDate.parse(text) else {
             diagnostics.append(.error("\(what) '\(text)' is not a date (expected YYYY-MM-DD)", at: table.location(row: r, column: c)))
             return nil
