@@ -28,8 +28,10 @@ let package = Package(
         .target(name: "AdvocompKit", dependencies: [
             "AdvocompModel", "AdvocompParser", "AdvocompEngine", "AdvocompReports",
         ]),
+        // glibc allocator settings for the command line (see allocator_tuning.h).
+        .target(name: "CAllocatorTuning"),
         .executableTarget(name: "advocomp", dependencies: [
-            "AdvocompKit",
+            "AdvocompKit", "CAllocatorTuning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "advocomp-bench", dependencies: ["AdvocompKit"]),

@@ -26,7 +26,7 @@ struct RunIndex {
     /// Target for a payee with no unit number.
     let defaultTargets: [FixedDecimal?]
 
-    init(plan: Plan, rows: [ActualRow], kpiIndex: [String: Int], payees: [Payee]) {
+    init(plan: Plan, rows: [ActualRow], period: Period, kpiIndex: [String: Int], payees: [Payee]) {
         kpiCount = plan.kpis.count
         let n = kpiCount
         var units: [String: Int] = [:]
@@ -42,7 +42,7 @@ struct RunIndex {
             payeeUnits.append(Int32(last.1))
         }
         for k in plan.kpis { for u in k.targets.keys where units[u] == nil { units[u] = units.count } }
-        for r in rows { if case .unit(let u) = r.scope, units[u] == nil { units[u] = units.count } }
+        for r in rows where r.period == period { if case .unit(let u) = r.scope, units[u] == nil { units[u] = units.count } }
         self.units = units
         self.payeeUnits = payeeUnits
 
@@ -62,7 +62,7 @@ struct RunIndex {
         company = Array(repeating: nil, count: n)
         unit = Array(repeating: nil, count: units.count * n)
         payee = Array(repeating: nil, count: payees.count * columns)
-        for r in rows {
+        for r in rows where r.period == period {
             guard let k = kpiIndex[r.kpi] else { continue }
             let e = Entry(value: r.value, line: r.line)
             switch r.scope {

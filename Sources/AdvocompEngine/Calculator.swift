@@ -13,13 +13,10 @@ public struct Calculator {
     let formulas: [CompiledExpression?]
     let componentFormulas: [CompiledExpression?]
     let conditions: [CompiledExpression?]
-    let modifierKPIs: [Int]
-    let measureKPIs: [[Int]]
     let objectives: [String: Objective]
-    let keyResultKPIs: [String: [Int]]
     let poolFormula: CompiledExpression?
-    /// Rows of the period asked for.
-    let periodRows: [ActualRow]
+    /// The actuals (rows of other periods are skipped when indexing).
+    let actuals: Actuals
     let actualsFile: String
     // Per-KPI facts as plain arrays, so the hot path copies no KPI struct.
     let kpiScope: [KPI.Scope]
@@ -28,8 +25,7 @@ public struct Calculator {
     let firstDay: CivilDate
     let lastDay: CivilDate
     let daysInPeriod: Int
-    /// modifiers x components: whether the modifier applies.
-    let applies: [[Bool]]
+    let compiled: CompiledPlan
 
     public init(plan: Plan, actuals: Actuals, period: Period) throws {
         self.plan = plan
@@ -54,27 +50,16 @@ public struct Calculator {
             default: return nil
             }
         }
-        modifierKPIs = plan.modifiers.map {
-            switch $0.kind {
-            case .accelerator(let k, _, _, _), .table(let k, _, _, _): return idx[k] ?? -1
-            default: return -1
-            }
-        }
-        measureKPIs = plan.components.map {
-            if case .measures(let ms) = $0.kind { return ms.map { idx[$0.kpi] ?? -1 } }
-            return []
-        }
         objectives = Dictionary(plan.objectives.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        keyResultKPIs = objectives.mapValues { $0.keyResults.map { idx[$0.kpi] ?? -1 } }
         if case .formula(let e)? = plan.pool?.source { poolFormula = try compile(e) } else { poolFormula = nil }
-        periodRows = actuals.rows.filter { $0.period == period }
+        self.actuals = actuals
         actualsFile = actuals.file
         kpiScope = plan.kpis.map(\.scope)
         kpiMissingIsZero = plan.kpis.map { $0.missing == .zero }
         kpiLowerIsBetter = plan.kpis.map { $0.better == .lower }
         (firstDay, lastDay) = period.dates(fiscalYearStartMonth: plan.fiscalYearStartMonth)
         daysInPeriod = lastDay.dayNumber - firstDay.dayNumber + 1
-        applies = plan.modifiers.map { m in plan.components.map { m.applies(to: $0.id) } }
+        compiled = try CompiledPlan(plan, kpiIndex: idx)
     }
 
     // MARK: Run
@@ -92,27 +77,28 @@ public struct Calculator {
                   : roster.payees[a].id.utf8.lexicographicallyPrecedes(roster.payees[b].id.utf8)
         }
         let payees = onPlan.map { roster.payees[$0] }
-        let index = RunIndex(plan: plan, rows: periodRows, kpiIndex: kpiIndex, payees: payees)
+        let index = RunIndex(plan: plan, rows: actuals.rows, period: period, kpiIndex: kpiIndex, payees: payees)
 
         // Two workers over contiguous halves; each has its own buffers and problems,
         // merged in payee order, so the result does not depend on the split.
-        let workers = onPlan.count >= 4096 ? 2 : 1
-        let chunk = (onPlan.count + workers - 1) / workers
-        var parts = [Part](repeating: Part(), count: workers)
-        parts.withUnsafeMutableBufferPointer { buffer in
+        let workers = payees.count >= 4096 ? 2 : 1
+        let chunk = (payees.count + workers - 1) / workers
+        // Each worker writes its payees' results in place; a payee whose calculation
+        // failed leaves a partial result, never seen because the run then throws.
+        var problemsByWorker = [Problems](repeating: Problems(), count: workers)
+        var results = [PayeeResult](unsafeUninitializedCapacity: payees.count) { buffer, initialized in
             let out = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                let range = (w * chunk)..<min(onPlan.count, (w + 1) * chunk)
-                out[w] = evaluate(payees, range, explain: explain, index)
+            problemsByWorker.withUnsafeMutableBufferPointer { problemSlots in
+                let slots = problemSlots
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    let range = (w * chunk)..<min(payees.count, (w + 1) * chunk)
+                    evaluate(payees, range, explain: explain, index, into: out, &slots[w])
+                }
             }
+            initialized = payees.count
         }
         var problems = Problems()
-        var results: [PayeeResult] = []
-        results.reserveCapacity(onPlan.count)
-        for part in parts {
-            results += part.results
-            problems.merge(part.problems)
-        }
+        for p in problemsByWorker { problems.merge(p) }
         let poolResult = try applyPool(&results, index, &problems)
         let diagnostics = problems.diagnostics(plan: plan, period: period, actualsFile: actualsFile)
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
@@ -120,31 +106,22 @@ public struct Calculator {
                          payees: results, pool: poolResult, warnings: [])
     }
 
-    /// What one worker produced.
-    struct Part {
-        var results: [PayeeResult] = []
-        var problems = Problems()
-    }
-
-    /// Evaluates payees in order with one set of reusable buffers.
-    func evaluate(_ payees: [Payee], _ range: Range<Int>, explain: Set<String>, _ index: RunIndex) -> Part {
-        var part = Part()
-        part.results.reserveCapacity(range.count)
+    /// Evaluates payees in order with one set of reusable buffers, initialising
+    /// `out[i]` for every `i` in `range`.
+    func evaluate(_ payees: [Payee], _ range: Range<Int>, explain: Set<String>, _ index: RunIndex,
+                  into out: UnsafeMutableBufferPointer<PayeeResult>, _ problems: inout Problems) {
         var state = PayeeState(kpiCount: plan.kpis.count)
         for i in range {
             let p = payees[i]
             state.begin(payee: p, position: i, index: index, trace: !explain.isEmpty && explain.contains(p.id))
-            if let r = evaluate(p, &state, index, &part.problems) {
-                part.results.append(r)
-            }
+            (out.baseAddress! + i).initialize(to: evaluate(p, &state, index, &problems))
         }
-        return part
     }
 
     // MARK: One payee
 
     func evaluate(_ payee: Payee, _ state: inout PayeeState, _ index: RunIndex,
-                  _ problems: inout Problems) -> PayeeResult? {
+                  _ problems: inout Problems) -> PayeeResult {
         let trace = state.tracing
         let currency = payee.currency ?? plan.currency
         let start = max(firstDay.dayNumber, payee.startDate?.dayNumber ?? Int.min)
@@ -172,23 +149,31 @@ public struct Calculator {
             result.roundedTargetIncentive = try result.targetIncentive.rounded(places: currency.minorDigits, mode: plan.rounding)
 
             let ti = result.targetIncentive
+            let componentCount = compiled.componentWeights.count
             var amounts: [FixedDecimal] = []
             var scores: [FixedDecimal] = []
-            amounts.reserveCapacity(plan.components.count)
-            for (c, component) in plan.components.enumerated() {
-                let score = try componentScore(c, component, &state, index, &problems)
+            amounts.reserveCapacity(componentCount)
+            scores.reserveCapacity(componentCount)
+            for c in 0..<componentCount {
+                let score = try componentScore(c, &state, index, &problems)
                 scores.append(score)
-                let amount = try ti * component.weight * score
+                let weight = compiled.componentWeights[c]
+                let amount = try ti * weight * score
                 amounts.append(amount)
-                if trace { result.trace?.components.append(state.lastComponent(id: component.id, weight: component.weight, score: score, amount: amount)) }
+                if trace {
+                    result.trace?.components.append(state.lastComponent(id: plan.components[c].id, weight: weight, score: score, amount: amount))
+                }
             }
             var factors: [FixedDecimal] = []
-            for (m, modifier) in plan.modifiers.enumerated() {
-                let (factor, reason) = try modifierFactor(m, modifier, &state, index, &problems, trace: trace)
+            factors.reserveCapacity(compiled.modifierKinds.count)
+            for m in 0..<compiled.modifierKinds.count {
+                let (factor, reason) = try modifierFactor(m, &state, index, &problems, trace: trace)
                 factors.append(factor)
-                for c in 0..<amounts.count where applies[m][c] { amounts[c] = try amounts[c] * factor }
+                let row = m * componentCount
+                for c in 0..<componentCount where compiled.applies[row + c] { amounts[c] = try amounts[c] * factor }
                 if trace {
-                    let targets = plan.components.indices.filter { applies[m][$0] }.map { plan.components[$0].id }
+                    let modifier = plan.modifiers[m]
+                    let targets = (0..<componentCount).filter { compiled.applies[row + $0] }.map { plan.components[$0].id }
                     result.trace?.modifiers.append(.init(id: modifier.id, type: modifier.kind.typeName, reason: reason,
                                                          factor: factor, appliesTo: targets, amountsAfter: amounts))
                 }
@@ -205,95 +190,110 @@ public struct Calculator {
             result.componentAmounts = amounts
             result.modifierFactors = factors
             if trace { result.trace?.kpis = state.kpiLines(self, index) }
-            if state.hadMissing { return nil }
             return result
         } catch let e as EvaluationFailure {
             problems.failures.append((payee, e))
-            return nil
+            return result
         } catch {
             problems.failures.append((payee, EvaluationFailure(what: "the payout", error: error)))
-            return nil
+            return result
         }
     }
 
-    func componentScore(_ c: Int, _ component: Component, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems) throws -> FixedDecimal {
+    func componentScore(_ c: Int, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems) throws -> FixedDecimal {
         var raw = FixedDecimal.zero
-        switch component.kind {
-        case .measures(let measures):
-            for (i, m) in measures.enumerated() {
-                let k = measureKPIs[c][i]
-                let att = try attainment(k, &s, index, &problems)
-                let factor = try m.curve.map { try $0.value(at: att) } ?? att
-                raw = try raw + m.weight * factor
+        switch compiled.componentKinds[c] {
+        case .measures(let range):
+            for i in range {
+                let att = try attainment(compiled.measureKPI[i], &s, index, &problems)
+                let curve = compiled.measureCurve[i]
+                let factor = curve >= 0 ? try compiled.curves[curve].value(at: att) : att
+                raw = try raw + compiled.measureWeight[i] * factor
                 if s.tracing {
-                    s.measureLines.append(.init(kpi: m.kpi, weight: m.weight, attainment: att, curve: m.curve?.name, factor: factor))
+                    s.measureLines.append(.init(kpi: plan.kpis[compiled.measureKPI[i]].id, weight: compiled.measureWeight[i],
+                                                attainment: att, curve: curve >= 0 ? compiled.curves[curve].name : nil, factor: factor))
                 }
             }
-        case .okr(let oid, let curve):
-            guard let o = objectives[oid], let kpis = keyResultKPIs[oid] else { return .zero }
+        case .okr(let range, let curve):
             var score = FixedDecimal.zero
-            for (i, kr) in o.keyResults.enumerated() {
-                let a = try actual(kpis[i], &s, index, &problems)
-                let p = try ((try a - kr.start) / (try kr.target - kr.start)).clamped(.zero, kr.max)
-                score = try score + kr.weight * p
-                if s.tracing {
+            for i in range {
+                let a = try actual(compiled.keyResultKPI[i], &s, index, &problems)
+                let p = try ((try a - compiled.keyResultStart[i]) / compiled.keyResultSpan[i]).clamped(.zero, compiled.keyResultMax[i])
+                score = try score + compiled.keyResultWeight[i] * p
+                if s.tracing, case .okr(let oid, _) = plan.components[c].kind,
+                   let kr = objectives[oid]?.keyResults[i - range.lowerBound] {
                     s.keyResultLines.append(.init(id: kr.id, kpi: kr.kpi, actual: a, start: kr.start, target: kr.target,
                                                   max: kr.max, progress: p, weight: kr.weight))
                 }
             }
-            raw = try curve.map { try $0.value(at: score) } ?? score
-            if s.tracing { s.objective = (oid, score, curve?.name) }
-        case .formula(let e):
-            guard let compiled = componentFormulas[c] else { return .zero }
-            do {
-                raw = try evaluateExpression(compiled, &s, index, &problems).number
-            } catch let f as EvaluationFailure { throw f } catch {
-                throw EvaluationFailure(what: "the formula of component '\(component.id)' ('\(e.text)')", error: error)
+            raw = curve >= 0 ? try compiled.curves[curve].value(at: score) : score
+            if s.tracing, case .okr(let oid, _) = plan.components[c].kind {
+                s.objective = (oid, score, curve >= 0 ? compiled.curves[curve].name : nil)
             }
-            if s.tracing { s.formula = e.text }
+        case .formula:
+            guard let formula = componentFormulas[c] else { return .zero }
+            do {
+                raw = try evaluateExpression(formula, &s, index, &problems).number
+            } catch let f as EvaluationFailure { throw f } catch {
+                throw EvaluationFailure(what: "the formula of component '\(plan.components[c].id)'", error: error)
+            }
+            if s.tracing, case .formula(let e) = plan.components[c].kind { s.formula = e.text }
             // All amounts are >= 0 (SPEC 2.1): a formula scoring below zero pays nothing.
             if raw.isNegative { raw = .zero }
         }
-        s.rawScore = raw
-        s.maxScore = component.maxScore
-        if let m = component.maxScore, raw > m { return m }
+        let maxScore = compiled.componentMaxScores[c]
+        if s.tracing {
+            s.rawScore = raw
+            s.maxScore = maxScore
+        }
+        if let m = maxScore, raw > m { return m }
         return raw
     }
 
-    func modifierFactor(_ m: Int, _ modifier: Modifier, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems,
+    func modifierFactor(_ m: Int, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems,
                         trace: Bool) throws -> (FixedDecimal, String) {
-        switch modifier.kind {
-        case .multiplier(let when, let factor, let otherwise):
-            let holds = try condition(m, when, &s, index, &problems)
-            return (holds ? factor : otherwise, trace ? "when \(when.text): \(holds ? "true" : "false")" : "")
-        case .gate(let when, let otherwise):
-            let holds = try condition(m, when, &s, index, &problems)
-            return (holds ? .one : otherwise, trace ? "when \(when.text): \(holds ? "true (gate open)" : "false (gate closed)")" : "")
-        case .accelerator(let kpi, let above, let rate, let maxExtra):
-            let att = try attainment(modifierKPIs[m], &s, index, &problems)
+        switch compiled.modifierKinds[m] {
+        case .multiplier(let factor, let otherwise):
+            let holds = try condition(m, &s, index, &problems)
+            return (holds ? factor : otherwise, trace ? "when \(conditionText(m)): \(holds ? "true" : "false")" : "")
+        case .gate(let otherwise):
+            let holds = try condition(m, &s, index, &problems)
+            return (holds ? .one : otherwise, trace ? "when \(conditionText(m)): \(holds ? "true (gate open)" : "false (gate closed)")" : "")
+        case .accelerator(let k, let above, let rate, let maxExtra):
+            let att = try attainment(k, &s, index, &problems)
             var extra = try rate * FixedDecimal.max(.zero, try att - above)
             if let cap = maxExtra { extra = FixedDecimal.min(cap, extra) }
-            let reason = !trace ? "" : "attainment(\(kpi)) = \(att.percentString(maxPlaces: 4)), above \(above.percentString(maxPlaces: 4)); extra = min(\(maxExtra.map { $0.description } ?? "none"), \(rate) x max(0, \(att) - \(above))) = \(extra)"
+            let reason = !trace ? "" : "attainment(\(plan.kpis[k].id)) = \(att.percentString(maxPlaces: 4)), above \(above.percentString(maxPlaces: 4)); extra = min(\(maxExtra.map { $0.description } ?? "none"), \(rate) x max(0, \(att) - \(above))) = \(extra)"
             return (try .one + extra, reason)
-        case .table(let kpi, let on, let rows, let otherwise):
-            let k = modifierKPIs[m]
-            let v = on == .value ? try actual(k, &s, index, &problems) : try attainment(k, &s, index, &problems)
-            let label = !trace ? "" : on == .value ? "\(kpi) = \(v)" : "attainment(\(kpi)) = \(v.percentString(maxPlaces: 4))"
-            for (i, row) in rows.enumerated() where row.matches(v) {
+        case .table(let k, let onValue, let rows, let otherwise):
+            let v = onValue ? try actual(k, &s, index, &problems) : try attainment(k, &s, index, &problems)
+            for i in rows where compiled.tableRows[i].matches(v) {
+                let row = compiled.tableRows[i]
                 if !trace { return (row.factor, "") }
                 var bounds: [String] = []
                 if let lo = row.atLeast { bounds.append("at_least \(lo)") }
                 if let hi = row.atMost { bounds.append("at_most \(hi)") }
-                return (row.factor, trace ? "\(label): row \(i + 1) (\(bounds.joined(separator: ", "))) matches" : "")
+                return (row.factor, "\(tableLabel(k, onValue, v)): row \(i - rows.lowerBound + 1) (\(bounds.joined(separator: ", "))) matches")
             }
-            return (otherwise, trace ? "\(label): no row matches, otherwise" : "")
+            return (otherwise, trace ? "\(tableLabel(k, onValue, v)): no row matches, otherwise" : "")
         }
     }
 
-    func condition(_ m: Int, _ when: SourceExpression, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems) throws -> Bool {
+    func tableLabel(_ k: Int, _ onValue: Bool, _ v: FixedDecimal) -> String {
+        onValue ? "\(plan.kpis[k].id) = \(v)" : "attainment(\(plan.kpis[k].id)) = \(v.percentString(maxPlaces: 4))"
+    }
+
+    func conditionText(_ m: Int) -> String {
+        switch plan.modifiers[m].kind {
+        case .multiplier(let when, _, _), .gate(let when, _): return when.text
+        default: return ""
+        }
+    }
+
+    func condition(_ m: Int, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems) throws -> Bool {
         guard let c = conditions[m] else { return false }
         do { return try evaluateExpression(c, &s, index, &problems).boolean } catch let f as EvaluationFailure { throw f } catch {
-            throw EvaluationFailure(what: "the condition of modifier '\(plan.modifiers[m].id)' ('\(when.text)')", error: error)
+            throw EvaluationFailure(what: "the condition of modifier '\(plan.modifiers[m].id)' ('\(conditionText(m))')", error: error)
         }
     }
 

@@ -133,3 +133,28 @@ extension FixedDecimal: CustomStringConvertible {}
 extension FixedDecimal: ExpressibleByIntegerLiteral {
     public init(integerLiteral value: Int) { self.init(value) }
 }
+
+extension FixedDecimal {
+    /// Appends exactly `places` fractional digits as UTF-8 (rounding half-even first if
+    /// needed): the allocation-free twin of `formatted(places:)` for large outputs.
+    public func appendFormatted(places: Int, to out: inout [UInt8]) {
+        let r = (try? rounded(places: places, mode: .halfEven)) ?? self
+        var units = r.raw.magnitude / UInt128(FixedDecimal.pow10(FixedDecimal.scale - places))
+        if r.raw < 0 && units != 0 { out.append(UInt8(ascii: "-")) }
+        // Digits, least significant first, into a small stack buffer.
+        var digits: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buf in
+            repeat {
+                buf[count] = UInt8(48 + Int(units % 10))
+                units /= 10
+                count += 1
+            } while units > 0
+            while count <= places { buf[count] = 48; count += 1 }  // at least one integer digit
+            for i in stride(from: count - 1, through: 0, by: -1) {
+                if i == places - 1 { out.append(UInt8(ascii: ".")) }
+                out.append(buf[i])
+            }
+        }
+    }
+}

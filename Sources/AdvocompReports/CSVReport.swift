@@ -5,22 +5,23 @@ import AdvocompModel
 /// payee_id ascending, amounts with exactly the currency's minor digits.
 public enum CSVReport {
     public static func render(_ run: RunResult) -> String {
-        var out = "payee_id,status,currency,target_incentive,payout\n"
-        out.reserveCapacity(64 * (run.payees.count + 1))
+        var out: [UInt8] = []
+        out.reserveCapacity(48 * (run.payees.count + 1))
+        out += Array("payee_id,status,currency,target_incentive,payout\n".utf8)
         for p in run.payees {
             let d = p.currency.minorDigits
-            out += CSVField.escape(p.payee.id)
-            out += ","
-            out += p.status.rawValue
-            out += ","
-            out += p.currency.code
-            out += ","
-            out += p.roundedTargetIncentive.formatted(places: d)
-            out += ","
-            out += p.payout.formatted(places: d)
-            out += "\n"
+            out += CSVField.escape(p.payee.id).utf8
+            out.append(UInt8(ascii: ","))
+            out += p.status.rawValue.utf8
+            out.append(UInt8(ascii: ","))
+            out += p.currency.code.utf8
+            out.append(UInt8(ascii: ","))
+            p.roundedTargetIncentive.appendFormatted(places: d, to: &out)
+            out.append(UInt8(ascii: ","))
+            p.payout.appendFormatted(places: d, to: &out)
+            out.append(UInt8(ascii: "\n"))
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

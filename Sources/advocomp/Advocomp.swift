@@ -1,8 +1,20 @@
 import AdvocompKit
 import ArgumentParser
+import CAllocatorTuning
 
 @main
 struct Advocomp: ParsableCommand {
+    static func main() {
+        advocomp_tune_allocator()
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "advocomp",
         abstract: "Calculates leadership bonuses tied to customer-advocacy outcomes.",
@@ -14,3 +26,4 @@ struct Advocomp: ParsableCommand {
         subcommands: [Validate.self, Calculate.self, Explain.self]
     )
 }
+

@@ -12,7 +12,7 @@ enum FileIO {
             Output.stderr("\(path): error: cannot read the file: \(why)")
             throw ExitCode(1)
         }
-        return InputFile(path: path, bytes: [UInt8](data))
+        return InputFile(path: path, bytes: data.withUnsafeBytes { [UInt8]($0) })
     }
 
     /// Loads files a plan refers to (OKR sets).
