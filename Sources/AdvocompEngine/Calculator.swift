@@ -207,7 +207,9 @@ public struct Calculator {
             for i in range {
                 let att = try attainment(compiled.measureKPI[i], &s, index, &problems)
                 let curve = compiled.measureCurve[i]
-                let factor = curve >= 0 ? try compiled.curves[curve].value(at: att) : att
+                // Without a curve the factor is the attainment, which can fall below zero
+                // (lower is better, actual above twice the target): amounts are >= 0.
+                let factor = curve >= 0 ? try compiled.curves[curve].value(at: att) : FixedDecimal.max(.zero, att)
                 raw = try raw + compiled.measureWeight[i] * factor
                 if s.tracing {
                     s.measureLines.append(.init(kpi: plan.kpis[compiled.measureKPI[i]].id, weight: compiled.measureWeight[i],
@@ -235,7 +237,9 @@ public struct Calculator {
             do {
                 raw = try evaluateExpression(formula, &s, index, &problems).number
             } catch let f as EvaluationFailure { throw f } catch {
-                throw EvaluationFailure(what: "the formula of component '\(plan.components[c].id)'", error: error)
+                var text = ""
+                if case .formula(let e) = plan.components[c].kind { text = " ('\(e.text)')" }
+                throw EvaluationFailure(what: "the formula of component '\(plan.components[c].id)'\(text)", error: error)
             }
             if s.tracing, case .formula(let e) = plan.components[c].kind { s.formula = e.text }
             // All amounts are >= 0 (SPEC 2.1): a formula scoring below zero pays nothing.
@@ -304,7 +308,7 @@ public struct Calculator {
         if let v = s.cache[k] { return v }
         var value = FixedDecimal.zero
         if let f = formulas[k] {
-            if s.evaluating[k] { throw EvaluationFailure(what: "KPI '\(plan.kpis[k].id)'", error: ArithmeticError.overflow) }
+            if s.evaluating[k] { throw EvaluationFailure(what: "KPI '\(plan.kpis[k].id)'", error: FormulaCycle(kpi: plan.kpis[k].id)) }
             s.evaluating[k] = true
             do { value = try evaluateExpression(f, &s, index, &problems).number } catch let e as EvaluationFailure { throw e } catch {
                 throw EvaluationFailure(what: "the formula of KPI '\(plan.kpis[k].id)' ('\(plan.kpis[k].formula?.text ?? "")')", error: error)
@@ -385,14 +389,12 @@ public struct Calculator {
         case .binary(let op, let a, let b):
             switch op {
             case .and:
-                // Both sides are evaluated so every missing actual is reported.
-                let l = try evaluateExpression(a, &s, index, &problems).boolean
-                let r = try evaluateExpression(b, &s, index, &problems).boolean
-                return .boolean(l && r)
+                // Short-circuit, so `b > 0 and a / b > 1` is safe when b is 0.
+                guard try evaluateExpression(a, &s, index, &problems).boolean else { return .boolean(false) }
+                return .boolean(try evaluateExpression(b, &s, index, &problems).boolean)
             case .or:
-                let l = try evaluateExpression(a, &s, index, &problems).boolean
-                let r = try evaluateExpression(b, &s, index, &problems).boolean
-                return .boolean(l || r)
+                if try evaluateExpression(a, &s, index, &problems).boolean { return .boolean(true) }
+                return .boolean(try evaluateExpression(b, &s, index, &problems).boolean)
             default: break
             }
             let l = try evaluateExpression(a, &s, index, &problems)

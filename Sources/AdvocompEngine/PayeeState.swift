@@ -34,7 +34,7 @@ struct PayeeState {
         self.payee = payee
         self.position = position
         unit = position >= 0 ? Int(index.payeeUnits[position]) : -1
-        for i in cache.indices { cache[i] = nil }
+        for i in cache.indices { cache[i] = nil; evaluating[i] = false }
         hadMissing = false
         tracing = trace
         if trace { sources = [:] }
@@ -84,6 +84,11 @@ struct ScopeError: Error, CustomStringConvertible {
     let kpi: String
     let scope: KPI.Scope
     var description: String { "KPI '\(kpi)' has \(scope.rawValue) scope, so it has no company-wide value" }
+}
+
+struct FormulaCycle: Error, CustomStringConvertible {
+    let kpi: String
+    var description: String { "its formula depends on itself" }
 }
 
 struct NoTarget: Error, CustomStringConvertible {

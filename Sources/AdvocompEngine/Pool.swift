@@ -13,6 +13,11 @@ extension Calculator {
             return nil
         }
         let currency = currencies.first ?? plan.currency
+        if currency != plan.currency {
+            problems.other.append(.error("the pool is in the plan currency \(plan.currency.code), but its payees are paid in \(currency.code)",
+                                         at: pool.location))
+            return nil
+        }
         let digits = currency.minorDigits
         var amount: FixedDecimal
         var source: String

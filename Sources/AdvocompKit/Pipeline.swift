@@ -94,19 +94,18 @@ public enum Pipeline {
         }
     }
 
-    /// Diagnostics in file order (by file, line, column), unlocated ones last; stable.
+    /// Diagnostics in file order: files in the order they first appear, then by line and
+    /// column; unlocated ones last; otherwise stable.
     public static func sorted(_ d: [Diagnostic]) -> [Diagnostic] {
-        d.enumerated().sorted { a, b in
-            switch (a.element.location, b.element.location) {
-            case let (x?, y?):
-                if x.file != y.file { return a.offset < b.offset }
-                if x.line != y.line { return x.line < y.line }
-                if x.column != y.column { return x.column < y.column }
-                return a.offset < b.offset
-            case (nil, nil): return a.offset < b.offset
-            case (nil, _): return false
-            case (_, nil): return true
-            }
+        var rank: [String: Int] = [:]
+        for x in d { if let f = x.location?.file, rank[f] == nil { rank[f] = rank.count } }
+        func key(_ x: Diagnostic) -> (Int, Int, Int) {
+            guard let l = x.location else { return (Int.max, 0, 0) }
+            return (rank[l.file] ?? 0, l.line, l.column)
+        }
+        return d.enumerated().sorted { a, b in
+            let ka = key(a.element), kb = key(b.element)
+            return ka != kb ? ka < kb : a.offset < b.offset
         }.map(\.element)
     }
 }

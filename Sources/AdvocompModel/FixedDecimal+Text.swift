@@ -41,6 +41,7 @@ extension FixedDecimal {
             negative = bytes[0] == UInt8(ascii: "-")
             i = 1
         }
+        let i0 = i  // a sign alone is "nothing"
         var mantissa: UInt128 = 0
         var intDigits = 0
         var fracDigits = 0
@@ -80,7 +81,7 @@ extension FixedDecimal {
             }
             i += 1
         }
-        if !sawDigit { return .failure(n == (negative ? 1 : 0) ? .empty : .invalid) }
+        if !sawDigit { return .failure(n == i0 ? .empty : .invalid) }
         if percent { fracDigits += 2 }
         if fracDigits > FixedDecimal.scale { return .failure(.tooManyDecimals) }
         if percent && intDigits > 22 || !percent && intDigits > 20 { return .failure(.tooLarge) }

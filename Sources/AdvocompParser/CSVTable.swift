@@ -34,7 +34,8 @@ public struct CSVTable: Sendable {
         header = (0..<cellCount(row: -1)).map { rawString(row: -1, column: $0).trimmingASCIISpaces() }
         let width = header.count
         for r in 0..<count where cellCount(row: r) != width {
-            diagnostics.append(.error("row has \(cellCount(row: r)) fields, the header has \(width)",
+            let found = cellCount(row: r)
+            diagnostics.append(.error("row has \(found) field\(found == 1 ? "" : "s"), the header has \(width)",
                                       at: SourceLocation(file: file, line: line(of: r), column: 1)))
         }
     }
@@ -97,7 +98,7 @@ public struct CSVTable: Sendable {
                 switch b[i] {
                 case UInt8(ascii: ","): i += 1
                     if i >= n { cellStart.append(content.count); break recordLoop }  // trailing comma: empty last field
-                case 13: i += 2; line += 1; break recordLoop
+                case 13: i += (i + 1 < n && b[i + 1] == 10) ? 2 : 1; line += 1; break recordLoop
                 default: i += 1; line += 1; break recordLoop
                 }
             }

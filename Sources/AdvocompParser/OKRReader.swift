@@ -57,7 +57,7 @@ struct OKRReader {
                 else if weights.count == list.count {
                     var sum = FixedDecimal.zero
                     for w in weights { sum = (try? sum + w) ?? sum }
-                    if sum != .one { r.error("key result weights of objective '\(id)' sum to \(sum.percentString(maxPlaces: 6)), not 100%", kn) }
+                    if sum != .one { r.error("key result weights of objective '\(id)' sum to \(sum.percentString(maxPlaces: 16)), not 100%", kn) }
                 }
             } else if f["key_results"] == nil {
                 r.error("objective '\(id)' has no 'key_results'", idNode)

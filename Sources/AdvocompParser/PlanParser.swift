@@ -55,6 +55,10 @@ struct PlanBuilder {
     let loadFile: PlanParser.FileLoader
     /// Diagnostics from other files (the OKR set).
     var otherDiagnostics: [Diagnostic] = []
+    /// Curves and KPI targets that had errors: already reported, so not reported again
+    /// as "unknown curve" or "no target" wherever they are used.
+    var brokenCurves = Set<String>()
+    var brokenTargets = Set<String>()
 
     init(reader: YAMLReader, file: String, loadFile: @escaping PlanParser.FileLoader) {
         self.r = reader
@@ -111,7 +115,7 @@ struct PlanBuilder {
         }
 
         let kpis = required("kpis").map { parseKPIs($0) } ?? []
-        let kpiTargets = Dictionary(kpis.map { ($0.id, $0.hasTarget) }, uniquingKeysWith: { a, _ in a })
+        let kpiTargets = Dictionary(kpis.map { ($0.id, $0.hasTarget || brokenTargets.contains($0.id)) }, uniquingKeysWith: { a, _ in a })
         checkFormulas(kpis, kpiTargets)
 
         var curves: [String: Curve] = [:]
@@ -119,7 +123,8 @@ struct PlanBuilder {
             if case .mapping(let m) = n {
                 for (k, v) in m {
                     guard let name = r.string(k, "curve id") else { continue }
-                    if let c = parseCurve(v, name: name) { curves[name] = c }
+                    // A curve with errors is still "known", so its users are not reported too.
+                    if let c = parseCurve(v, name: name) { curves[name] = c } else { brokenCurves.insert(name) }
                 }
             } else {
                 r.error("curves must be a mapping of curve id to curve", n)
@@ -179,7 +184,7 @@ struct PlanBuilder {
 
     // MARK: KPIs
 
-    func parseKPIs(_ node: Node) -> [KPI] {
+    mutating func parseKPIs(_ node: Node) -> [KPI] {
         guard case .mapping(let m) = node else {
             r.error("kpis must be a mapping of KPI id to its definition", node)
             return []
@@ -202,14 +207,17 @@ struct PlanBuilder {
             if let n = f["better"], let b = r.choice(n, "better", KPI.Better.self) { kpi.better = b }
             if let n = f["scope"], let s = r.choice(n, "scope", KPI.Scope.self) { kpi.scope = s }
             if let n = f["missing"], let s = r.choice(n, "missing", KPI.Missing.self) { kpi.missing = s }
-            if let n = f["target"], let t = r.number(n, "target of \(id)") {
-                if checkTarget(t, kpi.better, n, id) { kpi.target = t }
+            if let n = f["target"] {
+                if let t = r.number(n, "target of \(id)"), checkTarget(t, kpi.better, n, id) { kpi.target = t } else { brokenTargets.insert(id) }
             }
             if let n = f["targets"] {
                 if case .mapping(let tm) = n {
                     for (uk, uv) in tm {
-                        guard let unit = r.string(uk, "unit name"), let t = r.number(uv, "target of \(id) for \(unit)") else { continue }
-                        if checkTarget(t, kpi.better, uv, id) { kpi.targets[unit] = t }
+                        guard let unit = r.string(uk, "unit name"), let t = r.number(uv, "target of \(id) for \(unit)") else {
+                            brokenTargets.insert(id)
+                            continue
+                        }
+                        if checkTarget(t, kpi.better, uv, id) { kpi.targets[unit] = t } else { brokenTargets.insert(id) }
                     }
                 } else {
                     r.error("targets must be a mapping of unit name to target, such as { enterprise: 25, smb: 60 }", n)
@@ -306,6 +314,7 @@ struct PlanBuilder {
     func curveReference(_ node: Node, curves: [String: Curve], context: String) -> Curve? {
         if case .scalar = node, let name = r.string(node, "curve") {
             if let c = curves[name] { return c }
+            if brokenCurves.contains(name) { return nil }
             r.error("unknown curve '\(name)' in \(context)" + Suggest.didYouMean(name, in: curves.keys.sorted()), node)
             return nil
         }
@@ -339,7 +348,7 @@ struct PlanBuilder {
         var sum = FixedDecimal.zero
         for w in weights { sum = (try? sum + w) ?? sum }
         if sum != .one {
-            r.error("\(what) weights sum to \(sum.percentString(maxPlaces: 6)), not 100%", node)
+            r.error("\(what) weights sum to \(sum.percentString(maxPlaces: 16)), not 100%", node)
         }
     }
 
@@ -490,13 +499,18 @@ struct PlanBuilder {
             var kind: Modifier.Kind?
             switch type {
             case "multiplier":
+                // Every field is checked before combining, so all problems are reported.
                 let when = condition()
                 if f["factor"] == nil { r.error("multiplier '\(id)' has no 'factor'", idNode) }
-                if let when, let fac = f["factor"].flatMap({ r.nonNegative($0, "factor") }), let other = factor("otherwise", default: .one) {
+                let fac = f["factor"].flatMap { r.nonNegative($0, "factor") }
+                let other = factor("otherwise", default: .one)
+                if let when, let fac, let other {
                     kind = .multiplier(when: when, factor: fac, otherwise: other)
                 }
             case "gate":
-                if let when = condition(), let other = factor("otherwise", default: .zero) {
+                let when = condition()
+                let other = factor("otherwise", default: .zero)
+                if let when, let other {
                     kind = .gate(when: when, otherwise: other)
                 }
             case "accelerator":
@@ -533,7 +547,8 @@ struct PlanBuilder {
                 } else if f["rows"] == nil {
                     r.error("table '\(id)' has no 'rows'", idNode); rowsOK = false
                 }
-                if let on, let k, rowsOK, let other = factor("otherwise", default: .one) {
+                let other = factor("otherwise", default: .one)
+                if let on, let k, rowsOK, let other {
                     kind = .table(kpi: k, on: on, rows: rows, otherwise: other)
                 }
             }

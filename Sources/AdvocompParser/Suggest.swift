@@ -7,13 +7,17 @@ public enum Suggest {
     }
 
     public static func closest(_ word: String, in candidates: some Sequence<String>) -> String? {
-        var best: (String, Int)?
+        // Closest by edit distance; among equals, the longest common prefix, then the first.
+        var best: (word: String, distance: Int, prefix: Int)?
         let limit = max(1, min(3, word.count / 3 + 1))
         for c in candidates where c != word {
             let d = distance(word, c)
-            if d <= limit && (best == nil || d < best!.1) { best = (c, d) }
+            guard d <= limit else { continue }
+            let p = zip(word, c).prefix { $0 == $1 }.count
+            if let b = best, d > b.distance || (d == b.distance && p <= b.prefix) { continue }
+            best = (c, d, p)
         }
-        return best?.0
+        return best?.word
     }
 
     /// Levenshtein distance.
