@@ -141,5 +141,8 @@ if [ -n "$largest" ]; then
   echo "== advocomp-bench engine on $largest payees ($REPEAT runs per phase)" >&2
   { echo; "$BENCH" engine --dir "$OUT/company-$largest" --repeat "$REPEAT"; } | tee -a "$SUMMARY"
 fi
+
+echo "== number types: 10 million multiply-adds" >&2
+{ echo; "$BENCH" numbers; } | tee -a "$SUMMARY"
 echo >&2
 echo "summary written to $SUMMARY" >&2

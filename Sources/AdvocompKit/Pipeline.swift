@@ -41,7 +41,8 @@ public enum Pipeline {
     /// Parses and validates a plan file.
     public static func loadPlan(_ file: InputFile, loadFile: @escaping PlanParser.FileLoader) -> (Plan?, [Diagnostic]) {
         if let bad = TextEncoding.check(file.bytes, file: file.path) { return (nil, [bad]) }
-        return PlanParser.parse(text: file.text, file: file.path, loadFile: loadFile)
+        let (plan, diagnostics) = PlanParser.parse(text: file.text, file: file.path, loadFile: loadFile)
+        return (plan, sorted(diagnostics))
     }
 
     public static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader) -> CalculationOutcome {

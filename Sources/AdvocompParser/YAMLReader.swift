@@ -64,16 +64,21 @@ final class YAMLReader {
             return nil
         }
         var f = Fields(node: node)
+        var misspelt: [(key: String, keyNode: Node, value: Node)] = []
         for (k, v) in m {
             guard case .scalar(let s) = k else { error("keys must be plain names", k); continue }
             let key = s.string
             if !allowed.contains(key) {
                 error("unknown key '\(key)' in \(what)" + Suggest.didYouMean(key, in: allowed)
                       + " (allowed: \(allowed.joined(separator: ", ")))", k)
+                if let meant = Suggest.closest(key, in: allowed) { misspelt.append((meant, k, v)) }
                 continue
             }
             f.pairs.append((key, k, v))
         }
+        // The file already has an error; read a misspelt key as the one it resembles so
+        // its value is still checked and its absence is not reported a second time.
+        for m in misspelt where !f.has(m.key) { f.pairs.append(m) }
         return f
     }
 

@@ -2,6 +2,7 @@
 //
 //   advocomp-bench generate --payees N --out DIR [--seed S]
 //   advocomp-bench engine --dir DIR [--repeat K] [--period 2026-Q1]
+//   advocomp-bench numbers [--iterations N]
 //
 // Plain CommandLine.arguments parsing: this target depends on AdvocompKit only.
 
@@ -12,6 +13,9 @@ usage:
   advocomp-bench generate --payees N --out DIR [--seed S]
       Writes DIR/plan.yaml, DIR/roster.csv and DIR/actuals.csv: a synthetic company
       of N payees (deterministic for a given seed, default 42), calculable for 2026-Q1.
+  advocomp-bench numbers [--iterations N]
+      Times N multiply-adds (default 10 million) in FixedDecimal, Foundation.Decimal
+      and Int64.
   advocomp-bench engine --dir DIR [--repeat K] [--period 2026-Q1]
       Loads DIR's files once, then times parsing, Calculator.run and CSV rendering
       (best and median of K runs, default 5) and prints a table.
@@ -75,6 +79,9 @@ case "generate":
         FileHandle.standardError.write(Data("advocomp-bench: error: \(error)\n".utf8))
         exit(1)
     }
+case "numbers":
+    let opts = parseOptions(argv[2...], allowed: ["iterations"])
+    exit(NumbersBench.run(iterations: intOption(opts, "iterations", default: 10_000_000, min: 1)))
 case "engine":
     let opts = parseOptions(argv[2...], allowed: ["dir", "repeat", "period"])
     guard let dir = opts["dir"] else { fail("missing --dir DIR") }

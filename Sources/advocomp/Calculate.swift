@@ -27,8 +27,8 @@ struct RunInputs: ParsableArguments {
             Output.stderr("advocomp: error: --events (the advocacy ledger, SPEC section 6) is not supported yet")
             throw ExitCode(1)
         }
-        return CalculationRequest(plan: try FileIO.read(plan), roster: try FileIO.read(roster),
-                                  actuals: try FileIO.read(actuals), period: period, explain: explain)
+        let files = try FileIO.readAll([plan, roster, actuals])
+        return CalculationRequest(plan: files[0], roster: files[1], actuals: files[2], period: period, explain: explain)
     }
 }
 

@@ -5,14 +5,32 @@ import Foundation
 /// All file access of the tool: reading inputs, writing outputs atomically and privately.
 enum FileIO {
     static func read(_ path: String) throws -> InputFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            var isDir: ObjCBool = false
-            let why = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
-                ? (isDir.boolValue ? "it is a directory" : "permission denied") : "no such file"
-            Output.stderr("\(path): error: cannot read the file: \(why)")
-            throw ExitCode(1)
+        let files = try readAll([path])
+        return files[0]
+    }
+
+    /// Reads every file; when any cannot be read, reports each of them, then exits 1.
+    static func readAll(_ paths: [String]) throws -> [InputFile] {
+        var files: [InputFile] = []
+        var failed = false
+        for path in paths {
+            if let data = FileManager.default.contents(atPath: path) {
+                files.append(InputFile(path: path, bytes: data.withUnsafeBytes { [UInt8]($0) }))
+            } else {
+                var isDir: ObjCBool = false
+                let why = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
+                    ? (isDir.boolValue ? "it is a directory" : "permission denied") : "no such file"
+                Output.stderr("\(path): error: cannot read the file: \(why)")
+                failed = true
+            }
         }
-        return InputFile(path: path, bytes: data.withUnsafeBytes { [UInt8]($0) })
+        if failed { throw ExitCode(1) }
+        return files
+    }
+
+    /// Reads one file, or reports why it cannot be read and returns nil.
+    static func readOrReport(_ path: String) -> InputFile? {
+        try? readAll([path]).first
     }
 
     /// Loads files a plan refers to (OKR sets).

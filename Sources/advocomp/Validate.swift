@@ -12,11 +12,11 @@ struct Validate: ParsableCommand {
     func run() throws {
         var failed = false
         for path in plans {
-            let file = try FileIO.read(path)
+            guard let file = FileIO.readOrReport(path) else { failed = true; continue }
             let (plan, diagnostics) = Pipeline.loadPlan(file, loadFile: FileIO.loader)
             Output.report(diagnostics)
             if let plan {
-                Output.stderr("\(path): plan \(plan.id) v\(plan.version) is valid: \(plan.kpis.count) KPIs, \(plan.components.count) components, \(plan.modifiers.count) modifiers")
+                print("\(path): plan \(plan.id) v\(plan.version) is valid: \(plan.kpis.count) KPIs, \(plan.components.count) components, \(plan.modifiers.count) modifiers")
             } else {
                 failed = true
             }
