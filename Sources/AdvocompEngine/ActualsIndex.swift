@@ -42,7 +42,12 @@ struct RunIndex {
             payeeUnits.append(Int32(last.1))
         }
         for k in plan.kpis { for u in k.targets.keys where units[u] == nil { units[u] = units.count } }
-        for r in rows where r.period == period { if case .unit(let u) = r.scope, units[u] == nil { units[u] = units.count } }
+        // Rows are read in place (no copies: a copy retains the row's strings).
+        rows.withUnsafeBufferPointer { rows in
+            for i in rows.indices where rows[i].period == period {
+                if case .unit(let u) = rows[i].scope, units[u] == nil { units[u] = units.count }
+            }
+        }
         self.units = units
         self.payeeUnits = payeeUnits
 
@@ -59,19 +64,29 @@ struct RunIndex {
             position.reserveCapacity(payees.count)
             for (i, p) in payees.enumerated() { position[p.id] = i }
         }
-        company = Array(repeating: nil, count: n)
-        unit = Array(repeating: nil, count: units.count * n)
-        payee = Array(repeating: nil, count: payees.count * columns)
-        for r in rows where r.period == period {
-            guard let k = kpiIndex[r.kpi] else { continue }
-            let e = Entry(value: r.value, line: r.line)
-            switch r.scope {
-            case .company: company[k] = e
-            case .unit(let u): if let i = units[u] { unit[i * n + k] = e }
-            case .payee(let p):
-                if column[k] >= 0, let i = position[p] { payee[i * columns + column[k]] = e }
+        var company = [Entry?](repeating: nil, count: n)
+        var unit = [Entry?](repeating: nil, count: units.count * n)
+        var payee = [Entry?](repeating: nil, count: payees.count * columns)
+        rows.withUnsafeBufferPointer { rows in
+            var lastKPI = "", lastK: Int? = nil  // rows usually come grouped by KPI
+            for i in rows.indices where rows[i].period == period {
+                if lastK == nil || rows[i].kpi != lastKPI {
+                    lastKPI = rows[i].kpi
+                    lastK = kpiIndex[lastKPI] ?? -1
+                }
+                guard let k = lastK, k >= 0 else { continue }
+                let e = Entry(value: rows[i].value, line: rows[i].line)
+                switch rows[i].scope {
+                case .company: company[k] = e
+                case .unit(let u): if let j = units[u] { unit[j * n + k] = e }
+                case .payee(let p):
+                    if column[k] >= 0, let j = position[p] { payee[j * columns + column[k]] = e }
+                }
             }
         }
+        self.company = company
+        self.unit = unit
+        self.payee = payee
         defaultTargets = plan.kpis.map(\.target)
         var targets: [FixedDecimal?] = []
         targets.reserveCapacity(units.count * n)

@@ -69,13 +69,7 @@ public struct Calculator {
     public func run(roster: Roster, explain: Set<String> = []) throws -> RunResult {
         let filterByPlan = roster.columns.contains("plan")
         var onPlan = roster.payees.indices.filter { !filterByPlan || roster.payees[$0].plan == plan.id }
-        // Plain byte order of payee_id. Swift's `<` is byte order for ASCII (and NFC) text
-        // and much faster than comparing byte sequences, so use it when it agrees.
-        let ascii = onPlan.allSatisfy { roster.payees[$0].id.utf8.allSatisfy { $0 < 128 } }
-        onPlan.sort { a, b in
-            ascii ? roster.payees[a].id < roster.payees[b].id
-                  : roster.payees[a].id.utf8.lexicographicallyPrecedes(roster.payees[b].id.utf8)
-        }
+        onPlan = PayeeOrder.sorted(onPlan, ids: roster.payees)
         let payees = onPlan.map { roster.payees[$0] }
         let index = RunIndex(plan: plan, rows: actuals.rows, period: period, kpiIndex: kpiIndex, payees: payees)
 

@@ -39,8 +39,10 @@ enum InputChecks {
         var out: [Diagnostic] = []
         var warned = Set<String>()
         let kpis = Dictionary(plan.kpis.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var last: (id: String, kpi: KPI?)?  // rows usually come grouped by KPI
         for row in actuals.rows {
-            guard let kpi = kpis[row.kpi] else {
+            if last?.id != row.kpi { last = (row.kpi, kpis[row.kpi]) }
+            guard let kpi = last?.kpi else {
                 if warned.insert(row.kpi).inserted {
                     out.append(.warning("KPI '\(row.kpi)' is not defined by plan '\(plan.id)'; its rows are ignored"
                                         + Suggest.didYouMean(row.kpi, in: kpis.keys.sorted()), at: actuals.location(row)))

@@ -22,7 +22,11 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
 
     /// Parses strict ISO `YYYY-MM-DD`.
     public static func parse(_ text: String) -> CivilDate? {
-        let u = Array(text.utf8)
+        var copy = text
+        return copy.withUTF8 { parse(bytes: $0) }
+    }
+
+    public static func parse(bytes u: UnsafeBufferPointer<UInt8>) -> CivilDate? {
         guard u.count == 10, u[4] == 45, u[7] == 45 else { return nil }
         func num(_ r: Range<Int>) -> Int? {
             var v = 0

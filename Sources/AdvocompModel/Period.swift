@@ -51,6 +51,17 @@ public struct Period: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A small integer unique to the period, for hashing: year * 8 + kind.
+    public var code: Int32 {
+        let k: Int32
+        switch kind {
+        case .quarter(let q): k = Int32(q)
+        case .half(let h): k = Int32(4 + h)
+        case .year: k = 7
+        }
+        return Int32(fiscalYear) * 8 + k
+    }
+
     /// Periods of this length in a year: 4, 2 or 1.
     public var periodsPerYear: Int {
         switch kind {

@@ -140,6 +140,13 @@ public struct CSVTable: Sendable {
         }
     }
 
+    /// Calls `body` with the cell's bytes as written.
+    public func withUntrimmedBytes<R>(row: Int, column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard column < cellCount(row: row) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
+        let k = rowFirstCell[row + 1] + column
+        return content.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[cellStart[k]..<cellStart[k + 1]])) }
+    }
+
     /// The cell text with surrounding spaces and tabs removed.
     public func trimmedString(row: Int, column: Int) -> String {
         withTrimmedBytes(row: row, column: column) { String(decoding: $0, as: UTF8.self) }

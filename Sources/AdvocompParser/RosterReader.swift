@@ -29,6 +29,7 @@ public enum RosterReader {
         var firstLine: [String: Int] = [:]
         firstLine.reserveCapacity(table.count)
         let cells = CellReader(table: table)
+        var titles = Interner(), units = Interner(), plans = Interner(), currencies = Interner()
         for r in 0..<table.count {
             let id = table.trimmedString(row: r, column: idCol)
             let at = table.location(row: r, column: idCol)
@@ -42,19 +43,22 @@ public enum RosterReader {
             }
             let location = SourceLocation(file: file, line: table.line(of: r), column: 1)
             let name = nameCol.map { table.string(row: r, column: $0) } ?? ""
-            let title = titleCol.map { table.string(row: r, column: $0) } ?? ""
-            let unit = unitCol.map { table.trimmedString(row: r, column: $0) } ?? ""
+            // Titles, units, plans and currencies repeat from row to row: share their strings.
+            let title = titleCol.map { c in table.withUntrimmedBytes(row: r, column: c) { titles.intern($0).string } } ?? ""
+            let unit = unitCol.map { c in table.withTrimmedBytes(row: r, column: c) { units.intern($0).string } } ?? ""
             var plan: String?
             if let c = planCol {
-                let v = table.trimmedString(row: r, column: c)
+                let v = table.withTrimmedBytes(row: r, column: c) { plans.intern($0).string }
                 plan = v.isEmpty ? nil : v
             }
             var currency: Currency?
-            if let c = currencyCol, !table.isBlank(row: r, column: c) {
-                let code = table.trimmedString(row: r, column: c)
-                if let cur = Currency(code: code) { currency = cur } else {
-                    local.append(.error("unknown currency '\(code)' (expected an ISO 4217 code such as USD, EUR, JPY)",
-                                        at: table.location(row: r, column: c)))
+            if let c = currencyCol {
+                let code = table.withTrimmedBytes(row: r, column: c) { currencies.intern($0).string }
+                if !code.isEmpty {
+                    if let cur = Currency(code: code) { currency = cur } else {
+                        local.append(.error("unknown currency '\(code)' (expected an ISO 4217 code such as USD, EUR, JPY)",
+                                            at: table.location(row: r, column: c)))
+                    }
                 }
             }
             let baseSalary = cells.nonNegative(r, baseCol, "base_salary", &local)
@@ -98,8 +102,17 @@ struct CellReader {
 
     /// A non-negative number, or nil when the column is absent or the cell blank.
     func nonNegative(_ r: Int, _ c: Int?, _ what: String, _ diagnostics: inout [Diagnostic]) -> FixedDecimal? {
-        guard let c, !table.isBlank(row: r, column: c) else { return nil }
-        guard let v = number(r, c, what, &diagnostics) else { return nil }
+        guard let c else { return nil }
+        let parsed = table.withTrimmedBytes(row: r, column: c) { $0.isEmpty ? nil : FixedDecimal.parse(bytes: $0) }
+        guard let parsed else { return nil }  // blank
+        let v: FixedDecimal
+        switch parsed {
+        case .success(let x): v = x
+        case .failure(let e):
+            let shown = CellReader.privateColumns.contains(what) ? "" : " '\(table.string(row: r, column: c))'"
+            diagnostics.append(.error("\(what)\(shown) is not a valid number: \(e)", at: table.location(row: r, column: c)))
+            return nil
+        }
         if v.isNegative {
             diagnostics.append(.error("\(what) must not be negative", at: table.location(row: r, column: c)))
             return nil
@@ -108,12 +121,14 @@ struct CellReader {
     }
 
     func date(_ r: Int, _ c: Int?, _ what: String, _ diagnostics: inout [Diagnostic]) -> CivilDate? {
-        guard let c, !table.isBlank(row: r, column: c) else { return nil }
-        let text = table.trimmedString(row: r, column: c)
-        guard let d = CivilDate.parse(text) else {
-            diagnostics.append(.error("\(what) '\(text)' is not a date (expected YYYY-MM-DD)", at: table.location(row: r, column: c)))
+        guard let c else { return nil }
+        let (blank, date) = table.withTrimmedBytes(row: r, column: c) { ($0.isEmpty, CivilDate.parse(bytes: $0)) }
+        if blank { return nil }
+        guard let date else {
+            diagnostics.append(.error("\(what) '\(table.trimmedString(row: r, column: c))' is not a date (expected YYYY-MM-DD)",
+                                      at: table.location(row: r, column: c)))
             return nil
         }
-        return d
+        return date
     }
 }
