@@ -46,32 +46,32 @@ public enum Pipeline {
     }
 
     public static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader) -> CalculationOutcome {
-        // The roster and the actuals are independent: read them on two cores.
+        // The plan is small and read first; then the roster and the actuals, which are
+        // independent, are read and checked against it on two cores.
+        let (plan, planDiagnostics) = loadPlan(request.plan, loadFile: loadFile)
         var rosterDiagnostics: [Diagnostic] = [], actualsDiagnostics: [Diagnostic] = []
         var roster: Roster?, actuals: Actuals?
-        var planResult: (Plan?, [Diagnostic]) = (nil, [])
         DispatchQueue.concurrentPerform(iterations: 2) { i in
             if i == 0 {
-                roster = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &rosterDiagnostics)
+                let r = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &rosterDiagnostics)
+                if let plan { rosterDiagnostics += InputChecks.roster(r, plan: plan) }
+                roster = r
             } else {
-                planResult = loadPlan(request.plan, loadFile: loadFile)
-                actuals = ActualsReader.read(file: request.actuals.path, bytes: request.actuals.bytes, diagnostics: &actualsDiagnostics)
+                let a = ActualsReader.read(file: request.actuals.path, bytes: request.actuals.bytes, diagnostics: &actualsDiagnostics)
+                if let plan { actualsDiagnostics += InputChecks.actuals(a, plan: plan) }
+                actuals = a
             }
         }
-        let plan = planResult.0
-        var diagnostics = planResult.1 + rosterDiagnostics + actualsDiagnostics
-        guard let roster, let actuals else { return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics)) }
+        var diagnostics = planDiagnostics + rosterDiagnostics + actualsDiagnostics
         let period = Period.parse(request.period)
         if period == nil {
             diagnostics.append(.error("--period '\(request.period)' is not a period (expected YYYY-Q1..Q4, YYYY-H1, YYYY-H2 or YYYY-FY)", at: nil))
         }
-        guard let plan else { return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics)) }
+        guard let plan, let roster, let actuals else { return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics)) }
         if let period, !plan.accepts(period) {
             let at = plan.keyLocations["pays"] ?? SourceLocation(file: plan.sourceFile, line: 1, column: 1)
             diagnostics.append(.error("plan '\(plan.id)' pays per \(plan.pays.rawValue), so it cannot be calculated for \(period) (ask for a \(example(plan.pays, period.fiscalYear)) period)", at: at))
         }
-        diagnostics += InputChecks.roster(roster, plan: plan)
-        diagnostics += InputChecks.actuals(actuals, plan: plan)
         guard let period, !diagnostics.hasErrors else {
             return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics))
         }
