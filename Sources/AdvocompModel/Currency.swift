@@ -13,6 +13,15 @@ public struct Currency: Hashable, Sendable, CustomStringConvertible {
         self.minorDigits = digits
     }
 
+    /// Stands in while a plan with a bad currency is still being checked (never used
+    /// for a calculation: such a plan has an error).
+    public static let placeholder = Currency(validated: "XXX", minorDigits: 2)
+
+    private init(validated code: String, minorDigits: Int) {
+        self.code = code
+        self.minorDigits = minorDigits
+    }
+
     public static let allCodes: [String] = table.keys.sorted()
 
     // Active ISO 4217 codes with their minor units. Codes with no minor units (0) and

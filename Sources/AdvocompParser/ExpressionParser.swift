@@ -85,7 +85,13 @@ public struct ExpressionParser {
             throw SyntaxError(message: "unexpected character '\(c)'", offset: start)
         }
         tokens.append((.end, chars.count))
+        // Evaluation recurses over the tree; bound its size so no plan can exhaust a stack.
+        if tokens.count > ExpressionParser.maxTokens {
+            throw SyntaxError(message: "the expression has more than \(ExpressionParser.maxTokens) parts; split it into formula KPIs", offset: 0)
+        }
     }
+
+    static let maxTokens = 1000
 
     private func describe(_ t: Token) -> String {
         switch t {
@@ -127,18 +133,21 @@ public struct ExpressionParser {
     }
 
     private mutating func parseNot() throws -> Expression {
-        if acceptKeyword("not") { return .not(try parseNot()) }
+        if acceptKeyword("not") { return .not(try nested { try $0.parseNot() }) }
         return try parseComparison()
     }
 
     private mutating func parseComparison() throws -> Expression {
         let left = try parseSum()
-        for op in ["<=", ">=", "==", "!=", "<", ">"] where accept(op) {
+        let comparisons: [(String, Expression.BinaryOperator)] = [
+            ("<=", .lessEqual), (">=", .greaterEqual), ("==", .equal), ("!=", .notEqual), ("<", .less), (">", .greater),
+        ]
+        for (text, op) in comparisons where accept(text) {
             let right = try parseSum()
-            if case .op(let o) = current, ["<=", ">=", "==", "!=", "<", ">"].contains(o) {
+            if case .op(let o) = current, comparisons.contains(where: { $0.0 == o }) {
                 throw SyntaxError(message: "comparisons do not chain; combine them with 'and'", offset: offset)
             }
-            return .binary(Expression.BinaryOperator(rawValue: op)!, left, right)
+            return .binary(op, left, right)
         }
         return left
     }
@@ -162,11 +171,29 @@ public struct ExpressionParser {
     }
 
     private mutating func parseUnary() throws -> Expression {
-        if accept("-") { return .negate(try parseUnary()) }
+        if accept("-") { return .negate(try nested { try $0.parseUnary() }) }
         return try parseAtom()
     }
 
+    /// How deeply parentheses, function calls and prefix operators may nest: far more
+    /// than a plan needs, and far less than would exhaust the stack.
+    static let maxDepth = 100
+    private var depth = 0
+
+    private mutating func nested<T>(_ body: (inout ExpressionParser) throws -> T) throws -> T {
+        depth += 1
+        defer { depth -= 1 }
+        if depth > ExpressionParser.maxDepth {
+            throw SyntaxError(message: "the expression nests more than \(ExpressionParser.maxDepth) levels deep", offset: offset)
+        }
+        return try body(&self)
+    }
+
     private mutating func parseAtom() throws -> Expression {
+        try nested { try $0.parseAtomBody() }
+    }
+
+    private mutating func parseAtomBody() throws -> Expression {
         let at = offset
         switch current {
         case .number(let v):

@@ -86,7 +86,7 @@ struct PlanBuilder {
         }
         let version = required("version").flatMap { r.string($0, "version") } ?? ""
         let title = top["title"].flatMap { r.string($0, "title") }
-        var currency = Currency(code: "USD")!
+        var currency = Currency.placeholder
         if let n = required("currency"), let code = r.string(n, "currency") {
             if let c = Currency(code: code) { currency = c } else {
                 r.error("unknown currency '\(code)' (expected an ISO 4217 code such as USD, EUR, JPY)"
@@ -97,7 +97,7 @@ struct PlanBuilder {
         let pays = top["pays"].flatMap { r.choice($0, "pays", Plan.Pays.self) } ?? .quarter
         var rounding = RoundingMode.halfEven
         if let n = top["rounding"], let s = r.string(n, "rounding") {
-            if s == "half-even" || s == "half-up" { rounding = RoundingMode(rawValue: s)! } else {
+            if s == "half-even" || s == "half-up" { rounding = s == "half-up" ? .halfUp : .halfEven } else {
                 r.error("rounding must be half-even or half-up; found '\(s)'" + Suggest.didYouMean(s, in: ["half-even", "half-up"]), n)
             }
         }

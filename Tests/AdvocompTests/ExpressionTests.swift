@@ -431,3 +431,35 @@ final class ExpressionTests: XCTestCase {
         ])
     }
 }
+
+/// Limits that keep hostile or accidental input from exhausting the stack.
+final class ExpressionLimitTests: XCTestCase {
+    func testDeepNestingIsAnErrorNotACrash() {
+        let deep = String(repeating: "(", count: 150) + "1" + String(repeating: ")", count: 150)
+        guard case .failure(let e) = ExpressionParser.parse(deep) else { return XCTFail("expected an error") }
+        XCTAssertEqual(e.message, "the expression nests more than 100 levels deep")
+        XCTAssertEqual(e.offset, 100)
+        let negations = String(repeating: "-", count: 500) + "1"
+        guard case .failure(let n) = ExpressionParser.parse(negations) else { return XCTFail("expected an error") }
+        XCTAssertEqual(n.message, "the expression nests more than 100 levels deep")
+    }
+
+    func testNestingWithinTheLimitParses() {
+        let ok = String(repeating: "(", count: 99) + "1" + String(repeating: ")", count: 99)
+        XCTAssertEqual(try ExpressionParser.parse(ok).get(), .number(1))
+    }
+
+    func testHugeNestingHitsTheSizeLimitFirst() {
+        let huge = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
+        guard case .failure(let e) = ExpressionParser.parse(huge) else { return XCTFail("expected an error") }
+        XCTAssertEqual(e.message, "the expression has more than 1000 parts; split it into formula KPIs")
+    }
+
+    func testVeryLongExpressionIsAnError() {
+        let long = Array(repeating: "1", count: 600).joined(separator: " + ")
+        guard case .failure(let e) = ExpressionParser.parse(long) else { return XCTFail("expected an error") }
+        XCTAssertEqual(e.message, "the expression has more than 1000 parts; split it into formula KPIs")
+        let fine = Array(repeating: "1", count: 400).joined(separator: " + ")
+        XCTAssertNoThrow(try ExpressionParser.parse(fine).get())
+    }
+}
