@@ -26,7 +26,8 @@ struct RunIndex {
     /// Target for a payee with no unit number.
     let defaultTargets: [FixedDecimal?]
 
-    init(plan: Plan, rows: [ActualRow], period: Period, kpiIndex: [String: Int], payees: [Payee]) {
+    /// `payees` are `roster.payees` at the roster rows `order`, in run order.
+    init(plan: Plan, rows: [ActualRow], period: Period, kpiIndex: [String: Int], roster: Roster, order: [Int], payees: [Payee]) {
         kpiCount = plan.kpis.count
         let n = kpiCount
         var units: [String: Int] = [:]
@@ -59,11 +60,10 @@ struct RunIndex {
         }
         payeeColumn = column
         payeeColumns = columns
-        var position: [String: Int] = [:]
-        if columns > 0 {
-            position.reserveCapacity(payees.count)
-            for (i, p) in payees.enumerated() { position[p.id] = i }
-        }
+        // Roster row -> position in the run (-1: not on the plan); the roster already
+        // indexes its rows by payee_id, so no second dictionary is built.
+        var positionOfRow = [Int32](repeating: -1, count: columns > 0 ? roster.payees.count : 0)
+        if columns > 0 { for (i, row) in order.enumerated() { positionOfRow[row] = Int32(i) } }
         var company = [Entry?](repeating: nil, count: n)
         var unit = [Entry?](repeating: nil, count: units.count * n)
         var payee = [Entry?](repeating: nil, count: payees.count * columns)
@@ -80,7 +80,9 @@ struct RunIndex {
                 case .company: company[k] = e
                 case .unit(let u): if let j = units[u] { unit[j * n + k] = e }
                 case .payee(let p):
-                    if column[k] >= 0, let j = position[p] { payee[j * columns + column[k]] = e }
+                    if column[k] >= 0, let row = roster.rowOf[p], positionOfRow[row] >= 0 {
+                        payee[Int(positionOfRow[row]) * columns + column[k]] = e
+                    }
                 }
             }
         }

@@ -71,7 +71,7 @@ public struct Calculator {
         var onPlan = roster.payees.indices.filter { !filterByPlan || roster.payees[$0].plan == plan.id }
         onPlan = PayeeOrder.sorted(onPlan, ids: roster.payees)
         let payees = onPlan.map { roster.payees[$0] }
-        let index = RunIndex(plan: plan, rows: actuals.rows, period: period, kpiIndex: kpiIndex, payees: payees)
+        let index = RunIndex(plan: plan, rows: actuals.rows, period: period, kpiIndex: kpiIndex, roster: roster, order: onPlan, payees: payees)
 
         // Two workers over contiguous halves; each has its own buffers and problems,
         // merged in payee order, so the result does not depend on the split.

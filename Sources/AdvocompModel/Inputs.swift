@@ -34,8 +34,11 @@ public struct Roster: Sendable {
     public var file: String
     public var columns: Set<String>
     public var payees: [Payee]
-    public init(file: String, columns: Set<String>, payees: [Payee]) {
+    /// payee_id -> index in `payees` (the first row, when an id is duplicated).
+    public var rowOf: [String: Int]
+    public init(file: String, columns: Set<String>, payees: [Payee], rowOf: [String: Int]? = nil) {
         self.file = file; self.columns = columns; self.payees = payees
+        self.rowOf = rowOf ?? Dictionary(payees.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
 }
 

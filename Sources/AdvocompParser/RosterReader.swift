@@ -26,20 +26,19 @@ public enum RosterReader {
 
         var payees: [Payee] = []
         payees.reserveCapacity(table.count)
-        var firstLine: [String: Int] = [:]
-        firstLine.reserveCapacity(table.count)
+        var rowOf: [String: Int] = [:]
+        rowOf.reserveCapacity(table.count)
         let cells = CellReader(table: table)
         var titles = Interner(), units = Interner(), plans = Interner(), currencies = Interner()
         for r in 0..<table.count {
             let id = table.trimmedString(row: r, column: idCol)
-            let at = table.location(row: r, column: idCol)
             if id.isEmpty {
-                local.append(.error("payee_id is blank", at: at))
-            } else if let first = firstLine[id] {
-                local.append(.error("duplicate payee_id '\(id)'", at: at,
-                                    notes: [.init("first used here", at: SourceLocation(file: file, line: first, column: idCol + 1))]))
+                local.append(.error("payee_id is blank", at: table.location(row: r, column: idCol)))
+            } else if let first = rowOf[id] {
+                local.append(.error("duplicate payee_id '\(id)'", at: table.location(row: r, column: idCol),
+                                    notes: [.init("first used here", at: table.location(row: first, column: idCol))]))
             } else {
-                firstLine[id] = table.line(of: r)
+                rowOf[id] = r
             }
             let location = SourceLocation(file: file, line: table.line(of: r), column: 1)
             let name = nameCol.map { table.string(row: r, column: $0) } ?? ""
@@ -78,7 +77,7 @@ public enum RosterReader {
             payees.append(p)
         }
         diagnostics += local
-        return Roster(file: file, columns: Set(table.header), payees: payees)
+        return Roster(file: file, columns: Set(table.header), payees: payees, rowOf: rowOf)
     }
 }
 
