@@ -140,7 +140,7 @@ public struct Calculator {
             // TI = annual * fraction * active / days, with one division at the end.
             result.targetIncentive = try (result.annualTarget * FixedDecimal(active))
                 / FixedDecimal(daysInPeriod * period.periodsPerYear)
-            result.roundedTargetIncentive = try result.targetIncentive.rounded(places: currency.minorDigits, mode: plan.rounding)
+            result.roundedTargetIncentive = try result.targetIncentive.roundedMoney(places: currency.minorDigits, mode: plan.rounding)
 
             let ti = result.targetIncentive
             let componentCount = compiled.componentWeights.count
@@ -178,7 +178,7 @@ public struct Calculator {
             if let cap = plan.cap, gross > (try cap * ti) { gross = try cap * ti; result.clamp = .cap }
             if let floor = plan.floor, gross < (try floor * ti) { gross = try floor * ti; result.clamp = .floor }
             result.gross = gross
-            result.roundedPayout = try gross.rounded(places: currency.minorDigits, mode: plan.rounding)
+            result.roundedPayout = try gross.roundedMoney(places: currency.minorDigits, mode: plan.rounding)
             result.payout = result.roundedPayout
             result.componentScores = scores
             result.componentAmounts = amounts

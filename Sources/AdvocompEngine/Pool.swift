@@ -43,7 +43,7 @@ extension Calculator {
             }
             source = "formula \(e.text) = \(amount)"
         }
-        amount = try amount.rounded(places: digits, mode: plan.rounding)
+        amount = try amount.roundedMoney(places: digits, mode: plan.rounding)
         let P = try amount.units(places: digits)
         var total: Int128 = 0
         var units: [Int128] = []

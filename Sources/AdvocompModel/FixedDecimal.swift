@@ -132,6 +132,20 @@ public struct FixedDecimal: Hashable, Comparable, Sendable {
         return try FixedDecimal.signed(m, negative: raw < 0)
     }
 
+    /// Rounds money to `places` digits, first settling the last digits of arithmetic
+    /// noise: a quotient keeps 18 digits, so an exact tie such as 14390.625 reached
+    /// through a division may arrive as 14390.624999999999979. Rounding to 10 decimals
+    /// (half-even) first restores the tie, and the mode then decides it as exact
+    /// arithmetic would. Only values within 5e-11 of a tie are affected.
+    public func roundedMoney(places: Int, mode: RoundingMode) throws -> FixedDecimal {
+        let settled = places < FixedDecimal.moneySettlePlaces
+            ? try rounded(places: FixedDecimal.moneySettlePlaces, mode: .halfEven) : self
+        return try settled.rounded(places: places, mode: mode)
+    }
+
+    /// Decimal places kept before money is rounded (see `roundedMoney`).
+    public static let moneySettlePlaces = 10
+
     /// The value as an integer count of `10^-places` units (the value must already have
     /// at most `places` fractional digits, or it is rounded half-even first).
     public func units(places: Int) throws -> Int128 {

@@ -226,3 +226,23 @@ final class RoundingTests: XCTestCase {
         ])
     }
 }
+
+/// Money rounding settles arithmetic noise at 10 decimals before the mode decides.
+final class MoneyRoundingTests: XCTestCase {
+    func testTieReachedThroughADivisionIsDecidedAsExactArithmeticWould() throws {
+        // 13125 x 1.096428571428571427 is 14390.625 exactly in real arithmetic.
+        XCTAssertEqual(try "14390.624999999999979375".d.roundedMoney(places: 2, mode: .halfEven), "14390.62".d)
+        XCTAssertEqual(try "14390.625000000000021".d.roundedMoney(places: 2, mode: .halfEven), "14390.62".d)
+        XCTAssertEqual(try "14390.624999999999979375".d.roundedMoney(places: 2, mode: .halfUp), "14390.63".d)
+        XCTAssertEqual(try "2.499999999999999999".d.roundedMoney(places: 0, mode: .halfEven), "2".d)   // JPY
+        XCTAssertEqual(try "2.499999999999999999".d.roundedMoney(places: 0, mode: .halfUp), "3".d)
+        XCTAssertEqual(try "1.0044999999999999".d.roundedMoney(places: 3, mode: .halfUp), "1.005".d)   // BHD
+    }
+
+    func testValuesThatAreNotTiesAreUntouched() throws {
+        // 1e-10 above a tie is not noise: it rounds up in both modes.
+        XCTAssertEqual(try "0.0050000001".d.roundedMoney(places: 2, mode: .halfEven), "0.01".d)
+        XCTAssertEqual(try "0.0049999999".d.roundedMoney(places: 2, mode: .halfUp), "0".d)
+        XCTAssertEqual(try "37089.285714285714237".d.roundedMoney(places: 2, mode: .halfEven), "37089.29".d)
+    }
+}
