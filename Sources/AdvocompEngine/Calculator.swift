@@ -66,7 +66,7 @@ public struct Calculator {
 
     /// Calculates every payee of the roster that is on this plan. `explain` names the
     /// payees whose derivation is traced.
-    public func run(roster: Roster, explain: Set<String> = []) throws -> RunResult {
+    public func run(roster: Roster, explain: Set<String> = [], recordKPIActuals: Bool = false) throws -> RunResult {
         let filterByPlan = roster.columns.contains("plan")
         var onPlan = roster.payees.indices.filter { !filterByPlan || roster.payees[$0].plan == plan.id }
         onPlan = PayeeOrder.sorted(onPlan, ids: roster.payees)
@@ -86,7 +86,7 @@ public struct Calculator {
                 let slots = problemSlots
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
                     let range = (w * chunk)..<min(payees.count, (w + 1) * chunk)
-                    evaluate(payees, range, explain: explain, index, into: out, &slots[w])
+                    evaluate(payees, range, explain: explain, record: recordKPIActuals, index, into: out, &slots[w])
                 }
             }
             initialized = payees.count
@@ -97,18 +97,20 @@ public struct Calculator {
         let diagnostics = problems.diagnostics(plan: plan, period: period, actualsFile: actualsFile)
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
         return RunResult(plan: plan, period: period, firstDay: firstDay, lastDay: lastDay,
-                         payees: results, pool: poolResult, warnings: [])
+                         payees: results, pool: poolResult, warnings: [], actuals: actuals)
     }
 
     /// Evaluates payees in order with one set of reusable buffers, initialising
     /// `out[i]` for every `i` in `range`.
-    func evaluate(_ payees: [Payee], _ range: Range<Int>, explain: Set<String>, _ index: RunIndex,
+    func evaluate(_ payees: [Payee], _ range: Range<Int>, explain: Set<String>, record: Bool, _ index: RunIndex,
                   into out: UnsafeMutableBufferPointer<PayeeResult>, _ problems: inout Problems) {
         var state = PayeeState(kpiCount: plan.kpis.count)
         for i in range {
             let p = payees[i]
             state.begin(payee: p, position: i, index: index, trace: !explain.isEmpty && explain.contains(p.id))
-            (out.baseAddress! + i).initialize(to: evaluate(p, &state, index, &problems))
+            var r = evaluate(p, &state, index, &problems)
+            if record { r.kpiActuals = state.cache }
+            (out.baseAddress! + i).initialize(to: r)
         }
     }
 

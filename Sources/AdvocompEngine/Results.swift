@@ -33,6 +33,9 @@ public struct PayeeResult: Sendable {
     public var payout: FixedDecimal
     /// Step-by-step derivation, when asked for.
     public var trace: PayeeTrace?
+    /// Each KPI's actual for this payee, in plan order (nil: not read), when asked for
+    /// (the workbook export caches them in its cells).
+    public var kpiActuals: [FixedDecimal?] = []
 
     /// Target incentive rounded as the payout is (SPEC section 7).
     public var roundedTargetIncentive: FixedDecimal
@@ -62,6 +65,8 @@ public struct RunResult: Sendable {
     public var payees: [PayeeResult]
     public var pool: PoolResult?
     public var warnings: [Diagnostic]
+    /// The actuals the run read (all periods; the workbook lists the period's rows).
+    public var actuals: Actuals?
 }
 
 /// The derivation of one payout, for `explain`.

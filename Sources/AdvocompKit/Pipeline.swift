@@ -22,8 +22,12 @@ public struct CalculationRequest: Sendable {
     public var period: String
     /// Payees whose derivation is traced.
     public var explain: Set<String>
-    public init(plan: InputFile, roster: InputFile, actuals: InputFile, period: String, explain: Set<String> = []) {
+    /// Keep every payee's KPI actuals in the result (for the workbook).
+    public var recordKPIActuals: Bool
+    public init(plan: InputFile, roster: InputFile, actuals: InputFile, period: String, explain: Set<String> = [],
+                recordKPIActuals: Bool = false) {
         self.plan = plan; self.roster = roster; self.actuals = actuals; self.period = period; self.explain = explain
+        self.recordKPIActuals = recordKPIActuals
     }
 }
 
@@ -77,7 +81,8 @@ public enum Pipeline {
         }
         do {
             let calculator = try Calculator(plan: plan, actuals: actuals, period: period)
-            var result = try calculator.run(roster: roster, explain: request.explain)
+            var result = try calculator.run(roster: roster, explain: request.explain, recordKPIActuals: request.recordKPIActuals)
+            result.actuals = actuals
             result.warnings = diagnostics
             return CalculationOutcome(result: result, diagnostics: sorted(diagnostics))
         } catch let e as DiagnosticsError {

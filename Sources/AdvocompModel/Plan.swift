@@ -20,6 +20,8 @@ public struct Plan: Sendable {
     public var components: [Component]
     public var modifiers: [Modifier]
     public var pool: Pool?
+    /// Payroll earning code for the bonus (`earning_code`, default BONUS).
+    public var earningCode: String = "BONUS"
     /// The plan file, as named on the command line.
     public var sourceFile: String
     /// Where each top-level key stands, for diagnostics raised later (period, pool).

@@ -8,7 +8,7 @@ import Yams
 public enum PlanParser {
     static let topKeys = ["plan", "version", "title", "currency", "fiscal_year_start_month", "pays", "rounding",
                           "cap", "floor", "eligibility", "kpis", "curves", "okrs", "components", "modifiers",
-                          "pool", "gaming"]
+                          "pool", "earning_code", "gaming"]
     static let kpiKeys = ["name", "unit", "better", "scope", "target", "targets", "missing", "formula", "from_events"]
     static let kpiUnits = ["count", "money", "percent", "ratio", "months", "days", "score"]
     static let curveKeys = ["points", "interpolate", "below", "above"]
@@ -163,10 +163,21 @@ struct PlanBuilder {
             }
         }
 
-        return Plan(id: id, version: version, title: title, currency: currency, fiscalYearStartMonth: fyStart,
+        var earningCode = "BONUS"
+        if let n = top["earning_code"], let code = r.string(n, "earning_code") {
+            if code.isEmpty || code.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 < 32 }) {
+                r.error("earning_code must be a payroll code without commas, quotes or control characters", n)
+            } else {
+                earningCode = code
+            }
+        }
+
+        var plan = Plan(id: id, version: version, title: title, currency: currency, fiscalYearStartMonth: fyStart,
                     pays: pays, rounding: rounding, cap: cap, floor: floor, minActiveDays: minActiveDays,
                     kpis: kpis, curves: curves, objectives: objectives, components: components,
                     modifiers: modifiers, pool: pool, sourceFile: file, keyLocations: keyLocations)
+        plan.earningCode = earningCode
+        return plan
     }
 
     func isPlanID(_ s: String) -> Bool {

@@ -46,10 +46,19 @@ public enum CSVReport {
     }
 }
 
-/// RFC 4180 quoting for fields written by advocomp.
+/// RFC 4180 quoting for fields written by advocomp, with spreadsheet-injection safety.
 public enum CSVField {
-    /// Quotes a field when it holds a comma, quote or line break.
+    /// A text field as written to any CSV advocomp produces. A field that a spreadsheet
+    /// would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
+    /// return) gets a leading apostrophe, so `=HYPERLINK(...)` stays text; then the field
+    /// is quoted when it holds a comma, quote or line break. Numbers are written by
+    /// `FixedDecimal` and never pass through here.
     public static func escape(_ s: String) -> String {
+        var s = s
+        if let f = s.utf8.first, f == UInt8(ascii: "=") || f == UInt8(ascii: "+") || f == UInt8(ascii: "-")
+            || f == UInt8(ascii: "@") || f == 9 || f == 13 {
+            s = "'" + s
+        }
         if s.utf8.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) {
             var out = "\""
             for ch in s { out += ch == "\"" ? "\"\"" : String(ch) }

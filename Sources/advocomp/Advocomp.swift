@@ -1,11 +1,14 @@
 import AdvocompKit
 import ArgumentParser
 import CAllocatorTuning
+import Foundation
 
 @main
 struct Advocomp: ParsableCommand {
     static func main() {
         advocomp_tune_allocator()
+        // Outputs hold salaries and payouts: whatever advocomp creates is private.
+        umask(0o077)
         var command: ParsableCommand
         do {
             command = try parseAsRoot()

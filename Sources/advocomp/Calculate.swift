@@ -52,6 +52,10 @@ struct Calculate: ParsableCommand {
     @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
     var output: String?
 
+    @Option(help: ArgumentHelp("Also write a payroll CSV of the payees with status ok.",
+                               discussion: "Columns payee_id,name,currency,amount,earning_code,period; held and ineligible payees are left out and counted on standard error."))
+    var payroll: String?
+
     func run() throws {
         let outcome = Pipeline.calculate(try inputs.request(), loadFile: FileIO.loader)
         Output.report(outcome.diagnostics, quiet: inputs.quiet)
@@ -61,6 +65,12 @@ struct Calculate: ParsableCommand {
         case .table: text = TableReport.render(result)
         case .csv: text = CSVReport.render(result)
         case .json: text = JSONReport.render(result)
+        }
+        if let payroll {
+            try Output.emit(PayrollReport.render(result), to: payroll)
+            let (held, ineligible) = PayrollReport.leftOut(result)
+            let written = result.payees.count - held - ineligible
+            Output.stderr("payroll: \(written) payee\(written == 1 ? "" : "s") written to \(payroll); left out: \(held) held, \(ineligible) ineligible")
         }
         try Output.emit(text, to: output)
         // Everything is written; skip tearing down 100,000 payees' worth of objects.

@@ -1,0 +1,25 @@
+import AdvocompEngine
+import AdvocompModel
+
+/// The payroll hand-off: one row per payee with status ok,
+/// `payee_id,name,currency,amount,earning_code,period`. Held and ineligible payees are
+/// left out (the caller says how many).
+public enum PayrollReport {
+    public static let header = "payee_id,name,currency,amount,earning_code,period"
+
+    public static func render(_ run: RunResult) -> String {
+        var out = header + "\n"
+        let code = CSVField.escape(run.plan.earningCode)
+        let period = run.period.description
+        for p in run.payees where p.status == .ok {
+            out += CSVField.escape(p.payee.id) + "," + CSVField.escape(p.payee.name) + "," + p.currency.code + ","
+            out += p.payout.formatted(places: p.currency.minorDigits) + "," + code + "," + period + "\n"
+        }
+        return out
+    }
+
+    /// (held, ineligible) counts: the payees the payroll file leaves out.
+    public static func leftOut(_ run: RunResult) -> (held: Int, ineligible: Int) {
+        (run.payees.filter { $0.status == .held }.count, run.payees.filter { $0.status == .ineligible }.count)
+    }
+}
