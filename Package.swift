@@ -28,14 +28,21 @@ let package = Package(
         .target(name: "AdvocompKit", dependencies: [
             "AdvocompModel", "AdvocompParser", "AdvocompEngine", "AdvocompReports",
         ]),
+        // libxlsxwriter (Debian: libxlsxwriter-dev), seen only through AdvocompXLSX.
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter",
+                       providers: [.apt(["libxlsxwriter-dev"])]),
+        // A small, throwing Swift API for writing .xlsx workbooks (wraps CXLSXWriter).
+        .target(name: "AdvocompXLSX", dependencies: ["CXLSXWriter"]),
+        // The workbook export: live formula chains that recompute to the engine's figures.
+        .target(name: "AdvocompWorkbook", dependencies: ["AdvocompModel", "AdvocompEngine", "AdvocompXLSX"]),
         // glibc allocator settings for the command line (see allocator_tuning.h).
         .target(name: "CAllocatorTuning"),
         .executableTarget(name: "advocomp", dependencies: [
-            "AdvocompKit", "CAllocatorTuning",
+            "AdvocompKit", "AdvocompWorkbook", "CAllocatorTuning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "advocomp-bench", dependencies: ["AdvocompKit"]),
-        .testTarget(name: "AdvocompTests", dependencies: ["AdvocompKit"],
+        .testTarget(name: "AdvocompTests", dependencies: ["AdvocompKit", "AdvocompXLSX", "AdvocompWorkbook"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

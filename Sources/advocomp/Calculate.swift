@@ -52,14 +52,23 @@ struct Calculate: ParsableCommand {
     @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
     var output: String?
 
+    @Option(help: ArgumentHelp("Also write a workbook for finance and HR (.xlsx).",
+                               discussion: "Every payout is a live formula chain from the inputs and the plan's parameters, carrying the engine's value as its cached result. Sheets: Summary, Payouts, Inputs, Plan, Statements, Findings, Audit."))
+    var xlsx: String?
+
     @Option(help: ArgumentHelp("Also write a payroll CSV of the payees with status ok.",
                                discussion: "Columns payee_id,name,currency,amount,earning_code,period; held and ineligible payees are left out and counted on standard error."))
     var payroll: String?
 
     func run() throws {
-        let outcome = Pipeline.calculate(try inputs.request(), loadFile: FileIO.loader)
+        var request = try inputs.request()
+        request.recordKPIActuals = xlsx != nil
+        let outcome = Pipeline.calculate(request, loadFile: FileIO.loader)
         Output.report(outcome.diagnostics, quiet: inputs.quiet)
         guard let result = outcome.result else { throw ExitCode(1) }
+        if let xlsx {
+            try WorkbookExport.write(result, request: request, to: xlsx)
+        }
         let text: String
         switch format {
         case .table: text = TableReport.render(result)

@@ -1,0 +1,115 @@
+import AdvocompModel
+
+/// Building blocks of the workbook's formulas. Everything here returns formula text
+/// (without the leading `=`) that Excel and LibreOffice evaluate to the engine's figures.
+enum ExcelFormula {
+    /// A number literal, exact as written in the plan.
+    static func literal(_ v: FixedDecimal) -> String {
+        let s = v.description
+        return s.hasPrefix("-") ? "(\(s))" : s
+    }
+
+    /// Rounds `x` to `places` decimals, ties to even, as the engine does. Excel's ROUND
+    /// goes half away from zero, so ties are detected explicitly; `x` is first settled
+    /// at 6 decimals of the last place, which removes binary floating-point noise.
+    static func roundHalfEven(_ x: String, places: Int) -> String {
+        let scale = places == 0 ? "1" : "10^\(places)"
+        let y = "ROUND(ABS(\(x))*\(scale),6)"
+        return "SIGN(\(x))*IF(MOD(\(y),1)=0.5,2*ROUND(\(y)/2,0),ROUND(\(y),0))/\(scale)"
+    }
+
+    /// Rounds `x` to `places` decimals, ties away from zero.
+    static func roundHalfUp(_ x: String, places: Int) -> String {
+        let scale = places == 0 ? "1" : "10^\(places)"
+        return "SIGN(\(x))*ROUND(ROUND(ABS(\(x))*\(scale),6),0)/\(scale)"
+    }
+
+    static func round(_ x: String, places: Int, mode: RoundingMode) -> String {
+        mode == .halfUp ? roundHalfUp(x, places: places) : roundHalfEven(x, places: places)
+    }
+
+    /// A curve's factor at attainment `a` (SPEC section 5 step 4), as nested IFs over the
+    /// curve's named points `<prefix>_X1`, `<prefix>_Y1`, ... and `<prefix>_Below`.
+    static func curve(_ c: Curve, prefix: String, at a: String) -> String {
+        let n = c.points.count
+        func x(_ i: Int) -> String { "\(prefix)_X\(i + 1)" }
+        func y(_ i: Int) -> String { "\(prefix)_Y\(i + 1)" }
+        func line(_ i: Int) -> String { "\(y(i))+(\(a)-\(x(i)))*(\(y(i + 1))-\(y(i)))/(\(x(i + 1))-\(x(i)))" }
+        var beyond: String
+        if c.interpolate == .linear && c.above == .extend && n >= 2 { beyond = line(n - 2) } else { beyond = y(n - 1) }
+        // From the last segment backwards: IF(a<X[i+1], segment i, ...).
+        var f = beyond
+        if n >= 2 {
+            for i in stride(from: n - 2, through: 0, by: -1) {
+                let segment = c.interpolate == .step ? y(i) : line(i)
+                f = "IF(\(a)<\(x(i + 1)),\(segment),\(f))"
+            }
+        }
+        return "IF(\(a)<\(x(0)),\(prefix)_Below,\(f))"
+    }
+}
+
+/// Translates the plan's expression language (SPEC section 4) into a spreadsheet formula.
+struct ExcelExpression {
+    /// Cell references for a KPI's actual, target and attainment for the row at hand.
+    let actual: (Int) -> String
+    let target: (Int) -> String
+    let attainment: (Int) -> String
+    let kpiIndex: [String: Int]
+
+    func translate(_ e: Expression) -> String {
+        switch e {
+        case .number(let v): return ExcelFormula.literal(v)
+        case .boolean(let b): return b ? "TRUE" : "FALSE"
+        case .kpi(let k): return actual(kpiIndex[k] ?? 0)
+        case .negate(let x): return "(-\(translate(x)))"
+        case .not(let x): return "NOT(\(translate(x)))"
+        case .binary(let op, let a, let b):
+            let l = translate(a), r = translate(b)
+            switch op {
+            // IF is lazy, as the engine's and/or are: the right side is not evaluated when
+            // the left decides.
+            case .and: return "IF(\(l),\(r),FALSE)"
+            case .or: return "IF(\(l),TRUE,\(r))"
+            case .equal: return "(\(l)=\(r))"
+            case .notEqual: return "(\(l)<>\(r))"
+            default: return "(\(l)\(op.rawValue)\(r))"
+            }
+        case .call(let f, let args):
+            let a = args.map(translate)
+            switch f {
+            case .min: return "MIN(\(a.joined(separator: ",")))"
+            case .max: return "MAX(\(a.joined(separator: ",")))"
+            case .clamp: return "MIN(MAX(\(a[0]),\(a[1])),\(a[2]))"
+            case .abs: return "ABS(\(a[0]))"
+            case .if: return "IF(\(a[0]),\(a[1]),\(a[2]))"
+            case .round:
+                guard case .number(let p) = args[1], let places = p.exactInt else { return a[0] }
+                return ExcelFormula.roundHalfEven(a[0], places: places)
+            case .attainment, .target:
+                guard case .kpi(let k) = args[0], let i = kpiIndex[k] else { return "0" }
+                return f == .attainment ? attainment(i) : target(i)
+            }
+        }
+    }
+}
+
+/// Defined names for plan parameters: valid (letters, digits, `_`; never a cell
+/// reference, thanks to the `_` after a prefix) and unique.
+struct NameTable {
+    private var used = Set<String>()
+
+    mutating func make(_ parts: String...) -> String {
+        var base = parts.map { part in
+            String(part.unicodeScalars.map { c -> Character in
+                (c.properties.isAlphabetic && c.isASCII) || ("0"..."9").contains(c) ? Character(c) : "_"
+            })
+        }.joined(separator: "_")
+        if let f = base.unicodeScalars.first, !(f.properties.isAlphabetic && f.isASCII) { base = "N_" + base }
+        var name = base
+        var n = 2
+        while used.contains(name.lowercased()) { name = "\(base)_\(n)"; n += 1 }
+        used.insert(name.lowercased())
+        return name
+    }
+}

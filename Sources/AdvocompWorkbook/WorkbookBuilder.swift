@@ -1,0 +1,690 @@
+import AdvocompEngine
+import AdvocompModel
+
+/// What the workbook records besides the run itself (read at the edge, passed in).
+public struct WorkbookContext: Sendable {
+    public struct InputFileRecord: Sendable {
+        public let role: String
+        public let path: String
+        public let sha256: String
+        public let bytes: Int
+        public init(role: String, path: String, sha256: String, bytes: Int) {
+            self.role = role; self.path = path; self.sha256 = sha256; self.bytes = bytes
+        }
+    }
+    public var command: String
+    /// When the run was made, as text (the clock is read by the caller).
+    public var generatedAt: String
+    public var advocompVersion: String
+    public var files: [InputFileRecord]
+    public init(command: String, generatedAt: String, advocompVersion: String, files: [InputFileRecord]) {
+        self.command = command; self.generatedAt = generatedAt; self.advocompVersion = advocompVersion; self.files = files
+    }
+}
+
+/// Writes a run as a workbook in which every payout is a live formula chain from the
+/// inputs (sheet Inputs) and the plan's parameters (sheet Plan, as defined names), each
+/// formula carrying the engine's value as its cached result.
+///
+/// Sheets: Summary, Payouts, Inputs, Plan, Statements, Findings, Audit.
+public struct WorkbookBuilder {
+    /// Statements are one printable block per payee; beyond this many payees the sheet
+    /// would pass Excel's row limit, so it holds the first ones and says so.
+    public static let statementLimit = 5_000
+
+    let run: RunResult
+    let context: WorkbookContext
+    let plan: Plan
+    let kpiIndex: [String: Int]
+    var names = NameTable()
+    /// Parameter name -> (row on Plan, value) filled while laying out the Plan sheet.
+    var planRows: [(label: String, name: String, value: Double, style: CellStyle, formula: String?)] = []
+
+    // Layout of Inputs (0-based columns).
+    let inputsFixed = ["payee_id", "unit", "base_salary", "target_bonus_pct", "target_bonus", "start_date", "end_date",
+                       "annual_target", "active_days"]
+    var kpiCol: [Int] = []  // first of (actual, target, attainment) per KPI
+    var actualsCol = 0       // first column of the actuals list on Inputs
+    /// (kpi, scope) -> row (0-based) of the value in the actuals list.
+    var actualRow: [String: Int] = [:]
+    var periodRows: [ActualRow] = []
+
+    // Names of parameters.
+    var weightName: [String] = []
+    var maxScoreName: [String?] = []
+    var measureWeightName: [[String]] = []
+    var curvePrefix: [[String?]] = []      // per component, per measure
+    var okrCurvePrefix: [String?] = []      // per component
+    var krNames: [[(start: String, target: String, weight: String, max: String)]] = []
+    var targetName: [String: String] = [:]  // "kpi|unit" or "kpi|" -> name
+    var modifierNames: [[String: String]] = []
+    var tableRowNames: [[(atLeast: String?, atMost: String?, factor: String)]] = []
+
+    public init(run: RunResult, context: WorkbookContext) {
+        self.run = run
+        self.context = context
+        plan = run.plan
+        var idx: [String: Int] = [:]
+        for (i, k) in plan.kpis.enumerated() { idx[k.id] = i }
+        kpiIndex = idx
+    }
+
+    public mutating func write(to book: WorkbookSink) throws {
+        layoutPlan()
+        layoutInputs()
+        let summary = try book.addSheet("Summary")
+        let payouts = try book.addSheet("Payouts")
+        let inputs = try book.addSheet("Inputs")
+        let planSheet = try book.addSheet("Plan")
+        let statements = try book.addSheet("Statements")
+        let findings = try book.addSheet("Findings")
+        let audit = try book.addSheet("Audit")
+        try writePlan(planSheet, book)
+        try writeInputs(inputs)
+        try writePayouts(payouts)
+        try writeSummary(summary, book)
+        try writeStatements(statements)
+        try writeFindings(findings)
+        try writeAudit(audit)
+    }
+
+    // MARK: Plan
+
+    static func excelDate(_ d: CivilDate) -> Double { Double(d.dayNumber + 25569) }
+
+    mutating func param(_ label: String, _ name: String, _ value: FixedDecimal, _ style: CellStyle = .decimal) {
+        planRows.append((label, name, double(value), style, nil))
+    }
+
+    mutating func layoutPlan() {
+        planRows.append(("First day of the period", "PeriodStart", WorkbookBuilder.excelDate(run.firstDay), .date, nil))
+        planRows.append(("Last day of the period", "PeriodEnd", WorkbookBuilder.excelDate(run.lastDay), .date, nil))
+        planRows.append(("Days in the period", "DaysInPeriod", Double(run.lastDay.dayNumber - run.firstDay.dayNumber + 1), .integer, nil))
+        planRows.append(("Periods per year (\(plan.pays.rawValue))", "PeriodsPerYear", Double(run.period.periodsPerYear), .integer, nil))
+        planRows.append(("Minimum active days", "MinActiveDays", Double(plan.minActiveDays), .integer, nil))
+        _ = names.make("PeriodStart"); _ = names.make("PeriodEnd"); _ = names.make("DaysInPeriod")
+        _ = names.make("PeriodsPerYear"); _ = names.make("MinActiveDays")
+        if let cap = plan.cap { param("Cap (share of target incentive)", names.make("Cap"), cap, .percent) }
+        if let floor = plan.floor { param("Floor (share of target incentive)", names.make("Floor"), floor, .percent) }
+        for k in plan.kpis {
+            if let t = k.target {
+                let n = names.make("Target", k.id)
+                targetName["\(k.id)|"] = n
+                param("Target: \(k.id)", n, t)
+            }
+            for (u, t) in k.targets.sorted(by: { $0.key < $1.key }) {
+                let n = names.make("Target", k.id, u)
+                targetName["\(k.id)|\(u)"] = n
+                param("Target: \(k.id), unit \(u)", n, t)
+            }
+        }
+        var curveCount = 0
+        func curveParams(_ c: Curve, _ label: String) -> String {
+            curveCount += 1
+            let prefix = names.make("Curve\(curveCount)", c.name)
+            for (j, p) in c.points.enumerated() {
+                _ = names.make(prefix, "X\(j + 1)"); _ = names.make(prefix, "Y\(j + 1)")
+                param("\(label): point \(j + 1) attainment", "\(prefix)_X\(j + 1)", p.x, .percent)
+                param("\(label): point \(j + 1) factor", "\(prefix)_Y\(j + 1)", p.y, .percent)
+            }
+            _ = names.make(prefix, "Below")
+            param("\(label): factor below the first point", "\(prefix)_Below", c.below, .percent)
+            return prefix
+        }
+        for c in plan.components {
+            let w = names.make("Weight", c.id)
+            weightName.append(w)
+            param("Component \(c.id): weight", w, c.weight, .percent)
+            if let m = c.maxScore {
+                let n = names.make("MaxScore", c.id)
+                maxScoreName.append(n)
+                param("Component \(c.id): max_score", n, m, .percent)
+            } else {
+                maxScoreName.append(nil)
+            }
+            var mw: [String] = [], cp: [String?] = [], krs: [(String, String, String, String)] = []
+            var okrCurve: String?
+            switch c.kind {
+            case .measures(let ms):
+                for m in ms {
+                    let n = names.make("MW", c.id, m.kpi)
+                    mw.append(n)
+                    param("Component \(c.id): weight of \(m.kpi)", n, m.weight, .percent)
+                    cp.append(m.curve.map { curveParams($0, "Component \(c.id), \(m.kpi), curve \($0.name)") })
+                }
+            case .okr(let oid, let curve):
+                let o = plan.objectives.first { $0.id == oid }
+                for kr in o?.keyResults ?? [] {
+                    let s = names.make("KR", c.id, kr.id, "Start"), t = names.make("KR", c.id, kr.id, "Target")
+                    let w = names.make("KR", c.id, kr.id, "Weight"), x = names.make("KR", c.id, kr.id, "Max")
+                    param("Objective \(oid), \(kr.id) (\(kr.kpi)): start", s, kr.start)
+                    param("Objective \(oid), \(kr.id): target", t, kr.target)
+                    param("Objective \(oid), \(kr.id): weight", w, kr.weight, .percent)
+                    param("Objective \(oid), \(kr.id): max progress", x, kr.max, .percent)
+                    krs.append((s, t, w, x))
+                }
+                okrCurve = curve.map { curveParams($0, "Component \(c.id), curve \($0.name)") }
+            case .formula: break
+            }
+            measureWeightName.append(mw)
+            curvePrefix.append(cp)
+            krNames.append(krs)
+            okrCurvePrefix.append(okrCurve)
+        }
+        for m in plan.modifiers {
+            var n: [String: String] = [:]
+            var rows: [(String?, String?, String)] = []
+            switch m.kind {
+            case .multiplier(_, let factor, let otherwise):
+                n["factor"] = names.make("Mod", m.id, "Factor"); param("Modifier \(m.id): factor", n["factor"]!, factor)
+                n["otherwise"] = names.make("Mod", m.id, "Otherwise"); param("Modifier \(m.id): otherwise", n["otherwise"]!, otherwise)
+            case .gate(_, let otherwise):
+                n["otherwise"] = names.make("Mod", m.id, "Otherwise"); param("Modifier \(m.id): otherwise", n["otherwise"]!, otherwise)
+            case .accelerator(_, let above, let rate, let maxExtra):
+                n["above"] = names.make("Mod", m.id, "Above"); param("Modifier \(m.id): above", n["above"]!, above, .percent)
+                n["rate"] = names.make("Mod", m.id, "Rate"); param("Modifier \(m.id): rate", n["rate"]!, rate)
+                if let x = maxExtra {
+                    n["max_extra"] = names.make("Mod", m.id, "MaxExtra"); param("Modifier \(m.id): max_extra", n["max_extra"]!, x, .percent)
+                }
+            case .table(_, _, let tableRows, let otherwise):
+                for (j, r) in tableRows.enumerated() {
+                    var lo: String?, hi: String?
+                    if let v = r.atLeast { lo = names.make("Mod", m.id, "R\(j + 1)", "AtLeast"); param("Modifier \(m.id): row \(j + 1) at_least", lo!, v) }
+                    if let v = r.atMost { hi = names.make("Mod", m.id, "R\(j + 1)", "AtMost"); param("Modifier \(m.id): row \(j + 1) at_most", hi!, v) }
+                    let f = names.make("Mod", m.id, "R\(j + 1)", "Factor")
+                    param("Modifier \(m.id): row \(j + 1) factor", f, r.factor)
+                    rows.append((lo, hi, f))
+                }
+                n["otherwise"] = names.make("Mod", m.id, "Otherwise"); param("Modifier \(m.id): otherwise", n["otherwise"]!, otherwise)
+            }
+            modifierNames.append(n)
+            tableRowNames.append(rows)
+        }
+        if let pool = run.pool {
+            let d = pool.currency.minorDigits
+            planRows.append(("Pool amount (\(pool.source))", names.make("PoolAmount"), double(pool.amount), .money(d), nil))
+            let units = double(pool.amount) * pow10(d)
+            planRows.append(("Pool in minor units", names.make("PoolUnits"), units, .integer, "ROUND(PoolAmount*\(scale(d)),0)"))
+        }
+    }
+
+    func writePlan(_ s: SheetSink, _ book: WorkbookSink) throws {
+        try s.text(0, 0, "parameter", .header)
+        try s.text(0, 1, "value", .header)
+        try s.text(0, 2, "defined name", .header)
+        for (i, p) in planRows.enumerated() {
+            let row = i + 1
+            try s.text(row, 0, p.label, .plain)
+            if let f = p.formula { try s.formula(row, 1, f, cached: p.value, p.style) } else { try s.number(row, 1, p.value, p.style) }
+            try s.text(row, 2, p.name, .plain)
+            try book.defineName(p.name, refersTo: "=Plan!$B$\(row + 1)")
+        }
+        try s.columnWidths([52, 16, 34])
+        try s.freezeHeader(rows: 1, cols: 0)
+    }
+
+    // MARK: Inputs
+
+    mutating func layoutInputs() {
+        kpiCol = plan.kpis.indices.map { inputsFixed.count + 3 * $0 }
+        actualsCol = inputsFixed.count + 3 * plan.kpis.count + 1
+        periodRows = (run.actuals?.rows ?? []).filter { r in
+            r.period == run.period && kpiIndex[r.kpi].map { plan.kpis[$0].formula == nil } == true
+        }
+        for (i, r) in periodRows.enumerated() { actualRow["\(r.kpi)|\(r.scope)"] = i }
+    }
+
+    /// Excel row (1-based) of payee i's row on Inputs and Payouts (header on row 1).
+    func excelRow(_ i: Int) -> Int { i + 2 }
+
+    func col(_ c: Int) -> String { ExcelRef.column(c) }
+
+    func actualRef(_ k: Int, row: Int) -> String { "Inputs!\(col(kpiCol[k]))\(row)" }
+    func targetRef(_ k: Int, row: Int) -> String { "Inputs!\(col(kpiCol[k] + 1))\(row)" }
+    func attainmentRef(_ k: Int, row: Int) -> String { "Inputs!\(col(kpiCol[k] + 2))\(row)" }
+
+    func writeInputs(_ s: SheetSink) throws {
+        for (c, h) in inputsFixed.enumerated() { try s.text(0, c, h, .header) }
+        for (k, kpi) in plan.kpis.enumerated() {
+            try s.text(0, kpiCol[k], "\(kpi.id) actual", .header)
+            try s.text(0, kpiCol[k] + 1, "\(kpi.id) target", .header)
+            try s.text(0, kpiCol[k] + 2, "\(kpi.id) attainment", .header)
+        }
+        let a = actualsCol
+        for (j, h) in ["scope", "kpi", "value (\(run.period))", "source"].enumerated() { try s.text(0, a + j, h, .header) }
+        let rows = max(run.payees.count, periodRows.count)
+        let file = run.actuals?.file ?? "actuals"
+        for i in 0..<rows {
+            let row = i + 1, R = excelRow(i)
+            if i < run.payees.count { try writeInputsRow(s, run.payees[i], row: row, R: R) }
+            if i < periodRows.count {
+                let r = periodRows[i]
+                try s.text(row, a, r.scope.description, .plain)
+                try s.text(row, a + 1, r.kpi, .plain)
+                try s.number(row, a + 2, double(r.value), .decimal)
+                try s.text(row, a + 3, "\(file):\(r.line)", .plain)
+            }
+        }
+        var widths: [Double] = [12, 16, 12, 10, 12, 11, 11, 13, 8]
+        for _ in plan.kpis { widths += [12, 12, 12] }
+        widths += [2, 24, 22, 14, 24]
+        try s.columnWidths(widths)
+        try s.freezeHeader(rows: 1, cols: 1)
+        try s.autofilter(lastRow: max(run.payees.count, 1), lastCol: inputsFixed.count + 3 * plan.kpis.count - 1)
+    }
+
+    func writeInputsRow(_ s: SheetSink, _ p: PayeeResult, row: Int, R: Int) throws {
+        let payee = p.payee
+        try s.text(row, 0, payee.id, .plain)
+        try s.text(row, 1, payee.unit, .plain)
+        let d = p.currency.minorDigits
+        if let b = payee.baseSalary { try s.number(row, 2, double(b), .money(d)) }
+        if let x = payee.targetBonusPct { try s.number(row, 3, double(x), .percent) }
+        if let x = payee.targetBonus { try s.number(row, 4, double(x), .money(d)) }
+        if let x = payee.startDate { try s.number(row, 5, WorkbookBuilder.excelDate(x), .date) }
+        if let x = payee.endDate { try s.number(row, 6, WorkbookBuilder.excelDate(x), .date) }
+        try s.formula(row, 7, "IF(E\(R)<>\"\",E\(R),C\(R)*D\(R))", cached: double(p.annualTarget), .money(d))
+        try s.formula(row, 8, "MAX(0,MIN(IF(G\(R)=\"\",PeriodEnd,G\(R)),PeriodEnd)-MAX(IF(F\(R)=\"\",PeriodStart,F\(R)),PeriodStart)+1)",
+                      cached: Double(p.activeDays), .integer)
+        let translator = expressionTranslator(row: R)
+        for (k, kpi) in plan.kpis.enumerated() {
+            let c = kpiCol[k]
+            let cachedActual = k < p.kpiActuals.count ? p.kpiActuals[k] : nil
+            let actual = double(cachedActual ?? .zero)
+            if let f = kpi.formula {
+                try s.formula(row, c, translator.translate(f.tree), cached: actual, .decimal)
+            } else if let r = actualRow["\(kpi.id)|\(scope(kpi, payee))"] {
+                try s.formula(row, c, "$\(col(actualsCol + 2))$\(r + 2)", cached: actual, .decimal)
+            } else {
+                // No row at the KPI's scope: `missing: zero`, or a KPI this payee does not need.
+                try s.number(row, c, 0, .decimal)
+            }
+            guard let tName = targetName["\(kpi.id)|\(payee.unit)"] ?? targetName["\(kpi.id)|"] else { continue }
+            let t = kpi.targets[payee.unit] ?? kpi.target ?? .one
+            try s.formula(row, c + 1, tName, cached: double(t), .decimal)
+            let att = (try? (kpi.better == .higher ? (cachedActual ?? .zero) / t : FixedDecimal(2) - ((cachedActual ?? .zero) / t))) ?? .zero
+            let a = "\(col(c))\(R)", tc = "\(col(c + 1))\(R)"
+            try s.formula(row, c + 2, kpi.better == .higher ? "\(a)/\(tc)" : "2-\(a)/\(tc)", cached: double(att), .percent)
+        }
+    }
+
+    func scope(_ kpi: KPI, _ p: Payee) -> ActualScope {
+        switch kpi.scope {
+        case .company: return .company
+        case .unit: return .unit(p.unit)
+        case .payee: return .payee(p.id)
+        }
+    }
+
+    /// Expressions of one payee's row, referring to that row's cells on Inputs. On the
+    /// Inputs sheet itself references are local.
+    func expressionTranslator(row R: Int, onInputs: Bool = true) -> ExcelExpression {
+        let prefix = onInputs ? "" : "Inputs!"
+        return ExcelExpression(
+            actual: { "\(prefix)\(self.col(self.kpiCol[$0]))\(R)" },
+            target: { "\(prefix)\(self.col(self.kpiCol[$0] + 1))\(R)" },
+            attainment: { "\(prefix)\(self.col(self.kpiCol[$0] + 2))\(R)" },
+            kpiIndex: kpiIndex)
+    }
+
+    // MARK: Payouts
+
+    var componentCols: Range<Int> { 6..<(6 + plan.components.count) }
+    var modifierCols: Range<Int> { componentCols.upperBound..<(componentCols.upperBound + plan.modifiers.count) }
+    var grossCol: Int { modifierCols.upperBound }
+    var roundedCol: Int { grossCol + 1 }
+    var payoutCol: Int { grossCol + 2 }
+    var statusCol: Int { grossCol + 3 }
+    var poolCols: Int { statusCol + 1 }  // units, share, remainder, order, bonus
+
+    func writePayouts(_ s: SheetSink) throws {
+        var header = ["payee_id", "name", "title", "unit", "currency", "target_incentive"]
+        header += plan.components.map(\.id)
+        header += plan.modifiers.map(\.id)
+        header += ["gross", "payout_before_pool", "payout", "status"]
+        if run.pool != nil { header += ["pool_units", "pool_share", "pool_remainder", "pool_order", "pool_extra_unit"] }
+        for (c, h) in header.enumerated() { try s.text(0, c, h, .header) }
+        let last = excelRow(run.payees.count - 1)
+        let pool = run.pool.map { poolCells($0) }
+        for (i, p) in run.payees.enumerated() {
+            let row = i + 1, R = excelRow(i)
+            let d = p.currency.minorDigits
+            try s.text(row, 0, p.payee.id, .plain)
+            try s.text(row, 1, p.payee.name, .plain)
+            try s.text(row, 2, p.payee.title, .plain)
+            try s.text(row, 3, p.payee.unit, .plain)
+            try s.text(row, 4, p.currency.code, .plain)
+            let ti = "F\(R)"
+            try s.formula(row, 5, "IF(Inputs!I\(R)<MinActiveDays,0,Inputs!H\(R)*Inputs!I\(R)/(DaysInPeriod*PeriodsPerYear))",
+                          cached: double(p.targetIncentive), .money(d))
+            let ineligible = p.status == .ineligible
+            for (c, component) in plan.components.enumerated() {
+                var f = "\(ti)*\(weightName[c])*\(score(c, component, row: R))"
+                for (m, modifier) in plan.modifiers.enumerated() where modifier.applies(to: component.id) {
+                    f += "*\(col(modifierCols.lowerBound + m))\(R)"
+                }
+                let cached = ineligible || c >= p.componentAmounts.count ? 0 : double(p.componentAmounts[c])
+                try s.formula(row, componentCols.lowerBound + c, f, cached: cached, .money(d))
+            }
+            for (m, modifier) in plan.modifiers.enumerated() {
+                let cached = ineligible || m >= p.modifierFactors.count ? 1 : double(p.modifierFactors[m])
+                try s.formula(row, modifierCols.lowerBound + m, factor(m, modifier, row: R), cached: cached, .decimal)
+            }
+            var gross = "SUM(\(col(componentCols.lowerBound))\(R):\(col(componentCols.upperBound - 1))\(R))"
+            if let floorName = plan.floor.map({ _ in "Floor" }) { gross = "MAX(\(gross),\(floorName)*\(ti))" }
+            if plan.cap != nil { gross = "MIN(\(gross),Cap*\(ti))" }
+            try s.formula(row, grossCol, gross, cached: double(p.gross), .money(d))
+            let g = "\(col(grossCol))\(R)"
+            try s.formula(row, roundedCol, ExcelFormula.round(g, places: d, mode: plan.rounding),
+                          cached: double(p.roundedPayout), .money(d))
+            let rounded = "\(col(roundedCol))\(R)"
+            if let pool {
+                let u = "\(col(poolCols))\(R)", share = "\(col(poolCols + 1))\(R)"
+                let rem = "\(col(poolCols + 2))\(R)", ord = "\(col(poolCols + 3))\(R)", extra = "\(col(poolCols + 4))\(R)"
+                let remRange = "$\(col(poolCols + 2))$2:$\(col(poolCols + 2))$\(last)"
+                let ordRange = "$\(col(poolCols + 3))$2:$\(col(poolCols + 3))$\(last)"
+                let cachedUnits = double(p.roundedPayout) * pow10(d)
+                let scaled = "\(u)*PoolUnits/\(pool.total)"
+                try s.formula(row, payoutCol, "IF(\(pool.total)>PoolUnits,(\(share)+\(extra))/\(scale(d)),\(rounded))",
+                              cached: double(p.payout), .money(d))
+                try s.formulaText(row, statusCol, "IF(Inputs!I\(R)<MinActiveDays,\"ineligible\",\"ok\")", cached: p.status.rawValue, .plain)
+                try s.formula(row, poolCols, "ROUND(\(rounded)*\(scale(d)),0)", cached: cachedUnits, .integer)
+                try s.formula(row, poolCols + 1, "IF(\(pool.total)>PoolUnits,INT(ROUND(\(scaled),6)),\(u))",
+                              cached: (double(p.payout) * pow10(d)).rounded(.down), .integer)
+                try s.formula(row, poolCols + 2, "IF(\(pool.total)>PoolUnits,ROUND(\(scaled)-\(share),9),0)", cached: 0, .decimal)
+                try s.number(row, poolCols + 3, Double(i + 1), .integer)
+                try s.formula(row, poolCols + 4,
+                              "IF(\(pool.total)>PoolUnits,IF(SUMPRODUCT(--(\(remRange)>\(rem)))+SUMPRODUCT(--(\(remRange)=\(rem)),--(\(ordRange)<\(ord)))<\(pool.leftover),1,0),0)",
+                              cached: 0, .integer)
+            } else {
+                try s.formula(row, payoutCol, rounded, cached: double(p.payout), .money(d))
+                try s.formulaText(row, statusCol, "IF(Inputs!I\(R)<MinActiveDays,\"ineligible\",\"ok\")", cached: p.status.rawValue, .plain)
+            }
+        }
+        var widths: [Double] = [12, 22, 26, 16, 6, 14]
+        widths += Array(repeating: 14, count: plan.components.count)
+        widths += Array(repeating: 10, count: plan.modifiers.count)
+        widths += [14, 14, 14, 10]
+        if run.pool != nil { widths += [12, 12, 12, 8, 8] }
+        try s.columnWidths(widths)
+        try s.freezeHeader(rows: 1, cols: 1)
+        try s.autofilter(lastRow: max(run.payees.count, 1), lastCol: header.count - 1)
+    }
+
+    /// Cells the pool's split needs: the sum of payouts in minor units and the units
+    /// still to hand out after flooring, both over the Payouts column.
+    func poolCells(_ pool: PoolResult) -> (total: String, leftover: String) {
+        let last = excelRow(run.payees.count - 1)
+        let u = "$\(col(poolCols))$2:$\(col(poolCols))$\(last)"
+        let share = "$\(col(poolCols + 1))$2:$\(col(poolCols + 1))$\(last)"
+        return ("SUM(\(u))", "(PoolUnits-SUM(\(share)))")
+    }
+
+    /// The component's score for the payee on row R (SPEC section 5 step 5).
+    func score(_ c: Int, _ component: Component, row R: Int) -> String {
+        var raw: String
+        switch component.kind {
+        case .measures(let ms):
+            raw = ms.enumerated().map { i, m -> String in
+                let k = kpiIndex[m.kpi] ?? 0
+                let a = attainmentRef(k, row: R)
+                let f = m.curve.map { ExcelFormula.curve($0, prefix: curvePrefix[c][i] ?? "", at: a) } ?? "MAX(0,\(a))"
+                return "\(measureWeightName[c][i])*\(f)"
+            }.joined(separator: "+")
+        case .okr(let oid, let curve):
+            let o = plan.objectives.first { $0.id == oid }
+            let objective = (o?.keyResults ?? []).enumerated().map { j, kr -> String in
+                let n = krNames[c][j]
+                let a = actualRef(kpiIndex[kr.kpi] ?? 0, row: R)
+                return "\(n.weight)*MIN(MAX((\(a)-\(n.start))/(\(n.target)-\(n.start)),0),\(n.max))"
+            }.joined(separator: "+")
+            raw = curve.map { ExcelFormula.curve($0, prefix: okrCurvePrefix[c] ?? "", at: "(\(objective))") } ?? objective
+        case .formula(let e):
+            raw = "MAX(0,\(expressionTranslator(row: R, onInputs: false).translate(e.tree)))"
+        }
+        if let m = maxScoreName[c] { return "MIN(\(m),\(raw))" }
+        return "(\(raw))"
+    }
+
+    /// The modifier's factor for the payee on row R (SPEC section 5 step 6).
+    func factor(_ m: Int, _ modifier: Modifier, row R: Int) -> String {
+        let n = modifierNames[m]
+        let x = expressionTranslator(row: R, onInputs: false)
+        switch modifier.kind {
+        case .multiplier(let when, _, _):
+            return "IF(\(x.translate(when.tree)),\(n["factor"] ?? "1"),\(n["otherwise"] ?? "1"))"
+        case .gate(let when, _):
+            return "IF(\(x.translate(when.tree)),1,\(n["otherwise"] ?? "0"))"
+        case .accelerator(let kpi, _, _, _):
+            let a = attainmentRef(kpiIndex[kpi] ?? 0, row: R)
+            let extra = "\(n["rate"] ?? "0")*MAX(0,\(a)-\(n["above"] ?? "1"))"
+            return n["max_extra"].map { "1+MIN(\($0),\(extra))" } ?? "1+\(extra)"
+        case .table(let kpi, let on, _, _):
+            let k = kpiIndex[kpi] ?? 0
+            let v = on == .value ? actualRef(k, row: R) : attainmentRef(k, row: R)
+            var f = n["otherwise"] ?? "1"
+            for r in tableRowNames[m].reversed() {
+                var conds: [String] = []
+                if let lo = r.atLeast { conds.append("\(v)>=\(lo)") }
+                if let hi = r.atMost { conds.append("\(v)<=\(hi)") }
+                let cond = conds.count == 1 ? conds[0] : "AND(\(conds.joined(separator: ",")))"
+                f = "IF(\(cond),\(r.factor),\(f))"
+            }
+            return f
+        }
+    }
+
+    // MARK: Summary
+
+    func writeSummary(_ s: SheetSink, _ book: WorkbookSink) throws {
+        var row = 0
+        try s.text(row, 0, "\(plan.title ?? plan.id)", .title); row += 2
+        let facts: [(String, String)] = [
+            ("Plan", "\(plan.id) version \(plan.version)"),
+            ("Period", "\(run.period): \(run.firstDay) to \(run.lastDay)"),
+            ("Rounding", plan.rounding.rawValue),
+            ("Generated", context.generatedAt),
+            ("By", "advocomp \(context.advocompVersion)"),
+            ("Command", context.command),
+        ]
+        for (k, v) in facts { try s.text(row, 0, k, .bold); try s.text(row, 1, v, .plain); row += 1 }
+        row += 1
+        let n = run.payees.count
+        let last = excelRow(n - 1)
+        func payoutsRange(_ c: Int) -> String { "Payouts!$\(col(c))$2:$\(col(c))$\(max(last, 2))" }
+        let unitRange = payoutsRange(3), currencyRange = payoutsRange(4), statusRange = payoutsRange(statusCol)
+        let tiRange = payoutsRange(5), payoutRange = payoutsRange(payoutCol)
+
+        // Totals by unit (per currency: amounts are never added across currencies).
+        try s.text(row, 0, "Totals by unit", .bold); row += 1
+        for (j, h) in ["unit", "currency", "payees", "target incentive", "payout", "payout % of target"].enumerated() {
+            try s.text(row, j, h, .header)
+        }
+        row += 1
+        var groups: [(unit: String, currency: Currency, count: Int, ti: FixedDecimal, payout: FixedDecimal)] = []
+        for p in run.payees {
+            if let i = groups.firstIndex(where: { $0.unit == p.payee.unit && $0.currency == p.currency }) {
+                groups[i].count += 1
+                groups[i].ti = (try? groups[i].ti + p.targetIncentive) ?? groups[i].ti
+                groups[i].payout = (try? groups[i].payout + p.payout) ?? groups[i].payout
+            } else {
+                groups.append((p.payee.unit, p.currency, 1, p.targetIncentive, p.payout))
+            }
+        }
+        groups.sort { ($0.unit, $0.currency.code) < ($1.unit, $1.currency.code) }
+        let firstUnitRow = row
+        for g in groups {
+            let R = row + 1
+            try s.text(row, 0, g.unit, .plain)
+            try s.text(row, 1, g.currency.code, .plain)
+            try s.formula(row, 2, "COUNTIFS(\(unitRange),A\(R),\(currencyRange),B\(R))", cached: Double(g.count), .integer)
+            try s.formula(row, 3, "SUMIFS(\(tiRange),\(unitRange),A\(R),\(currencyRange),B\(R))", cached: double(g.ti), .money(g.currency.minorDigits))
+            try s.formula(row, 4, "SUMIFS(\(payoutRange),\(unitRange),A\(R),\(currencyRange),B\(R))", cached: double(g.payout), .money(g.currency.minorDigits))
+            let pct = g.ti.isZero ? 0 : double(g.payout) / double(g.ti)
+            try s.formula(row, 5, "IF(D\(R)=0,0,E\(R)/D\(R))", cached: pct, .percent)
+            row += 1
+        }
+        let lastUnitRow = row - 1
+        row += 1
+        try s.text(row, 0, "Totals by status", .bold); row += 1
+        for (j, h) in ["status", "currency", "payees", "target incentive", "payout"].enumerated() { try s.text(row, j, h, .header) }
+        row += 1
+        var statusGroups: [(String, Currency, Int, FixedDecimal, FixedDecimal)] = []
+        for st in PayeeResult.Status.allCases {
+            for cur in Set(run.payees.map(\.currency)).sorted(by: { $0.code < $1.code }) {
+                let ps = run.payees.filter { $0.status == st && $0.currency == cur }
+                guard !ps.isEmpty else { continue }
+                var ti = FixedDecimal.zero, pay = FixedDecimal.zero
+                for p in ps { ti = (try? ti + p.targetIncentive) ?? ti; pay = (try? pay + p.payout) ?? pay }
+                statusGroups.append((st.rawValue, cur, ps.count, ti, pay))
+            }
+        }
+        for g in statusGroups {
+            let R = row + 1
+            try s.text(row, 0, g.0, .plain)
+            try s.text(row, 1, g.1.code, .plain)
+            try s.formula(row, 2, "COUNTIFS(\(statusRange),A\(R),\(currencyRange),B\(R))", cached: Double(g.2), .integer)
+            try s.formula(row, 3, "SUMIFS(\(tiRange),\(statusRange),A\(R),\(currencyRange),B\(R))", cached: double(g.3), .money(g.1.minorDigits))
+            try s.formula(row, 4, "SUMIFS(\(payoutRange),\(statusRange),A\(R),\(currencyRange),B\(R))", cached: double(g.4), .money(g.1.minorDigits))
+            row += 1
+        }
+        if let pool = run.pool {
+            row += 1
+            let d = pool.currency.minorDigits
+            try s.text(row, 0, "Pool", .bold); row += 1
+            try s.text(row, 0, "Pool amount", .plain)
+            try s.formula(row, 1, "PoolAmount", cached: double(pool.amount), .money(d)); row += 1
+            try s.text(row, 0, "Payouts before the pool", .plain)
+            try s.formula(row, 1, "SUM(\(payoutsRange(roundedCol)))", cached: double(pool.totalBefore), .money(d)); row += 1
+            try s.text(row, 0, "Payouts after the pool", .plain)
+            var after = FixedDecimal.zero
+            for p in run.payees { after = (try? after + p.payout) ?? after }
+            try s.formula(row, 1, "SUM(\(payoutRange))", cached: double(after), .money(d)); row += 1
+            try s.text(row, 0, "Scaled to", .plain)
+            try s.formula(row, 1, "IF(B\(row - 1)=0,1,B\(row)/B\(row - 1))", cached: pool.ratio.map(double) ?? 1, .percent); row += 1
+        }
+        try s.columnWidths([26, 40, 10, 18, 18, 18])
+        if !groups.isEmpty {
+            let rows = firstUnitRow...lastUnitRow
+            try book.columnChart(on: s, row: 2, col: 7, title: "Payout against target by unit",
+                                 categories: ColumnRange(sheet: "Summary", col: 0, rows: rows),
+                                 series: [("Target incentive", ColumnRange(sheet: "Summary", col: 3, rows: rows)),
+                                          ("Payout", ColumnRange(sheet: "Summary", col: 4, rows: rows))])
+        }
+    }
+
+    // MARK: Statements
+
+    func writeStatements(_ s: SheetSink) throws {
+        var row = 0
+        var breaks: [Int] = []
+        let shown = run.payees.prefix(WorkbookBuilder.statementLimit)
+        for (i, p) in shown.enumerated() {
+            if i > 0 { breaks.append(row) }
+            let R = excelRow(i)
+            let d = p.currency.minorDigits
+            let who = [p.payee.name, p.payee.title, p.payee.unit.isEmpty ? "" : "unit \(p.payee.unit)"].filter { !$0.isEmpty }.joined(separator: ", ")
+            try s.text(row, 0, "Payee \(p.payee.id): \(who)", .title); row += 1
+            try s.text(row, 0, "Plan \(plan.id) v\(plan.version), \(run.period) (\(run.firstDay) to \(run.lastDay)), \(p.currency.code)", .plain); row += 1
+            try s.text(row, 0, "Target incentive", .bold)
+            try s.formula(row, 1, "Payouts!F\(R)", cached: double(p.targetIncentive), .money(d)); row += 1
+            try s.text(row, 0, "Active days", .plain)
+            try s.formula(row, 1, "Inputs!I\(R)", cached: Double(p.activeDays), .integer); row += 2
+            for (j, h) in ["KPI", "actual", "target", "attainment"].enumerated() { try s.text(row, j, h, .header) }
+            row += 1
+            for (k, kpi) in plan.kpis.enumerated() {
+                try s.text(row, 0, kpi.name ?? kpi.id, .plain)
+                let a = k < p.kpiActuals.count ? (p.kpiActuals[k] ?? .zero) : .zero
+                try s.formula(row, 1, actualRef(k, row: R), cached: double(a), .decimal)
+                if targetName["\(kpi.id)|\(p.payee.unit)"] ?? targetName["\(kpi.id)|"] != nil {
+                    let t = kpi.targets[p.payee.unit] ?? kpi.target ?? .one
+                    try s.formula(row, 2, targetRef(k, row: R), cached: double(t), .decimal)
+                    let att = (try? (kpi.better == .higher ? a / t : FixedDecimal(2) - (a / t))) ?? .zero
+                    try s.formula(row, 3, attainmentRef(k, row: R), cached: double(att), .percent)
+                }
+                row += 1
+            }
+            row += 1
+            for (j, h) in ["component", "amount"].enumerated() { try s.text(row, j, h, .header) }
+            row += 1
+            for (c, component) in plan.components.enumerated() {
+                try s.text(row, 0, component.id, .plain)
+                let cached = c < p.componentAmounts.count ? double(p.componentAmounts[c]) : 0
+                try s.formula(row, 1, "Payouts!\(col(componentCols.lowerBound + c))\(R)", cached: cached, .money(d)); row += 1
+            }
+            if !plan.modifiers.isEmpty {
+                row += 1
+                for (j, h) in ["modifier", "factor"].enumerated() { try s.text(row, j, h, .header) }
+                row += 1
+                for (m, modifier) in plan.modifiers.enumerated() {
+                    try s.text(row, 0, "\(modifier.id) (\(modifier.kind.typeName))", .plain)
+                    let cached = m < p.modifierFactors.count ? double(p.modifierFactors[m]) : 1
+                    try s.formula(row, 1, "Payouts!\(col(modifierCols.lowerBound + m))\(R)", cached: cached, .decimal); row += 1
+                }
+            }
+            row += 1
+            try s.text(row, 0, "Gross (after cap and floor)", .plain)
+            try s.formula(row, 1, "Payouts!\(col(grossCol))\(R)", cached: double(p.gross), .money(d)); row += 1
+            try s.text(row, 0, "Payout", .bold)
+            try s.formula(row, 1, "Payouts!\(col(payoutCol))\(R)", cached: double(p.payout), .money(d)); row += 1
+            try s.text(row, 0, "Status", .plain)
+            try s.formulaText(row, 1, "Payouts!\(col(statusCol))\(R)", cached: p.status.rawValue, .plain); row += 2
+        }
+        if run.payees.count > shown.count {
+            try s.text(row, 0, "Statements are shown for the first \(shown.count) of \(run.payees.count) payees (Excel's row limit); use `advocomp explain --payee ID` for the others.", .plain)
+            row += 1
+        }
+        try s.columnWidths([34, 16, 16, 14])
+        try s.pageBreaks(beforeRows: breaks)
+        try s.printSetup(lastRow: max(row - 1, 0), lastCol: 3, fitToWidth: true, landscape: false)
+    }
+
+    // MARK: Findings and Audit
+
+    func writeFindings(_ s: SheetSink) throws {
+        for (j, h) in ["check", "payee_id", "event_ids", "action", "detail"].enumerated() { try s.text(0, j, h, .header) }
+        try s.text(1, 0, "No findings: the advocacy-ledger checks (SPEC section 6) are not run by this version.", .plain)
+        try s.columnWidths([18, 12, 30, 10, 60])
+        try s.freezeHeader(rows: 1, cols: 0)
+    }
+
+    func writeAudit(_ s: SheetSink) throws {
+        var row = 0
+        try s.text(row, 0, "Audit trail", .title); row += 2
+        for (j, h) in ["input", "path", "SHA-256", "bytes"].enumerated() { try s.text(row, j, h, .header) }
+        row += 1
+        for f in context.files {
+            try s.text(row, 0, f.role, .plain)
+            try s.text(row, 1, f.path, .plain)
+            try s.text(row, 2, f.sha256, .plain)
+            try s.number(row, 3, Double(f.bytes), .integer)
+            row += 1
+        }
+        row += 1
+        let facts: [(String, String)] = [
+            ("Plan id", plan.id), ("Plan version", plan.version), ("Period", run.period.description),
+            ("advocomp version", context.advocompVersion), ("Command", context.command), ("Generated", context.generatedAt),
+        ]
+        for (k, v) in facts { try s.text(row, 0, k, .bold); try s.text(row, 1, v, .plain); row += 1 }
+        try s.columnWidths([18, 48, 68, 12])
+    }
+
+    // MARK: Numbers for cached values (display only; the money path stays in FixedDecimal)
+
+    func double(_ v: FixedDecimal) -> Double { Double(v.description) ?? 0 }
+    func pow10(_ d: Int) -> Double { [1, 10, 100, 1000][min(max(d, 0), 3)] }
+    func scale(_ d: Int) -> String { d == 0 ? "1" : "10^\(d)" }
+}
+
+/// A1-style column letters.
+enum ExcelRef {
+    static func column(_ c: Int) -> String {
+        var n = c + 1, s = ""
+        while n > 0 {
+            let r = (n - 1) % 26
+            s = String(UnicodeScalar(UInt8(65 + r))) + s
+            n = (n - 1) / 26
+        }
+        return s
+    }
+}

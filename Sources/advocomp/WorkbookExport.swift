@@ -1,0 +1,48 @@
+import AdvocompKit
+import AdvocompWorkbook
+import ArgumentParser
+import Foundation
+
+/// Writes the workbook beside its target and renames it into place, so there is never
+/// half a workbook; any failure is reported and leaves no file.
+enum WorkbookExport {
+    /// Above this many payees rows are streamed to disk (libxlsxwriter's constant-memory mode).
+    static let streamingThreshold = 5_000
+
+    static func write(_ result: RunResult, request: CalculationRequest, to path: String) throws {
+        let files = [("plan", request.plan), ("roster", request.roster), ("actuals", request.actuals)].map { role, f in
+            WorkbookContext.InputFileRecord(role: role, path: f.path, sha256: SHA256.hex(f.bytes), bytes: f.bytes.count)
+        }
+        let context = WorkbookContext(command: commandLine(), generatedAt: ISO8601DateFormatter().string(from: Date()),
+                                      advocompVersion: AdvocompVersion.string, files: files)
+        let url = URL(fileURLWithPath: path)
+        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid()).xlsx").path
+        let sink: XLSXSink
+        do {
+            sink = try XLSXSink(path: tmp, constantMemory: result.payees.count > streamingThreshold)
+        } catch {
+            Output.stderr("\(path): error: cannot write the workbook: \(error)")
+            throw ExitCode(1)
+        }
+        do {
+            var builder = WorkbookBuilder(run: result, context: context)
+            try builder.write(to: sink)
+            try sink.close()
+            guard rename(tmp, path) == 0 else {
+                throw CLIError("cannot move the workbook into place: \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            sink.discard()
+            unlink(tmp)
+            Output.stderr("\(path): error: cannot write the workbook: \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The command as typed, arguments quoted when needed (for the Audit sheet).
+    static func commandLine() -> String {
+        CommandLine.arguments.map { a in
+            a.isEmpty || a.contains(where: { " \"'$\\".contains($0) }) ? "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'" : a
+        }.joined(separator: " ")
+    }
+}
