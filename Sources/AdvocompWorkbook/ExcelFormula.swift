@@ -35,12 +35,12 @@ enum ExcelFormula {
         func x(_ i: Int) -> String { "\(prefix)_X\(i + 1)" }
         func y(_ i: Int) -> String { "\(prefix)_Y\(i + 1)" }
         func line(_ i: Int) -> String { "\(y(i))+(\(a)-\(x(i)))*(\(y(i + 1))-\(y(i)))/(\(x(i + 1))-\(x(i)))" }
-        var beyond: String
-        if c.interpolate == .linear && c.above == .extend && n >= 2 { beyond = line(n - 2) } else { beyond = y(n - 1) }
-        // From the last segment backwards: IF(a<X[i+1], segment i, ...).
-        var f = beyond
+        let extend = c.interpolate == .linear && c.above == .extend && n >= 2
+        // From the last segment backwards: IF(a<X[i+1], segment i, ...). With `extend`,
+        // the last segment continues past the last point, so it needs no test of its own.
+        var f = extend ? line(n - 2) : y(n - 1)
         if n >= 2 {
-            for i in stride(from: n - 2, through: 0, by: -1) {
+            for i in stride(from: extend ? n - 3 : n - 2, through: 0, by: -1) {
                 let segment = c.interpolate == .step ? y(i) : line(i)
                 f = "IF(\(a)<\(x(i + 1)),\(segment),\(f))"
             }

@@ -30,7 +30,7 @@ public struct WorkbookContext: Sendable {
 public struct WorkbookBuilder {
     /// Statements are one printable block per payee; beyond this many payees the sheet
     /// would pass Excel's row limit, so it holds the first ones and says so.
-    public static let statementLimit = 5_000
+    public static let statementLimit = 1_000
 
     let run: RunResult
     let context: WorkbookContext
@@ -119,9 +119,13 @@ public struct WorkbookBuilder {
             }
         }
         var curveCount = 0
+        var usedCurvePrefixes = Set<String>()
         func curveParams(_ c: Curve, _ label: String) -> String {
             curveCount += 1
-            let prefix = names.make("Curve\(curveCount)", c.name)
+            // A named curve is called by its name (`standard_X1`); inline ones by number.
+            let prefix = c.name == "inline" || usedCurvePrefixes.contains(c.name)
+                ? names.make("Curve\(curveCount)") : names.make(c.name)
+            usedCurvePrefixes.insert(c.name)
             for (j, p) in c.points.enumerated() {
                 _ = names.make(prefix, "X\(j + 1)"); _ = names.make(prefix, "Y\(j + 1)")
                 param("\(label): point \(j + 1) attainment", "\(prefix)_X\(j + 1)", p.x, .percent)
@@ -209,6 +213,8 @@ public struct WorkbookBuilder {
     }
 
     func writePlan(_ s: SheetSink, _ book: WorkbookSink) throws {
+        try s.columnWidths([52, 16, 34])
+        try s.freezeHeader(rows: 1, cols: 0)
         try s.text(0, 0, "parameter", .header)
         try s.text(0, 1, "value", .header)
         try s.text(0, 2, "defined name", .header)
@@ -219,8 +225,6 @@ public struct WorkbookBuilder {
             try s.text(row, 2, p.name, .plain)
             try book.defineName(p.name, refersTo: "=Plan!$B$\(row + 1)")
         }
-        try s.columnWidths([52, 16, 34])
-        try s.freezeHeader(rows: 1, cols: 0)
     }
 
     // MARK: Inputs
@@ -244,6 +248,13 @@ public struct WorkbookBuilder {
     func attainmentRef(_ k: Int, row: Int) -> String { "Inputs!\(col(kpiCol[k] + 2))\(row)" }
 
     func writeInputs(_ s: SheetSink) throws {
+        // Sheet settings first: in streaming (constant-memory) mode rows go out in order.
+        var widths: [Double] = [12, 16, 12, 10, 12, 11, 11, 13, 8]
+        for _ in plan.kpis { widths += [12, 12, 12] }
+        widths += [2, 24, 22, 14, 24]
+        try s.columnWidths(widths)
+        try s.freezeHeader(rows: 1, cols: 1)
+        try s.autofilter(lastRow: max(run.payees.count, 1), lastCol: inputsFixed.count + 3 * plan.kpis.count - 1)
         for (c, h) in inputsFixed.enumerated() { try s.text(0, c, h, .header) }
         for (k, kpi) in plan.kpis.enumerated() {
             try s.text(0, kpiCol[k], "\(kpi.id) actual", .header)
@@ -265,12 +276,6 @@ public struct WorkbookBuilder {
                 try s.text(row, a + 3, "\(file):\(r.line)", .plain)
             }
         }
-        var widths: [Double] = [12, 16, 12, 10, 12, 11, 11, 13, 8]
-        for _ in plan.kpis { widths += [12, 12, 12] }
-        widths += [2, 24, 22, 14, 24]
-        try s.columnWidths(widths)
-        try s.freezeHeader(rows: 1, cols: 1)
-        try s.autofilter(lastRow: max(run.payees.count, 1), lastCol: inputsFixed.count + 3 * plan.kpis.count - 1)
     }
 
     func writeInputsRow(_ s: SheetSink, _ p: PayeeResult, row: Int, R: Int) throws {
@@ -336,6 +341,11 @@ public struct WorkbookBuilder {
     var payoutCol: Int { grossCol + 2 }
     var statusCol: Int { grossCol + 3 }
     var poolCols: Int { statusCol + 1 }  // units, share, remainder, order, bonus
+    /// One column per OKR component holding its objective score, so the curve reads a cell.
+    var objectiveCols: Int { poolCols + (run.pool != nil ? 5 : 0) }
+    var okrComponents: [Int] {
+        plan.components.indices.filter { if case .okr = plan.components[$0].kind { return true } else { return false } }
+    }
 
     func writePayouts(_ s: SheetSink) throws {
         var header = ["payee_id", "name", "title", "unit", "currency", "target_incentive"]
@@ -343,6 +353,16 @@ public struct WorkbookBuilder {
         header += plan.modifiers.map(\.id)
         header += ["gross", "payout_before_pool", "payout", "status"]
         if run.pool != nil { header += ["pool_units", "pool_share", "pool_remainder", "pool_order", "pool_extra_unit"] }
+        header += okrComponents.map { "\(plan.components[$0].id) objective score" }
+        var widths: [Double] = [12, 22, 26, 16, 6, 14]
+        widths += Array(repeating: 14, count: plan.components.count)
+        widths += Array(repeating: 10, count: plan.modifiers.count)
+        widths += [14, 14, 14, 10]
+        if run.pool != nil { widths += [12, 12, 12, 8, 8] }
+        widths += okrComponents.map { _ in 14 }
+        try s.columnWidths(widths)
+        try s.freezeHeader(rows: 1, cols: 1)
+        try s.autofilter(lastRow: max(run.payees.count, 1), lastCol: header.count - 1)
         for (c, h) in header.enumerated() { try s.text(0, c, h, .header) }
         let last = excelRow(run.payees.count - 1)
         let pool = run.pool.map { poolCells($0) }
@@ -358,6 +378,9 @@ public struct WorkbookBuilder {
             try s.formula(row, 5, "IF(Inputs!I\(R)<MinActiveDays,0,Inputs!H\(R)*Inputs!I\(R)/(DaysInPeriod*PeriodsPerYear))",
                           cached: double(p.targetIncentive), .money(d))
             let ineligible = p.status == .ineligible
+            for (j, c) in okrComponents.enumerated() {
+                try s.formula(row, objectiveCols + j, objectiveScore(c, row: R), cached: double(objectiveValue(c, p)), .percent)
+            }
             for (c, component) in plan.components.enumerated() {
                 var f = "\(ti)*\(weightName[c])*\(score(c, component, row: R))"
                 for (m, modifier) in plan.modifiers.enumerated() where modifier.applies(to: component.id) {
@@ -401,14 +424,6 @@ public struct WorkbookBuilder {
                 try s.formulaText(row, statusCol, "IF(Inputs!I\(R)<MinActiveDays,\"ineligible\",\"ok\")", cached: p.status.rawValue, .plain)
             }
         }
-        var widths: [Double] = [12, 22, 26, 16, 6, 14]
-        widths += Array(repeating: 14, count: plan.components.count)
-        widths += Array(repeating: 10, count: plan.modifiers.count)
-        widths += [14, 14, 14, 10]
-        if run.pool != nil { widths += [12, 12, 12, 8, 8] }
-        try s.columnWidths(widths)
-        try s.freezeHeader(rows: 1, cols: 1)
-        try s.autofilter(lastRow: max(run.payees.count, 1), lastCol: header.count - 1)
     }
 
     /// Cells the pool's split needs: the sum of payouts in minor units and the units
@@ -431,19 +446,38 @@ public struct WorkbookBuilder {
                 let f = m.curve.map { ExcelFormula.curve($0, prefix: curvePrefix[c][i] ?? "", at: a) } ?? "MAX(0,\(a))"
                 return "\(measureWeightName[c][i])*\(f)"
             }.joined(separator: "+")
-        case .okr(let oid, let curve):
-            let o = plan.objectives.first { $0.id == oid }
-            let objective = (o?.keyResults ?? []).enumerated().map { j, kr -> String in
-                let n = krNames[c][j]
-                let a = actualRef(kpiIndex[kr.kpi] ?? 0, row: R)
-                return "\(n.weight)*MIN(MAX((\(a)-\(n.start))/(\(n.target)-\(n.start)),0),\(n.max))"
-            }.joined(separator: "+")
-            raw = curve.map { ExcelFormula.curve($0, prefix: okrCurvePrefix[c] ?? "", at: "(\(objective))") } ?? objective
+        case .okr(_, let curve):
+            let objective = "\(col(objectiveCols + (okrComponents.firstIndex(of: c) ?? 0)))\(R)"
+            raw = curve.map { ExcelFormula.curve($0, prefix: okrCurvePrefix[c] ?? "", at: objective) } ?? objective
         case .formula(let e):
             raw = "MAX(0,\(expressionTranslator(row: R, onInputs: false).translate(e.tree)))"
         }
         if let m = maxScoreName[c] { return "MIN(\(m),\(raw))" }
         return "(\(raw))"
+    }
+
+    /// The objective score from the payee's recorded actuals (the cell's cached value).
+    func objectiveValue(_ c: Int, _ p: PayeeResult) -> FixedDecimal {
+        guard case .okr(let oid, _) = plan.components[c].kind, let o = plan.objectives.first(where: { $0.id == oid }) else { return .zero }
+        var score = FixedDecimal.zero
+        for kr in o.keyResults {
+            guard let k = kpiIndex[kr.kpi], k < p.kpiActuals.count, let a = p.kpiActuals[k] else { continue }
+            guard let progress = try? ((try a - kr.start) / (try kr.target - kr.start)).clamped(.zero, kr.max),
+                  let term = try? kr.weight * progress, let sum = try? score + term else { continue }
+            score = sum
+        }
+        return score
+    }
+
+    /// An OKR component's objective score: the weighted progress of its key results.
+    func objectiveScore(_ c: Int, row R: Int) -> String {
+        guard case .okr(let oid, _) = plan.components[c].kind else { return "0" }
+        let o = plan.objectives.first { $0.id == oid }
+        return (o?.keyResults ?? []).enumerated().map { j, kr -> String in
+            let n = krNames[c][j]
+            let a = actualRef(kpiIndex[kr.kpi] ?? 0, row: R)
+            return "\(n.weight)*MIN(MAX((\(a)-\(n.start))/(\(n.target)-\(n.start)),0),\(n.max))"
+        }.joined(separator: "+")
     }
 
     /// The modifier's factor for the payee on row R (SPEC section 5 step 6).
@@ -477,6 +511,7 @@ public struct WorkbookBuilder {
     // MARK: Summary
 
     func writeSummary(_ s: SheetSink, _ book: WorkbookSink) throws {
+        try s.columnWidths([26, 40, 10, 18, 18, 18])
         var row = 0
         try s.text(row, 0, "\(plan.title ?? plan.id)", .title); row += 2
         let facts: [(String, String)] = [
@@ -576,6 +611,7 @@ public struct WorkbookBuilder {
     // MARK: Statements
 
     func writeStatements(_ s: SheetSink) throws {
+        try s.columnWidths([34, 16, 16, 14])
         var row = 0
         var breaks: [Int] = []
         let shown = run.payees.prefix(WorkbookBuilder.statementLimit)
@@ -634,7 +670,6 @@ public struct WorkbookBuilder {
             try s.text(row, 0, "Statements are shown for the first \(shown.count) of \(run.payees.count) payees (Excel's row limit); use `advocomp explain --payee ID` for the others.", .plain)
             row += 1
         }
-        try s.columnWidths([34, 16, 16, 14])
         try s.pageBreaks(beforeRows: breaks)
         try s.printSetup(lastRow: max(row - 1, 0), lastCol: 3, fitToWidth: true, landscape: false)
     }
@@ -642,13 +677,14 @@ public struct WorkbookBuilder {
     // MARK: Findings and Audit
 
     func writeFindings(_ s: SheetSink) throws {
-        for (j, h) in ["check", "payee_id", "event_ids", "action", "detail"].enumerated() { try s.text(0, j, h, .header) }
-        try s.text(1, 0, "No findings: the advocacy-ledger checks (SPEC section 6) are not run by this version.", .plain)
         try s.columnWidths([18, 12, 30, 10, 60])
         try s.freezeHeader(rows: 1, cols: 0)
+        for (j, h) in ["check", "payee_id", "event_ids", "action", "detail"].enumerated() { try s.text(0, j, h, .header) }
+        try s.text(1, 0, "No findings: the advocacy-ledger checks (SPEC section 6) are not run by this version.", .plain)
     }
 
     func writeAudit(_ s: SheetSink) throws {
+        try s.columnWidths([18, 48, 68, 12])
         var row = 0
         try s.text(row, 0, "Audit trail", .title); row += 2
         for (j, h) in ["input", "path", "SHA-256", "bytes"].enumerated() { try s.text(row, j, h, .header) }
@@ -666,7 +702,6 @@ public struct WorkbookBuilder {
             ("advocomp version", context.advocompVersion), ("Command", context.command), ("Generated", context.generatedAt),
         ]
         for (k, v) in facts { try s.text(row, 0, k, .bold); try s.text(row, 1, v, .plain); row += 1 }
-        try s.columnWidths([18, 48, 68, 12])
     }
 
     // MARK: Numbers for cached values (display only; the money path stays in FixedDecimal)

@@ -366,51 +366,51 @@ public final class XLSXWorkbook {
     func writeString(_ sheet: XLSXWorksheet, row: Int, col: Int, _ value: String,
                      format: XLSXFormat?) throws {
         let (ws, r, c, context) = try cell(sheet, row, col, "write string to")
-        try Self.checkNoNUL(value, context: context)
-        let f = try cFormat(format, context: context)
-        try check(value.withCString { worksheet_write_string(ws, r, c, $0, f) }, context)
+        try Self.checkNoNUL(value, context: context())
+        let f = try cFormat(format, context: context())
+        try check(value.withCString { worksheet_write_string(ws, r, c, $0, f) }, context())
     }
 
     func writeNumber(_ sheet: XLSXWorksheet, row: Int, col: Int, _ value: Double,
                      format: XLSXFormat?) throws {
         let (ws, r, c, context) = try cell(sheet, row, col, "write number to")
-        try Self.checkFinite(value, context: context)
-        let f = try cFormat(format, context: context)
-        try check(worksheet_write_number(ws, r, c, value, f), context)
+        try Self.checkFinite(value, context: context())
+        let f = try cFormat(format, context: context())
+        try check(worksheet_write_number(ws, r, c, value, f), context())
     }
 
     func writeFormula(_ sheet: XLSXWorksheet, row: Int, col: Int, _ formula: String, cached: Double,
                       format: XLSXFormat?) throws {
         let (ws, r, c, context) = try cell(sheet, row, col, "write formula to")
-        try Self.checkFormula(formula, context: context)
-        try Self.checkFinite(cached, context: context)
-        let f = try cFormat(format, context: context)
-        try check(formula.withCString { worksheet_write_formula_num(ws, r, c, $0, f, cached) }, context)
+        try Self.checkFormula(formula, context: context())
+        try Self.checkFinite(cached, context: context())
+        let f = try cFormat(format, context: context())
+        try check(formula.withCString { worksheet_write_formula_num(ws, r, c, $0, f, cached) }, context())
     }
 
     func writeFormulaString(_ sheet: XLSXWorksheet, row: Int, col: Int, _ formula: String,
                             cachedString: String, format: XLSXFormat?) throws {
         let (ws, r, c, context) = try cell(sheet, row, col, "write formula to")
-        try Self.checkFormula(formula, context: context)
-        try Self.checkNoNUL(cachedString, context: context)
-        let f = try cFormat(format, context: context)
+        try Self.checkFormula(formula, context: context())
+        try Self.checkNoNUL(cachedString, context: context())
+        let f = try cFormat(format, context: context())
         let err = formula.withCString { fp in
             cachedString.withCString { worksheet_write_formula_str(ws, r, c, fp, f, $0) }
         }
-        try check(err, context)
+        try check(err, context())
     }
 
     func writeBoolean(_ sheet: XLSXWorksheet, row: Int, col: Int, _ value: Bool,
                       format: XLSXFormat?) throws {
         let (ws, r, c, context) = try cell(sheet, row, col, "write boolean to")
-        let f = try cFormat(format, context: context)
-        try check(worksheet_write_boolean(ws, r, c, value ? 1 : 0, f), context)
+        let f = try cFormat(format, context: context())
+        try check(worksheet_write_boolean(ws, r, c, value ? 1 : 0, f), context())
     }
 
     func writeBlank(_ sheet: XLSXWorksheet, row: Int, col: Int, format: XLSXFormat?) throws {
         let (ws, r, c, context) = try cell(sheet, row, col, "write blank to")
-        let f = try cFormat(format, context: context)
-        try check(worksheet_write_blank(ws, r, c, f), context)
+        let f = try cFormat(format, context: context())
+        try check(worksheet_write_blank(ws, r, c, f), context())
     }
 
     func mergeRange(_ sheet: XLSXWorksheet, firstRow: Int, firstCol: Int, lastRow: Int, lastCol: Int,
@@ -511,23 +511,23 @@ public final class XLSXWorkbook {
                      yScale: Double, xOffset: Int, yOffset: Int) throws {
         let (ws, r, c, context) = try cell(sheet, row, col, "insert chart at")
         guard chart.workbook === self, chart.id < charts.count else {
-            throw XLSXError(.invalidArgument, context: context, message: "the chart belongs to another workbook")
+            throw XLSXError(.invalidArgument, context: context(), message: "the chart belongs to another workbook")
         }
         guard !insertedCharts.contains(chart.id) else {
-            throw XLSXError(.invalidArgument, context: context, message: "the chart is already placed")
+            throw XLSXError(.invalidArgument, context: context(), message: "the chart is already placed")
         }
         guard xScale.isFinite, yScale.isFinite, xScale > 0, yScale > 0 else {
-            throw XLSXError(.invalidArgument, context: context, message: "chart scales must be finite and positive")
+            throw XLSXError(.invalidArgument, context: context(), message: "chart scales must be finite and positive")
         }
         guard let xo = Int32(exactly: xOffset), let yo = Int32(exactly: yOffset) else {
-            throw XLSXError(.invalidArgument, context: context, message: "chart offsets out of range")
+            throw XLSXError(.invalidArgument, context: context(), message: "chart offsets out of range")
         }
         var options = lxw_chart_options()
         options.x_offset = xo
         options.y_offset = yo
         options.x_scale = xScale
         options.y_scale = yScale
-        try check(worksheet_insert_chart_opt(ws, r, c, charts[chart.id], &options), context)
+        try check(worksheet_insert_chart_opt(ws, r, c, charts[chart.id], &options), context())
         insertedCharts.insert(chart.id)
     }
 
@@ -551,11 +551,13 @@ public final class XLSXWorkbook {
 
     /// The worksheet pointer and C coordinates of one cell, with a context such as
     /// `write string to Plan!B3`; throws `.cellOutOfRange` outside Excel's grid.
+    /// The worksheet and cell, checked. The context text for messages is built only when
+    /// an error is reported: writing a million cells must not format a million names.
     private func cell(_ sheet: XLSXWorksheet, _ row: Int, _ col: Int, _ verb: String) throws
-        -> (UnsafeMutablePointer<lxw_worksheet>, lxw_row_t, lxw_col_t, String) {
-        let context = "\(verb) \(XLSXCell.reference(sheet: sheet.name, row: row, col: col, absolute: false))"
-        let ws = try worksheetPointer(sheet, context)
-        try Self.checkCell(row: row, col: col, context: context)
+        -> (UnsafeMutablePointer<lxw_worksheet>, lxw_row_t, lxw_col_t, () -> String) {
+        let context = { "\(verb) \(XLSXCell.reference(sheet: sheet.name, row: row, col: col, absolute: false))" }
+        let ws = try worksheetPointer(sheet, context())
+        try Self.checkCell(row: row, col: col, context: context())
         return (ws, lxw_row_t(row), lxw_col_t(col), context)
     }
 
@@ -572,9 +574,9 @@ public final class XLSXWorkbook {
         return (ws, context)
     }
 
-    private func check(_ err: lxw_error, _ context: String) throws {
+    private func check(_ err: lxw_error, _ context: @autoclosure () -> String) throws {
         guard err != LXW_NO_ERROR else { return }
-        var e = Self.error(err, context: context)
+        var e = Self.error(err, context: context())
         if constantMemory && err == LXW_ERROR_WORKSHEET_INDEX_OUT_OF_RANGE {
             e = XLSXError(e.kind, context: e.context,
                           message: e.message + " (constant-memory mode: rows must be written in increasing order)",
@@ -584,19 +586,19 @@ public final class XLSXWorkbook {
     }
 
     /// The libxlsxwriter format for `format` (nil for none), made once per spec.
-    private func cFormat(_ format: XLSXFormat?, context: String) throws -> UnsafeMutablePointer<lxw_format>? {
+    private func cFormat(_ format: XLSXFormat?, context: @autoclosure () -> String) throws -> UnsafeMutablePointer<lxw_format>? {
         guard let spec = format?.spec else { return nil }
         if let f = formats[spec] { return f }
-        let wb = try open(context)
+        let wb = try open(context())
         if let nf = spec.numFormat {
-            try Self.checkNoNUL(nf, context: context)
+            try Self.checkNoNUL(nf, context: context())
             guard nf.utf8.count < Int(LXW_FORMAT_FIELD_LEN) else {
-                throw XLSXError(.invalidArgument, context: context,
+                throw XLSXError(.invalidArgument, context: context(),
                                 message: "number format longer than \(Int(LXW_FORMAT_FIELD_LEN) - 1) bytes: \(nf)")
             }
         }
         guard let f = workbook_add_format(wb) else {
-            throw XLSXError(.library, context: context, message: "libxlsxwriter could not create a format")
+            throw XLSXError(.library, context: context(), message: "libxlsxwriter could not create a format")
         }
         if spec.bold { format_set_bold(f) }
         if spec.italic { format_set_italic(f) }
@@ -676,31 +678,31 @@ public final class XLSXWorkbook {
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }
 
-    private static func checkNoNUL(_ s: String, context: String) throws {
+    private static func checkNoNUL(_ s: String, context: @autoclosure () -> String) throws {
         if s.utf8.contains(0) {
-            throw XLSXError(.invalidArgument, context: context, message: "text contains a NUL character")
+            throw XLSXError(.invalidArgument, context: context(), message: "text contains a NUL character")
         }
     }
 
-    private static func checkFinite(_ value: Double, context: String) throws {
+    private static func checkFinite(_ value: Double, context: @autoclosure () -> String) throws {
         if !value.isFinite {
-            throw XLSXError(.nonFiniteNumber, context: context, message: "\(value) cannot be stored in a cell")
+            throw XLSXError(.nonFiniteNumber, context: context(), message: "\(value) cannot be stored in a cell")
         }
     }
 
-    private static func checkFormula(_ formula: String, context: String) throws {
-        try checkNoNUL(formula, context: context)
+    private static func checkFormula(_ formula: String, context: @autoclosure () -> String) throws {
+        try checkNoNUL(formula, context: context())
         guard !formula.drop(while: { $0 == "=" || $0 == " " }).isEmpty else {
-            throw XLSXError(.invalidArgument, context: context, message: "empty formula")
+            throw XLSXError(.invalidArgument, context: context(), message: "empty formula")
         }
         guard formula.utf16.count <= 8192 else {
-            throw XLSXError(.invalidArgument, context: context, message: "formula longer than Excel's 8192 characters")
+            throw XLSXError(.invalidArgument, context: context(), message: "formula longer than Excel's 8192 characters")
         }
     }
 
-    private static func checkCell(row: Int, col: Int, context: String) throws {
+    private static func checkCell(row: Int, col: Int, context: @autoclosure () -> String) throws {
         guard (0..<XLSXCell.maxRows).contains(row), (0..<XLSXCell.maxColumns).contains(col) else {
-            throw XLSXError(.cellOutOfRange, context: context,
+            throw XLSXError(.cellOutOfRange, context: context(),
                             message: "row \(row), col \(col) is outside the sheet (0-based rows 0..<\(XLSXCell.maxRows), cols 0..<\(XLSXCell.maxColumns))")
         }
     }
