@@ -33,12 +33,17 @@ enum FileIO {
         try? readAll([path]).first
     }
 
-    /// Loads files a plan refers to (OKR sets).
+    /// Files a plan referred to (OKR sets) and their bytes, for the workbook's Audit sheet.
+    nonisolated(unsafe) static var loaded: [InputFile] = []
+
+    /// Loads files a plan refers to (OKR sets). Plans are read on one thread.
     static let loader: PlanParser.FileLoader = { path in
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(PlanParser.FileLoadError(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file (\(path))"))
         }
-        return .success(String(decoding: data, as: UTF8.self))
+        let bytes = data.withUnsafeBytes { [UInt8]($0) }
+        loaded.append(InputFile(path: path, bytes: bytes))
+        return .success(String(decoding: bytes, as: UTF8.self))
     }
 
     /// Writes `text` to a temporary file beside `path` (mode 0600), then renames it, so

@@ -10,7 +10,9 @@ enum WorkbookExport {
     static let streamingThreshold = 5_000
 
     static func write(_ result: RunResult, request: CalculationRequest, to path: String) throws {
-        let files = [("plan", request.plan), ("roster", request.roster), ("actuals", request.actuals)].map { role, f in
+        let inputs = [("plan", request.plan)] + FileIO.loaded.map { ("OKR set", $0) }
+            + [("roster", request.roster), ("actuals", request.actuals)]
+        let files = inputs.map { role, f in
             WorkbookContext.InputFileRecord(role: role, path: f.path, sha256: SHA256.hex(f.bytes), bytes: f.bytes.count)
         }
         let context = WorkbookContext(command: commandLine(), generatedAt: ISO8601DateFormatter().string(from: Date()),
