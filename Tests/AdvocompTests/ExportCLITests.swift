@@ -1,0 +1,326 @@
+import Dispatch
+import Foundation
+import XCTest
+
+/// `advocomp calculate --xlsx FILE` and `--payroll FILE`, run as a user would (the built
+/// binary, in temporary directories): what is written, its mode, the temporary file beside
+/// the target, spreadsheet-injection safety, and failures that leave nothing behind.
+/// The workbook is read back with python3's zipfile and ElementTree (python3 is installed
+/// by scripts/setup).
+final class ExportCLITests: XCTestCase {
+    typealias Run = CLITests.Run
+
+    override func setUpWithError() throws {
+        guard FileManager.default.isExecutableFile(atPath: CLITests.binary.path) else {
+            throw ConformanceTests.CaseError("advocomp is not built at \(CLITests.binary.path): run `swift build` first")
+        }
+    }
+
+    // MARK: Helpers (CLITests' helpers are instance methods of a final class; these mirror them)
+
+    /// Runs `executable` with `args` in `directory`, both pipes drained concurrently; a
+    /// process still running after 60 s is terminated (so a hang fails, not blocks).
+    func run(_ executable: URL, _ args: [String], in directory: URL? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = args
+        if let directory { process.currentDirectoryURL = directory }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errBox = Box()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        watchdog.cancel()
+        return Run(status: process.terminationStatus,
+                   stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errBox.data, as: UTF8.self))
+    }
+
+    func advocomp(_ args: [String], in directory: URL) throws -> Run {
+        try run(CLITests.binary, args, in: directory)
+    }
+
+    /// A copy of a conformance case in a fresh temporary directory, removed after the test.
+    func copyOfCase(_ name: String) throws -> URL {
+        let root = FileManager.default.temporaryDirectory
+            .appendingPathComponent("advocomp-export-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: root) }
+        let dir = root.appendingPathComponent(name, isDirectory: true)
+        try FileManager.default.copyItem(at: try ConformanceTests.folder(name), to: dir)
+        // The bundle's fixtures may be read-only; the tests write beside them.
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path)
+        return dir
+    }
+
+    func listing(_ dir: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+    }
+
+    func mode(_ file: URL) throws -> String? {
+        let m = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? NSNumber
+        return m.map { String($0.intValue, radix: 8) }
+    }
+
+    static let caseFiles = ["actuals.csv", "case.yaml", "expected.csv", "plan.yaml", "roster.csv"]
+    static let calculate = ["calculate"] + CLITests.case01Args
+
+    /// What a workbook holds, as read back by python3.
+    struct Workbook: Decodable {
+        struct Cell: Decodable {
+            let t: String?  // the cell's type attribute (s, str, inlineStr, n, b, e) or nil
+            let f: String?  // the formula, when there is one
+            let v: String?  // the value (shared strings resolved)
+        }
+        let parts: [String]
+        let sheets: [String]
+        let definedNames: [String]
+        /// Sheet name -> cell reference (A1) -> cell.
+        let cells: [String: [String: Cell]]
+        /// Sheet name -> the part holding it (xl/worksheets/sheetN.xml).
+        let sheetParts: [String: String]
+        let sharedStrings: [String]
+    }
+
+    static let readWorkbook = #"""
+import json, sys, zipfile
+import xml.etree.ElementTree as ET
+M = '{http://schemas.openxmlformats.org/spreadsheetml/2006/main}'
+R = '{http://schemas.openxmlformats.org/officeDocument/2006/relationships}'
+P = '{http://schemas.openxmlformats.org/package/2006/relationships}'
+z = zipfile.ZipFile(sys.argv[1])
+names = z.namelist()
+def text(e):
+    return ''.join(t.text or '' for t in e.iter(M + 't'))
+shared = []
+if 'xl/sharedStrings.xml' in names:
+    shared = [text(si) for si in ET.fromstring(z.read('xl/sharedStrings.xml')).findall(M + 'si')]
+wb = ET.fromstring(z.read('xl/workbook.xml'))
+rels = {r.get('Id'): r.get('Target') for r in ET.fromstring(z.read('xl/_rels/workbook.xml.rels')).findall(P + 'Relationship')}
+sheets, parts, cells = [], {}, {}
+for s in wb.find(M + 'sheets').findall(M + 'sheet'):
+    name = s.get('name')
+    target = rels[s.get(R + 'id')]
+    part = target.lstrip('/') if target.startswith('/') else 'xl/' + target
+    sheets.append(name)
+    parts[name] = part
+    out = {}
+    for c in ET.fromstring(z.read(part)).iter(M + 'c'):
+        t = c.get('t')
+        f = c.find(M + 'f')
+        v = c.find(M + 'v')
+        value = v.text if v is not None else None
+        if t == 's' and value is not None:
+            value = shared[int(value)]
+        elif t == 'inlineStr':
+            value = text(c.find(M + 'is'))
+        out[c.get('r')] = {'t': t, 'f': f.text if f is not None else None, 'v': value}
+    cells[name] = out
+dn = wb.find(M + 'definedNames')
+defined = [d.get('name') for d in dn.findall(M + 'definedName')] if dn is not None else []
+json.dump({'parts': names, 'sheets': sheets, 'definedNames': defined, 'cells': cells,
+           'sheetParts': parts, 'sharedStrings': shared}, sys.stdout)
+"""#
+
+    func readWorkbook(_ file: URL) throws -> Workbook {
+        let r = try run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", Self.readWorkbook, file.path])
+        guard r.status == 0 else {
+            throw ConformanceTests.CaseError("python3 could not read \(file.path) (exit \(r.status)): \(r.stderr)")
+        }
+        return try JSONDecoder().decode(Workbook.self, from: Data(r.stdout.utf8))
+    }
+
+    /// The column letter of the header `name` in row 1 of `sheet`.
+    func column(_ book: Workbook, _ sheet: String, header name: String) -> String? {
+        book.cells[sheet]?.first { ref, cell in
+            ref.hasSuffix("1") && ref.dropLast().allSatisfy(\.isLetter) && cell.v == name
+        }.map { String($0.key.dropLast()) }
+    }
+
+    /// Case 01's payroll file, with E003's amount as the calculate CSV of the same run has it.
+    static func case01Payroll(e003: String) -> String {
+        """
+        payee_id,name,currency,amount,earning_code,period
+        E001,Ada Park,USD,37089.29,BONUS,2026-Q1
+        E002,Ben Ortiz,USD,26431.47,BONUS,2026-Q1
+        E003,Cleo Varga,USD,\(e003),BONUS,2026-Q1
+        E004,Dev Rao,USD,12039.06,BONUS,2026-Q1
+
+        """
+    }
+
+    // MARK: --xlsx
+
+    func testWorkbookBesideTheCSV() throws {
+        let dir = try copyOfCase("01-scorecard-basics")
+        let r = try advocomp(Self.calculate + ["--format", "csv", "--xlsx", "book.xlsx"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "")
+        XCTAssertTrue(CLITests.case01CSVAlternatives.contains(r.stdout), "the CSV still goes to standard output:\n\(r.stdout)")
+
+        let file = dir.appendingPathComponent("book.xlsx")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: file.path))
+        XCTAssertEqual(try mode(file), "600")
+        let bytes = try Data(contentsOf: file)
+        XCTAssertEqual(Array(bytes.prefix(2)), Array("PK".utf8), "an .xlsx is a zip")
+        XCTAssertEqual(try listing(dir), (Self.caseFiles + ["book.xlsx"]).sorted(),
+                       "no temporary file (.book.xlsx.tmp-*) is left beside the workbook")
+
+        let book = try readWorkbook(file)
+        XCTAssertEqual(book.sheets, ["Summary", "Payouts", "Inputs", "Plan", "Statements", "Findings", "Audit"])
+        for part in ["[Content_Types].xml", "xl/workbook.xml", "xl/styles.xml"] + (1...7).map({ "xl/worksheets/sheet\($0).xml" }) {
+            XCTAssertTrue(book.parts.contains(part), "missing part \(part): \(book.parts)")
+        }
+        XCTAssertEqual(book.sheetParts["Payouts"], "xl/worksheets/sheet2.xml")
+        for name in ["Weight_scorecard", "Cap", "MinActiveDays", "DaysInPeriod", "PeriodsPerYear"] {
+            XCTAssertTrue(book.definedNames.contains(name), "defined name \(name) missing: \(book.definedNames)")
+        }
+
+        // Payouts: headers (shared strings resolved), and the payout column is formulas
+        // whose cached values are the engine's amounts.
+        let payouts = try XCTUnwrap(book.cells["Payouts"])
+        let headers = Set(payouts.filter { $0.key.hasSuffix("1") && $0.key.dropLast().allSatisfy(\.isLetter) }.compactMap(\.value.v))
+        for h in ["payee_id", "payout", "status"] { XCTAssertTrue(headers.contains(h), "header \(h) missing: \(headers)") }
+        let payoutCol = try XCTUnwrap(column(book, "Payouts", header: "payout"))
+        let idCol = try XCTUnwrap(column(book, "Payouts", header: "payee_id"))
+        let csvRows = r.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        XCTAssertEqual(csvRows.count, 5)
+        for (i, row) in csvRows.enumerated() {
+            let R = i + 2
+            XCTAssertEqual(payouts["\(idCol)\(R)"]?.v, String(row[0]), "payee on row \(R)")
+            let cell = try XCTUnwrap(payouts["\(payoutCol)\(R)"], "\(payoutCol)\(R)")
+            XCTAssertNotNil(cell.f, "\(payoutCol)\(R) is a formula")
+            XCTAssertFalse(cell.f?.isEmpty ?? true)
+            XCTAssertEqual(cell.v.flatMap(Double.init) ?? -1, Double(String(row[4]))!, accuracy: 0.0051,
+                           "cached payout of \(row[0])")
+        }
+        // The amounts are formulas in the sheet's XML itself (not only values).
+        XCTAssertGreaterThanOrEqual(payouts.values.filter { $0.f != nil }.count, 5 * 3)
+    }
+
+    func testWorkbookIntoAMissingDirectoryFailsAndLeavesNothing() throws {
+        let dir = try copyOfCase("01-scorecard-basics")
+        let r = try advocomp(Self.calculate + ["--format", "csv", "--xlsx", "nowhere/book.xlsx"], in: dir)
+        XCTAssertEqual(r.status, 1)
+        // The workbook is written before the report, so the failure prints no CSV.
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertTrue(r.stderr.hasPrefix("nowhere/book.xlsx: error: cannot write the workbook"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("No such file or directory"), r.stderr)
+        XCTAssertEqual(try listing(dir), Self.caseFiles)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("nowhere").path))
+    }
+
+    // MARK: --payroll
+
+    func testPayrollOfCase01() throws {
+        let dir = try copyOfCase("01-scorecard-basics")
+        let r = try advocomp(Self.calculate + ["--format", "csv", "--payroll", "pay.csv"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(CLITests.case01CSVAlternatives.contains(r.stdout), r.stdout)
+        XCTAssertEqual(r.stderr, "payroll: 4 payees written to pay.csv; left out: 0 held, 1 ineligible\n")
+        XCTAssertTrue(r.stderr.contains("payroll: 4 payees written to"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("left out: 0 held, 1 ineligible"), r.stderr)
+
+        let file = dir.appendingPathComponent("pay.csv")
+        // Same amounts as the calculate CSV of the same run (E003's tie either way, README "Numbers").
+        let e003 = r.stdout.contains("E003,ok,USD,13125.00,14390.63") ? "14390.63" : "14390.62"
+        XCTAssertEqual(try String(contentsOf: file, encoding: .utf8), Self.case01Payroll(e003: e003))
+        XCTAssertEqual(try mode(file), "600")
+        XCTAssertEqual(try listing(dir), (Self.caseFiles + ["pay.csv"]).sorted(), "no temporary file is left")
+    }
+
+    func testPayrollIntoAMissingDirectoryFailsAndLeavesNothing() throws {
+        let dir = try copyOfCase("01-scorecard-basics")
+        let r = try advocomp(Self.calculate + ["--format", "csv", "--payroll", "nowhere/pay.csv"], in: dir)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stdout, "", "the payroll file is written before the report")
+        XCTAssertEqual(r.stderr, "nowhere/pay.csv: error: cannot write: No such file or directory\n")
+        XCTAssertFalse(r.stderr.contains("payees written"), r.stderr)
+        XCTAssertEqual(try listing(dir), Self.caseFiles)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("nowhere").path))
+    }
+
+    func testPayrollOntoADirectoryFailsAndLeavesNothing() throws {
+        // A path that cannot be written even by root: an existing (empty) directory.
+        let dir = try copyOfCase("01-scorecard-basics")
+        let target = dir.appendingPathComponent("pay.csv", isDirectory: true)
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
+        let r = try advocomp(Self.calculate + ["--format", "csv", "--payroll", "pay.csv"], in: dir)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertTrue(r.stderr.hasPrefix("pay.csv: error: cannot write: "), r.stderr)
+        XCTAssertFalse(r.stderr.contains("payees written"), r.stderr)
+        XCTAssertEqual(try listing(dir), (Self.caseFiles + ["pay.csv"]).sorted(), "no temporary file is left")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: target.path), [])
+    }
+
+    // MARK: Spreadsheet injection
+
+    func testFormulaLikeRosterTextStaysText() throws {
+        let dir = try copyOfCase("01-scorecard-basics")
+        let name = #"=HYPERLINK("http://x","y")"#
+        try """
+            payee_id,name,title,unit,plan,currency,base_salary,target_bonus_pct,start_date,end_date
+            +E9,"=HYPERLINK(""http://x"",""y"")",CMO,enterprise,exec-advocacy,USD,310000,40%,2024-03-01,
+
+            """.write(to: dir.appendingPathComponent("roster.csv"), atomically: true, encoding: .utf8)
+        let r = try advocomp(Self.calculate + ["--format", "csv", "--payroll", "pay.csv", "--xlsx", "book.xlsx"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, """
+            payee_id,status,currency,target_incentive,payout
+            '+E9,ok,USD,31000.00,37089.29
+
+            """)
+        XCTAssertEqual(r.stderr, "payroll: 1 payee written to pay.csv; left out: 0 held, 0 ineligible\n")
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("pay.csv"), encoding: .utf8), """
+            payee_id,name,currency,amount,earning_code,period
+            '+E9,"'=HYPERLINK(""http://x"",""y"")",USD,37089.29,BONUS,2026-Q1
+
+            """)
+
+        // In the workbook the id and name are string cells holding the roster's text
+        // exactly (a string cell is never evaluated), and no formula calls HYPERLINK.
+        let book = try readWorkbook(dir.appendingPathComponent("book.xlsx"))
+        let payouts = try XCTUnwrap(book.cells["Payouts"])
+        let idCol = try XCTUnwrap(column(book, "Payouts", header: "payee_id"))
+        let nameCol = try XCTUnwrap(column(book, "Payouts", header: "name"))
+        let idCell = try XCTUnwrap(payouts["\(idCol)2"])
+        let nameCell = try XCTUnwrap(payouts["\(nameCol)2"])
+        XCTAssertNil(nameCell.f, "the name is not a formula")
+        XCTAssertTrue(["s", "inlineStr", "str"].contains(nameCell.t ?? ""), "the name is a string cell: \(nameCell)")
+        XCTAssertEqual(nameCell.v, name)
+        XCTAssertNil(idCell.f)
+        XCTAssertTrue(["s", "inlineStr", "str"].contains(idCell.t ?? ""), "the payee_id is a string cell: \(idCell)")
+        XCTAssertEqual(idCell.v, "+E9")
+        XCTAssertTrue(book.sharedStrings.contains(name) || nameCell.t == "inlineStr")
+        for (sheet, cells) in book.cells {
+            for (ref, cell) in cells {
+                XCTAssertFalse((cell.f ?? "").uppercased().contains("HYPERLINK"), "\(sheet)!\(ref) has a formula \(cell.f ?? "")")
+            }
+        }
+        // And in the raw XML of every sheet: no <f> element mentions HYPERLINK.
+        let raw = try run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
+            import re, sys, zipfile
+            z = zipfile.ZipFile(sys.argv[1])
+            for n in z.namelist():
+                if n.startswith('xl/worksheets/') and n.endswith('.xml'):
+                    for f in re.findall(r'<f[ >][^<]*', z.read(n).decode()):
+                        if 'HYPERLINK' in f.upper(): print(n, f)
+            """, dir.appendingPathComponent("book.xlsx").path])
+        XCTAssertEqual(raw.status, 0, raw.stderr)
+        XCTAssertEqual(raw.stdout, "")
+    }
+}
