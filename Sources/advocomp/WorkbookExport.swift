@@ -17,11 +17,11 @@ enum WorkbookExport {
         }
         let context = WorkbookContext(command: commandLine(), generatedAt: ISO8601DateFormatter().string(from: Date()),
                                       advocompVersion: AdvocompVersion.string, files: files)
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid()).xlsx").path
+        // XLSXWorkbook writes to a private temporary file beside `path` and renames it
+        // into place on close; on any error the file is discarded.
         let sink: XLSXSink
         do {
-            sink = try XLSXSink(path: tmp, constantMemory: result.payees.count > streamingThreshold)
+            sink = try XLSXSink(path: path, constantMemory: result.payees.count > streamingThreshold)
         } catch {
             Output.stderr("\(path): error: cannot write the workbook: \(error)")
             throw ExitCode(1)
@@ -30,12 +30,8 @@ enum WorkbookExport {
             var builder = WorkbookBuilder(run: result, context: context)
             try builder.write(to: sink)
             try sink.close()
-            guard rename(tmp, path) == 0 else {
-                throw CLIError("cannot move the workbook into place: \(String(cString: strerror(errno)))")
-            }
         } catch {
             sink.discard()
-            unlink(tmp)
             Output.stderr("\(path): error: cannot write the workbook: \(error)")
             throw ExitCode(1)
         }
