@@ -144,5 +144,28 @@ fi
 
 echo "== number types: 10 million multiply-adds" >&2
 { echo; "$BENCH" numbers; } | tee -a "$SUMMARY"
+
+# Optional: the workbook export at the given sizes (BENCH_XLSX="10000 100000").
+if [ -n "${BENCH_XLSX:-}" ]; then
+  echo | tee -a "$SUMMARY"
+  echo "Workbook: advocomp calculate ... --format csv --output FILE --xlsx BOOK (best of 1 run)" | tee -a "$SUMMARY"
+  for n in $BENCH_XLSX; do
+    dir=$OUT/company-$n
+    [ -d "$dir" ] || "$BENCH" generate --payees "$n" --out "$dir" --seed "$SEED" >&2
+    t0=$(now)
+    if [ $HAVE_TIME = 1 ]; then
+      /usr/bin/time -f '%M' -o "$dir/xlsx.time" "$ADVOCOMP" calculate --plan "$dir/plan.yaml" --roster "$dir/roster.csv" \
+        --actuals "$dir/actuals.csv" --period 2026-Q1 --format csv --output "$dir/payouts.csv" --xlsx "$dir/book.xlsx" 2>/dev/null
+      rss=$(( $(tail -1 "$dir/xlsx.time") / 1024 ))
+    else
+      "$ADVOCOMP" calculate --plan "$dir/plan.yaml" --roster "$dir/roster.csv" --actuals "$dir/actuals.csv" \
+        --period 2026-Q1 --format csv --output "$dir/payouts.csv" --xlsx "$dir/book.xlsx" 2>/dev/null
+      rss="n/a"
+    fi
+    t1=$(now)
+    printf '%9s payees: %.2f s, peak RSS %s MB, workbook %s MB\n' "$n" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+      "$rss" "$(( $(wc -c < "$dir/book.xlsx") / 1048576 ))" | tee -a "$SUMMARY"
+  done
+fi
 echo >&2
 echo "summary written to $SUMMARY" >&2
