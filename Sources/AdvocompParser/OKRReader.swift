@@ -13,14 +13,7 @@ struct OKRReader {
         var seen: [String: Node] = [:]
         for item in items {
             guard let f = r.fields(item, "objective", allowed: OKRReader.objectiveKeys) else { continue }
-            guard let idNode = f["id"], let id = r.string(idNode, "objective id") else {
-                if f["id"] == nil { r.error("objective has no 'id'", item) }
-                continue
-            }
-            if let first = seen[id] {
-                r.error("duplicate objective id '\(id)'", idNode, notes: [.init("first defined here", at: r.location(first))])
-            }
-            seen[id] = idNode
+            guard let (id, idNode) = r.itemID(f, item, "objective", seen: &seen) else { continue }
             let text = f["objective"].flatMap { r.string($0, "objective") }
             let owners = f["owners"].flatMap { r.names($0, "owners") } ?? []
             var krs: [KeyResult] = []

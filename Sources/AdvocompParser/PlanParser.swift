@@ -385,14 +385,7 @@ struct PlanBuilder {
         var seen: [String: Node] = [:]
         for item in items {
             guard let f = r.fields(item, "component", allowed: PlanParser.componentKeys) else { continue }
-            guard let idNode = f["id"], let id = r.string(idNode, "component id") else {
-                if f["id"] == nil { r.error("component has no 'id'", item) }
-                continue
-            }
-            if let first = seen[id] {
-                r.error("duplicate component id '\(id)'", idNode, notes: [.init("first defined here", at: r.location(first))])
-            }
-            seen[id] = idNode
+            guard let (id, idNode) = r.itemID(f, item, "component", seen: &seen) else { continue }
             let weight = parseWeight(f["weight"], "component '\(id)'", at: item)
             if let weight { weights.append(weight) }
             let maxScore = f["max_score"].flatMap { r.nonNegative($0, "max_score") }
@@ -472,14 +465,7 @@ struct PlanBuilder {
                 continue
             }
             guard let f = r.fields(item, "\(type) modifier", allowed: allowed) else { continue }
-            guard let idNode = f["id"], let id = r.string(idNode, "modifier id") else {
-                if f["id"] == nil { r.error("modifier has no 'id'", item) }
-                continue
-            }
-            if let first = seen[id] {
-                r.error("duplicate modifier id '\(id)'", idNode, notes: [.init("first defined here", at: r.location(first))])
-            }
-            seen[id] = idNode
+            guard let (id, idNode) = r.itemID(f, item, "modifier", seen: &seen) else { continue }
             var appliesTo: [String]?
             if let n = f["applies_to"] {
                 if case .scalar(let s) = n, s.string == "all" { appliesTo = nil } else if let list = r.names(n, "applies_to") {

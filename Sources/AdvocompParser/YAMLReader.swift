@@ -140,6 +140,20 @@ final class YAMLReader {
         return nil
     }
 
+    /// The `id` of one item of a list (component, modifier, objective): present, text,
+    /// and not used by an earlier item (`seen` remembers where each id was first defined).
+    func itemID(_ f: Fields, _ item: Node, _ what: String, seen: inout [String: Node]) -> (id: String, node: Node)? {
+        guard let idNode = f["id"], let id = string(idNode, "\(what) id") else {
+            if f["id"] == nil { error("\(what) has no 'id'", item) }
+            return nil
+        }
+        if let first = seen[id] {
+            error("duplicate \(what) id '\(id)'", idNode, notes: [.init("first defined here", at: location(first))])
+        }
+        seen[id] = idNode
+        return (id, idNode)
+    }
+
     func sequence(_ node: Node, _ what: String) -> [Node]? {
         guard case .sequence(let s) = node else {
             error("\(what) must be a list, found \(describe(node))", node)
