@@ -28,24 +28,17 @@ enum ExcelFormula {
         mode == .halfUp ? roundHalfUp(x, places: places) : roundHalfEven(x, places: places)
     }
 
-    /// A curve's factor at attainment `a` (SPEC section 5 step 4), as nested IFs over the
-    /// curve's named points `<prefix>_X1`, `<prefix>_Y1`, ... and `<prefix>_Below`.
+    /// A curve's factor at attainment `a` (SPEC section 5 step 4) over the curve's named
+    /// cells on the Plan sheet: below the first point `<prefix>_Below`; otherwise the
+    /// last point at or below `a` (LOOKUP over `<prefix>_X`, sorted ascending), plus the
+    /// distance from it times the slope that starts there (0 past the last point for
+    /// `cap`, the last segment's for `extend`, 0 everywhere for `step`).
     static func curve(_ c: Curve, prefix: String, at a: String) -> String {
-        let n = c.points.count
-        func x(_ i: Int) -> String { "\(prefix)_X\(i + 1)" }
-        func y(_ i: Int) -> String { "\(prefix)_Y\(i + 1)" }
-        func line(_ i: Int) -> String { "\(y(i))+(\(a)-\(x(i)))*(\(y(i + 1))-\(y(i)))/(\(x(i + 1))-\(x(i)))" }
-        let extend = c.interpolate == .linear && c.above == .extend && n >= 2
-        // From the last segment backwards: IF(a<X[i+1], segment i, ...). With `extend`,
-        // the last segment continues past the last point, so it needs no test of its own.
-        var f = extend ? line(n - 2) : y(n - 1)
-        if n >= 2 {
-            for i in stride(from: extend ? n - 3 : n - 2, through: 0, by: -1) {
-                let segment = c.interpolate == .step ? y(i) : line(i)
-                f = "IF(\(a)<\(x(i + 1)),\(segment),\(f))"
-            }
-        }
-        return "IF(\(a)<\(x(0)),\(prefix)_Below,\(f))"
+        let x = "\(prefix)_X", y = "\(prefix)_Y", sl = "\(prefix)_S"
+        let value = c.interpolate == .step
+            ? "LOOKUP(\(a),\(x),\(y))"
+            : "LOOKUP(\(a),\(x),\(y))+(\(a)-LOOKUP(\(a),\(x),\(x)))*LOOKUP(\(a),\(x),\(sl))"
+        return "IF(\(a)<\(prefix)_X1,\(prefix)_Below,\(value))"
     }
 }
 

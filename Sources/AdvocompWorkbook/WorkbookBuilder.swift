@@ -39,6 +39,8 @@ public struct WorkbookBuilder {
     var names = NameTable()
     /// Parameter name -> (row on Plan, value) filled while laying out the Plan sheet.
     var planRows: [(label: String, name: String, value: Double, style: CellStyle, formula: String?)] = []
+    /// Names of ranges of Plan rows (curve point columns): (name, first index, last index) into planRows.
+    var planRanges: [(name: String, first: Int, last: Int)] = []
 
     // Layout of Inputs (0-based columns).
     let inputsFixed = ["payee_id", "unit", "base_salary", "target_bonus_pct", "target_bonus", "start_date", "end_date",
@@ -126,10 +128,36 @@ public struct WorkbookBuilder {
             let prefix = c.name == "inline" || usedCurvePrefixes.contains(c.name)
                 ? names.make("Curve\(curveCount)") : names.make(c.name)
             usedCurvePrefixes.insert(c.name)
+            // Points as three columns of cells (X, Y, and the slope of the segment that
+            // starts at each point), so a curve is one LOOKUP, whatever its length.
+            let n = c.points.count
+            let first = planRows.count
             for (j, p) in c.points.enumerated() {
-                _ = names.make(prefix, "X\(j + 1)"); _ = names.make(prefix, "Y\(j + 1)")
+                _ = names.make(prefix, "X\(j + 1)")
                 param("\(label): point \(j + 1) attainment", "\(prefix)_X\(j + 1)", p.x, .percent)
+            }
+            for (j, p) in c.points.enumerated() {
+                _ = names.make(prefix, "Y\(j + 1)")
                 param("\(label): point \(j + 1) factor", "\(prefix)_Y\(j + 1)", p.y, .percent)
+            }
+            for j in 0..<n {
+                // Segment j runs from point j to j+1; past the last point the slope is 0
+                // (cap) or the last segment's (extend). Step curves have no slope.
+                let linear = c.interpolate == .linear
+                let segment = j < n - 1 ? j : (linear && c.above == .extend && n >= 2 ? n - 2 : -1)
+                _ = names.make(prefix, "S\(j + 1)")
+                if linear && segment >= 0 {
+                    let a = c.points[segment], b = c.points[segment + 1]
+                    let slope = (try? (try b.y - a.y) / (try b.x - a.x)) ?? .zero
+                    let f = "(\(prefix)_Y\(segment + 2)-\(prefix)_Y\(segment + 1))/(\(prefix)_X\(segment + 2)-\(prefix)_X\(segment + 1))"
+                    planRows.append(("\(label): slope after point \(j + 1)", "\(prefix)_S\(j + 1)", double(slope), .decimal, f))
+                } else {
+                    param("\(label): slope after point \(j + 1)", "\(prefix)_S\(j + 1)", .zero)
+                }
+            }
+            for (suffix, offset) in [("X", 0), ("Y", n), ("S", 2 * n)] {
+                let name = names.make(prefix, suffix)
+                planRanges.append((name, first + offset, first + offset + n - 1))
             }
             _ = names.make(prefix, "Below")
             param("\(label): factor below the first point", "\(prefix)_Below", c.below, .percent)
@@ -224,6 +252,9 @@ public struct WorkbookBuilder {
             if let f = p.formula { try s.formula(row, 1, f, cached: p.value, p.style) } else { try s.number(row, 1, p.value, p.style) }
             try s.text(row, 2, p.name, .plain)
             try book.defineName(p.name, refersTo: "=Plan!$B$\(row + 1)")
+        }
+        for r in planRanges {
+            try book.defineName(r.name, refersTo: "=Plan!$B$\(r.first + 2):$B$\(r.last + 2)")
         }
     }
 

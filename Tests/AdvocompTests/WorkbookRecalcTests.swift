@@ -121,3 +121,119 @@ final class RecalcHarnessTests: XCTestCase {
         XCTAssertEqual(sheets["Payouts"]?.dropFirst().first?.first, "2")
     }
 }
+
+/// Every formula shape recomputed by LibreOffice against the engine, on a plan built to
+/// reach each branch: below the first point, exactly at a point, between points, past the
+/// last point (cap and extend), step curves, a closed gate, floor and cap, tables with
+/// both bounds, a formula component with round(), lower-is-better, BHD and JPY payees
+/// (no pool: mixed currencies), and half-up rounding.
+final class WorkbookShapesRecalcTests: XCTestCase {
+    static let plan = """
+        plan: shapes
+        version: "1"
+        currency: BHD
+        pays: quarter
+        rounding: half-up
+        cap: 150%
+        floor: 20%
+        kpis:
+          a: { scope: payee, target: 100 }
+          b: { scope: payee, target: 50 }
+          c: { scope: payee, better: lower, target: 10 }
+          d: { target: 1000 }
+          ratio: { formula: "a / b", target: 2 }
+        curves:
+          lin: { points: [[80%, 50%], [100%, 100%], [120%, 150%]], below: 10% }
+          ext: { points: [[50%, 0], [100%, 100%]], above: extend }
+          stp: { interpolate: step, points: [[50%, 25%], [100%, 100%], [130%, 140%]] }
+        components:
+          - id: m
+            weight: 60%
+            max_score: 160%
+            measures:
+              - { kpi: a, weight: 40%, curve: lin }
+              - { kpi: b, weight: 30%, curve: ext }
+              - { kpi: c, weight: 30%, curve: stp }
+          - { id: f, weight: 40%, formula: "round(min(attainment(ratio), 1.5) * 0.9, 3)" }
+        modifiers:
+          - { id: g, type: gate, when: "d >= 900 and a > 20", otherwise: 40%, applies_to: [m] }
+          - { id: t, type: table, kpi: c, on: attainment, rows: [ { at_least: 120%, factor: 1.2 }, { at_least: 90%, at_most: 120%, factor: 1 } ], otherwise: 0.9 }
+          - { id: x, type: accelerator, kpi: b, above: 100%, rate: 1.5, max_extra: 30% }
+        """
+    static let roster = """
+        payee_id,name,unit,currency,base_salary,target_bonus_pct,start_date,end_date
+        P01,Below,u,BHD,48000,25%,,
+        P02,AtPoint,u,BHD,48000.5,25%,,
+        P03,Between,u,BHD,51234.567,22.5%,2026-02-03,
+        P04,PastCap,u,BHD,60000,30%,,2026-03-15
+        P05,Extend,u,BHD,39999,33.3%,,
+        P06,StepLow,u,JPY,9000000,20%,,
+        P07,GateShut,u,BHD,45000,25%,,
+        P08,Floor,u,BHD,45000,25%,,
+        """
+    static let actuals = """
+        period,scope,kpi,value
+        2026-Q1,company,d,950
+        2026-Q1,payee:P01,a,70
+        2026-Q1,payee:P01,b,20
+        2026-Q1,payee:P01,c,25
+        2026-Q1,payee:P02,a,100
+        2026-Q1,payee:P02,b,50
+        2026-Q1,payee:P02,c,10
+        2026-Q1,payee:P03,a,93.7
+        2026-Q1,payee:P03,b,41.3
+        2026-Q1,payee:P03,c,7.7
+        2026-Q1,payee:P04,a,140
+        2026-Q1,payee:P04,b,55
+        2026-Q1,payee:P04,c,1
+        2026-Q1,payee:P05,a,110
+        2026-Q1,payee:P05,b,95
+        2026-Q1,payee:P05,c,11
+        2026-Q1,payee:P06,a,81
+        2026-Q1,payee:P06,b,26
+        2026-Q1,payee:P06,c,14.9
+        2026-Q1,payee:P07,a,15
+        2026-Q1,payee:P07,b,60
+        2026-Q1,payee:P07,c,9
+        2026-Q1,payee:P08,a,1
+        2026-Q1,payee:P08,b,1
+        2026-Q1,payee:P08,c,30
+        """
+
+    func testEveryShapeRecomputesToTheEngine() throws {
+        let soffice = try WorkbookRecalcTests.soffice()
+        let request = CalculationRequest(
+            plan: InputFile(path: "plan.yaml", bytes: Array(Self.plan.utf8)),
+            roster: InputFile(path: "roster.csv", bytes: Array(Self.roster.utf8)),
+            actuals: InputFile(path: "actuals.csv", bytes: Array(Self.actuals.utf8)),
+            period: "2026-Q1", recordKPIActuals: true)
+        let outcome = Pipeline.calculate(request) { _ in .failure(PlanParser.FileLoadError("none")) }
+        let run = try XCTUnwrap(outcome.result, TestSupport.rendered(outcome.diagnostics).joined(separator: "\n"))
+        // The plan reaches what it means to: a capped and a floored payee, a closed gate.
+        XCTAssertTrue(run.payees.contains { $0.clamp == .cap })
+        XCTAssertTrue(run.payees.contains { $0.clamp == .floor })
+        XCTAssertTrue(run.payees.contains { $0.modifierFactors.first.map { $0 < .one } == true })
+
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("advocomp-shapes-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let book = dir.appendingPathComponent("shapes.xlsx")
+        let sink = try XLSXSink(path: book.path, constantMemory: false)
+        var builder = WorkbookBuilder(run: run, context: WorkbookContext(command: "test", generatedAt: "now", advocompVersion: "test", files: []))
+        try builder.write(to: sink)
+        try sink.close()
+        let sheets = try WorkbookRecalcTests.recalculate(book, soffice: soffice, into: dir)
+        let payouts = try XCTUnwrap(sheets["Payouts"])
+        let header = payouts[0]
+        let id = try XCTUnwrap(header.firstIndex(of: "payee_id")), payout = try XCTUnwrap(header.firstIndex(of: "payout"))
+        let gross = try XCTUnwrap(header.firstIndex(of: "gross"))
+        for (row, p) in zip(payouts.dropFirst(), run.payees) {
+            XCTAssertEqual(row[id], p.payee.id)
+            let d = p.currency.minorDigits
+            XCTAssertEqual(WorkbookRecalcTests.money(row[payout], digits: d), p.payout.formatted(places: d), "\(p.payee.id) payout")
+            // The unrounded gross agrees to 1e-6 of a minor unit (binary floating point).
+            let g = try XCTUnwrap(Double(row[gross]))
+            XCTAssertEqual(g, Double(p.gross.description)!, accuracy: 1e-6, "\(p.payee.id) gross")
+        }
+    }
+}
