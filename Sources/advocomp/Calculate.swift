@@ -66,22 +66,34 @@ struct Calculate: ParsableCommand {
         let outcome = Pipeline.calculate(request, loadFile: FileIO.loader)
         Output.report(outcome.diagnostics, quiet: inputs.quiet)
         guard let result = outcome.result else { throw ExitCode(1) }
-        if let xlsx {
-            try WorkbookExport.write(result, request: request, to: xlsx)
-        }
         let text: String
         switch format {
         case .table: text = TableReport.render(result)
         case .csv: text = CSVReport.render(result)
         case .json: text = JSONReport.render(result)
         }
+        // Every file output is staged first and renamed together: all of them or none.
+        let outputs = StagedOutputs()
+        do {
+            if let xlsx {
+                let staging = outputs.temporaryPath(for: xlsx)
+                try WorkbookExport.write(result, request: request, to: staging, reportAs: xlsx)
+                outputs.record(temporary: staging, target: xlsx)
+            }
+            if let payroll { try outputs.stage(PayrollReport.render(result), to: payroll) }
+            if let output { try outputs.stage(text, to: output) }
+            try outputs.commit()
+        } catch {
+            outputs.discard()
+            if let e = error as? CLIError { Output.stderr(e.description) }
+            throw ExitCode(1)
+        }
         if let payroll {
-            try Output.emit(PayrollReport.render(result), to: payroll)
             let (held, ineligible) = PayrollReport.leftOut(result)
             let written = result.payees.count - held - ineligible
             Output.stderr("payroll: \(written) payee\(written == 1 ? "" : "s") written to \(payroll); left out: \(held) held, \(ineligible) ineligible")
         }
-        try Output.emit(text, to: output)
+        if output == nil { FileHandle.standardOutput.write(Data(text.utf8)) }
         // Everything is written; skip tearing down 100,000 payees' worth of objects.
         Foundation.exit(0)
     }

@@ -49,13 +49,40 @@ enum FileIO {
     /// Writes `text` to a temporary file beside `path` (mode 0600), then renames it, so
     /// a reader never sees half a file and a failure leaves nothing behind.
     static func writeAtomically(_ text: String, to path: String) throws {
+        let outputs = StagedOutputs()
+        do {
+            try outputs.stage(text, to: path)
+            try outputs.commit()
+        } catch {
+            outputs.discard()
+            throw error
+        }
+    }
+}
+
+/// The files one command writes, staged beside their targets (private, mode 0600) and
+/// renamed into place together at the end: a failure in any of them leaves none behind,
+/// and no reader ever sees half a file.
+final class StagedOutputs {
+    private var staged: [(temporary: String, target: String)] = []
+
+    /// A private temporary name beside `path`.
+    func temporaryPath(for path: String) -> String {
         let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let tmp = dir + "/.\(url.lastPathComponent).tmp-\(getpid())"
+        return url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).tmp-\(getpid())"
+    }
+
+    /// Records a file already written at `temporary` (by another writer) for `target`.
+    func record(temporary: String, target: String) { staged.append((temporary, target)) }
+
+    /// Writes `text` to a temporary file for `path`, flushed to disk.
+    func stage(_ text: String, to path: String) throws {
+        let tmp = temporaryPath(for: path)
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else {
             throw CLIError("\(path): error: cannot write: \(String(cString: strerror(errno)))")
         }
+        staged.append((tmp, path))
         var ok = true
         var bytes = Array(text.utf8)
         var written = 0
@@ -69,11 +96,24 @@ enum FileIO {
         let err = errno
         if ok && fsync(fd) != 0 { ok = false }
         close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(ok ? errno : err))
-            unlink(tmp)
-            throw CLIError("\(path): error: cannot write: \(reason)")
+        guard ok else { throw CLIError("\(path): error: cannot write: \(String(cString: strerror(err)))") }
+    }
+
+    /// Renames every staged file into place.
+    func commit() throws {
+        for (i, s) in staged.enumerated() where rename(s.temporary, s.target) != 0 {
+            let reason = String(cString: strerror(errno))
+            for rest in staged[i...] { unlink(rest.temporary) }
+            staged = []
+            throw CLIError("\(s.target): error: cannot write: \(reason)")
         }
+        staged = []
+    }
+
+    /// Removes every staged file (after an error).
+    func discard() {
+        for s in staged { unlink(s.temporary) }
+        staged = []
     }
 }
 

@@ -9,7 +9,9 @@ enum WorkbookExport {
     /// Above this many payees rows are streamed to disk (libxlsxwriter's constant-memory mode).
     static let streamingThreshold = 5_000
 
-    static func write(_ result: RunResult, request: CalculationRequest, to path: String) throws {
+    /// Writes the workbook to `path`; messages name `reportAs` (the user's target).
+    static func write(_ result: RunResult, request: CalculationRequest, to path: String, reportAs target: String? = nil) throws {
+        let shown = target ?? path
         let inputs = [("plan", request.plan)] + FileIO.loaded.map { ("OKR set", $0) }
             + [("roster", request.roster), ("actuals", request.actuals)]
         let files = inputs.map { role, f in
@@ -23,8 +25,7 @@ enum WorkbookExport {
         do {
             sink = try XLSXSink(path: path, constantMemory: result.payees.count > streamingThreshold)
         } catch {
-            Output.stderr("\(path): error: cannot write the workbook: \(error)")
-            throw ExitCode(1)
+            throw CLIError("\(shown): error: cannot write the workbook: \(error)")
         }
         do {
             var builder = WorkbookBuilder(run: result, context: context)
@@ -32,8 +33,7 @@ enum WorkbookExport {
             try sink.close()
         } catch {
             sink.discard()
-            Output.stderr("\(path): error: cannot write the workbook: \(error)")
-            throw ExitCode(1)
+            throw CLIError("\(shown): error: cannot write the workbook: \(error)")
         }
     }
 

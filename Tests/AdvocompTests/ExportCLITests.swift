@@ -323,4 +323,28 @@ json.dump({'parts': names, 'sheets': sheets, 'definedNames': defined, 'cells': c
         XCTAssertEqual(raw.status, 0, raw.stderr)
         XCTAssertEqual(raw.stdout, "")
     }
+
+    // MARK: All outputs or none
+
+    /// When one of several outputs cannot be written, none of them is left behind: the
+    /// workbook and the payroll file that could be written are not kept either.
+    func testAFailingOutputLeavesNoneOfTheOthers() throws {
+        let dir = try copyOfCase("01-scorecard-basics")
+        let r = try advocomp(Self.calculate + ["--format", "csv", "--xlsx", "book.xlsx", "--payroll", "pay.csv",
+                                              "--output", "nowhere/out.csv"], in: dir)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertEqual(r.stderr, "nowhere/out.csv: error: cannot write: No such file or directory\n")
+        XCTAssertEqual(try listing(dir), Self.caseFiles)
+    }
+
+    func testAllOutputsAppearTogether() throws {
+        let dir = try copyOfCase("01-scorecard-basics")
+        let r = try advocomp(Self.calculate + ["--format", "csv", "--xlsx", "book.xlsx", "--payroll", "pay.csv",
+                                              "--output", "out.csv"], in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertEqual(try listing(dir), (Self.caseFiles + ["book.xlsx", "out.csv", "pay.csv"]).sorted())
+        for f in ["book.xlsx", "out.csv", "pay.csv"] { XCTAssertEqual(try mode(dir.appendingPathComponent(f)), "600", f) }
+    }
 }
