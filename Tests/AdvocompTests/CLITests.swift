@@ -36,11 +36,16 @@ final class CLITests: XCTestCase {
         }
     }
 
-    /// Runs advocomp with `args` in `directory`; both pipes are drained concurrently, and
-    /// a process still running after 60 s is terminated (so a hang fails, not blocks).
+    /// Runs advocomp with `args` in `directory` (see `CLITests.run`).
     func advocomp(_ args: [String], in directory: URL? = nil) throws -> Run {
+        try Self.run(Self.binary, args, in: directory)
+    }
+
+    /// Runs `executable` with `args` in `directory`; both pipes are drained concurrently,
+    /// and a process still running after 60 s is terminated (so a hang fails, not blocks).
+    static func run(_ executable: URL, _ args: [String], in directory: URL? = nil) throws -> Run {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = executable
         process.arguments = args
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe(), err = Pipe()

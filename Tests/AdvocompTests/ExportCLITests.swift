@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import XCTest
 
@@ -16,37 +15,10 @@ final class ExportCLITests: XCTestCase {
         }
     }
 
-    // MARK: Helpers (CLITests' helpers are instance methods of a final class; these mirror them)
+    // MARK: Helpers
 
-    /// Runs `executable` with `args` in `directory`, both pipes drained concurrently; a
-    /// process still running after 60 s is terminated (so a hang fails, not blocks).
     func run(_ executable: URL, _ args: [String], in directory: URL? = nil) throws -> Run {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = args
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        final class Box: @unchecked Sendable { var data = Data() }
-        let errBox = Box()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async {
-            errBox.data = err.fileHandleForReading.readDataToEndOfFile()
-            group.leave()
-        }
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        group.wait()
-        process.waitUntilExit()
-        watchdog.cancel()
-        return Run(status: process.terminationStatus,
-                   stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errBox.data, as: UTF8.self))
+        try CLITests.run(executable, args, in: directory)
     }
 
     func advocomp(_ args: [String], in directory: URL) throws -> Run {
