@@ -177,6 +177,9 @@ public struct Calculator {
             var gross = FixedDecimal.zero
             for a in amounts { gross = try gross + a }
             result.grossBeforeClamp = gross
+            // All amounts are >= 0 (SPEC 2.1): a gross below zero (negative attainments
+            // without a curve, a formula below zero) pays nothing.
+            if gross.isNegative { gross = .zero; result.clamp = .zero }
             if let cap = plan.cap, gross > (try cap * ti) { gross = try cap * ti; result.clamp = .cap }
             if let floor = plan.floor, gross < (try floor * ti) { gross = try floor * ti; result.clamp = .floor }
             result.gross = gross
@@ -203,9 +206,9 @@ public struct Calculator {
             for i in range {
                 let att = try attainment(compiled.measureKPI[i], &s, index, &problems)
                 let curve = compiled.measureCurve[i]
-                // Without a curve the factor is the attainment, which can fall below zero
-                // (lower is better, actual above twice the target): amounts are >= 0.
-                let factor = curve >= 0 ? try compiled.curves[curve].value(at: att) : FixedDecimal.max(.zero, att)
+                // Without a curve the factor is the attainment itself (SPEC step 5), even
+                // below zero; only the payee's gross is held at zero (step 7).
+                let factor = curve >= 0 ? try compiled.curves[curve].value(at: att) : att
                 raw = try raw + compiled.measureWeight[i] * factor
                 if s.tracing {
                     s.measureLines.append(.init(kpi: plan.kpis[compiled.measureKPI[i]].id, weight: compiled.measureWeight[i],
@@ -238,8 +241,6 @@ public struct Calculator {
                 throw EvaluationFailure(what: "the formula of component '\(plan.components[c].id)'\(text)", error: error)
             }
             if s.tracing, case .formula(let e) = plan.components[c].kind { s.formula = e.text }
-            // All amounts are >= 0 (SPEC 2.1): a formula scoring below zero pays nothing.
-            if raw.isNegative { raw = .zero }
         }
         let maxScore = compiled.componentMaxScores[c]
         if s.tracing {

@@ -3,7 +3,7 @@ import AdvocompModel
 /// What the calculation produced for one payee (SPEC section 5).
 public struct PayeeResult: Sendable {
     public enum Status: String, Sendable, CaseIterable { case ok, ineligible, held }
-    public enum Clamp: String, Sendable { case none, cap, floor }
+    public enum Clamp: String, Sendable { case none, cap, floor, zero }
 
     public var payee: Payee
     public var currency: Currency

@@ -76,6 +76,7 @@ public enum ExplainReport {
         switch payee.clamp {
         case .cap: line("   capped: gross = \(payee.gross)")
         case .floor: line("   raised to the floor: gross = \(payee.gross)")
+        case .zero: line("   below zero, so 0 (all amounts are >= 0): gross = \(payee.gross)")
         case .none: if plan.cap != nil || plan.floor != nil { line("   within cap and floor") }
         }
         line()

@@ -424,7 +424,7 @@ public struct WorkbookBuilder {
                 let cached = ineligible || m >= p.modifierFactors.count ? 1 : double(p.modifierFactors[m])
                 try s.formula(row, modifierCols.lowerBound + m, factor(m, modifier, row: R), cached: cached, .decimal)
             }
-            var gross = "SUM(\(col(componentCols.lowerBound))\(R):\(col(componentCols.upperBound - 1))\(R))"
+            var gross = "MAX(0,SUM(\(col(componentCols.lowerBound))\(R):\(col(componentCols.upperBound - 1))\(R)))"
             if let floorName = plan.floor.map({ _ in "Floor" }) { gross = "MAX(\(gross),\(floorName)*\(ti))" }
             if plan.cap != nil { gross = "MIN(\(gross),Cap*\(ti))" }
             try s.formula(row, grossCol, gross, cached: double(p.gross), .money(d))
@@ -474,14 +474,14 @@ public struct WorkbookBuilder {
             raw = ms.enumerated().map { i, m -> String in
                 let k = kpiIndex[m.kpi] ?? 0
                 let a = attainmentRef(k, row: R)
-                let f = m.curve.map { ExcelFormula.curve($0, prefix: curvePrefix[c][i] ?? "", at: a) } ?? "MAX(0,\(a))"
+                let f = m.curve.map { ExcelFormula.curve($0, prefix: curvePrefix[c][i] ?? "", at: a) } ?? a
                 return "\(measureWeightName[c][i])*\(f)"
             }.joined(separator: "+")
         case .okr(_, let curve):
             let objective = "\(col(objectiveCols + (okrComponents.firstIndex(of: c) ?? 0)))\(R)"
             raw = curve.map { ExcelFormula.curve($0, prefix: okrCurvePrefix[c] ?? "", at: objective) } ?? objective
         case .formula(let e):
-            raw = "MAX(0,\(expressionTranslator(row: R, onInputs: false).translate(e.tree)))"
+            raw = expressionTranslator(row: R, onInputs: false).translate(e.tree)
         }
         if let m = maxScoreName[c] { return "MIN(\(m),\(raw))" }
         return "(\(raw))"

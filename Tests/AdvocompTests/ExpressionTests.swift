@@ -338,7 +338,7 @@ final class ExpressionTests: XCTestCase {
             ("if(true == (k < 50), 1, 0)", "1000.00"),
             ("if(not (k >= 50) and (k != 41 or false), 25%, 0)", "250.00"),
             ("if(k == 40 and k <= 40 and k >= 40 and not (k < 40) and not (k > 40), 1, 0)", "1000.00"),
-            ("1 - 2", "0.00"),  // a formula score below zero pays nothing
+            ("1 - 2", "0.00"),  // a gross below zero pays nothing
         ]
         for (formula, payout) in cases {
             let plan = """

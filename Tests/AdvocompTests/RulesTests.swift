@@ -97,10 +97,10 @@ final class RulesTests: XCTestCase {
         """
 
     /// Lower is better, actual above twice the target: attainment below zero. Without a
-    /// curve the factor is the attainment, but the measure contributes 0, not a negative
-    /// amount that would eat into the other measure.
-    func testNegativeAttainmentWithoutACurveContributesZero() throws {
-        let roster = "payee_id,target_bonus\nP1,1000\nP2,1000\nP3,1000\nP4,1000\n"
+    /// curve the factor is the attainment itself (SPEC section 5 step 5), so it eats into
+    /// the other measure; only a gross below zero is held at zero.
+    func testNegativeAttainmentWithoutACurveCountsAsIs() throws {
+        let roster = "payee_id,target_bonus\nP1,1000\nP2,1000\nP3,1000\nP4,1000\nP5,1000\n"
         let actuals = """
             period,scope,kpi,value
             2026-FY,company,nrr,120%
@@ -108,26 +108,32 @@ final class RulesTests: XCTestCase {
             2026-FY,payee:P2,cac,20
             2026-FY,payee:P3,cac,5
             2026-FY,payee:P4,cac,21
+            2026-FY,payee:P5,cac,50
             """
-        // nrr: 0.5 x 1.2 = 0.6. cac: P1 2 - 3 = -100% -> 0; P2 2 - 2 = 0; P3 2 - 0.5 = 150%; P4 -10% -> 0.
+        // nrr: 0.5 x 1.2 = 0.6. cac: P1 2 - 3 = -100% -> -0.5; P2 0; P3 150% -> 0.75;
+        // P4 -10% -> -0.05; P5 2 - 5 = -300% -> -1.5, gross below zero -> 0.
         XCTAssertEqual(csvRows(plan: Self.noCurvePlan, roster: roster, actuals: actuals, period: "2026-FY"), [
-            "P1,ok,USD,1000.00,600.00",
+            "P1,ok,USD,1000.00,100.00",
             "P2,ok,USD,1000.00,600.00",
             "P3,ok,USD,1000.00,1350.00",
-            "P4,ok,USD,1000.00,600.00",
+            "P4,ok,USD,1000.00,550.00",
+            "P5,ok,USD,1000.00,0.00",
         ])
         let request = CalculationRequest(plan: InputFile(path: "plan.yaml", bytes: Array(Self.noCurvePlan.utf8)),
                                          roster: InputFile(path: "roster.csv", bytes: Array(roster.utf8)),
                                          actuals: InputFile(path: "actuals.csv", bytes: Array(actuals.utf8)),
-                                         period: "2026-FY", explain: ["P1"])
+                                         period: "2026-FY", explain: ["P1", "P5"])
         let result = try XCTUnwrap(Pipeline.calculate(request) { _ in .failure(PlanParser.FileLoadError("none")) }.result)
         let p1 = try XCTUnwrap(result.payees.first)
-        XCTAssertEqual(p1.componentScores, ["0.6".d])
-        XCTAssertEqual(p1.componentAmounts, ["600".d])
+        XCTAssertEqual(p1.componentScores, ["0.1".d])
+        XCTAssertEqual(p1.componentAmounts, ["100".d])
         let text = ExplainReport.render(result, payee: p1)
         XCTAssertTrue(text.contains("\n   cac = 30  [actuals.csv:3 (payee:P1)]; target 10 [target]; attainment 2 - 30 / 10 (lower is better) = -100%\n"), text)
-        XCTAssertTrue(text.contains("\n     cac: weight 50% x factor 0% (no curve: the attainment)\n"), text)
-        XCTAssertTrue(text.contains("\n     score = 60%\n"), text)
+        XCTAssertTrue(text.contains("\n     cac: weight 50% x factor -100% (no curve: the attainment)\n"), text)
+        XCTAssertTrue(text.contains("\n     score = 10%\n"), text)
+        let p5 = try XCTUnwrap(result.payees.last)
+        XCTAssertEqual(p5.clamp, .zero)
+        XCTAssertTrue(ExplainReport.render(result, payee: p5).contains("below zero, so 0 (all amounts are >= 0)"))
     }
 
     // MARK: Curve errors reported once

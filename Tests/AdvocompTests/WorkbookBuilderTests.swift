@@ -67,7 +67,7 @@ final class WorkbookBuilderTests: XCTestCase {
                                 "company-multiplier", "gross", "payout_before_pool", "payout", "status"])
         for col in ["F", "G", "H", "I", "J", "K"] { XCTAssertEqual(payouts.cells["\(col)2"]?.kind, "formula", col) }
         XCTAssertEqual(payouts.cells["F2"]?.value, "IF(Inputs!I2<MinActiveDays,0,Inputs!H2*Inputs!I2/(DaysInPeriod*PeriodsPerYear))")
-        XCTAssertEqual(payouts.cells["I2"]?.value, "MIN(SUM(G2:G2),Cap*F2)")
+        XCTAssertEqual(payouts.cells["I2"]?.value, "MIN(MAX(0,SUM(G2:G2)),Cap*F2)")
         XCTAssertTrue(payouts.cells["G2"]?.value.hasSuffix("*H2") == true, payouts.cells["G2"]?.value ?? "")
         XCTAssertEqual(payouts.frozen?.0, 1)
     }
