@@ -4,11 +4,6 @@ import Foundation
 
 /// All file access of the tool: reading inputs, writing outputs atomically and privately.
 enum FileIO {
-    static func read(_ path: String) throws -> InputFile {
-        let files = try readAll([path])
-        return files[0]
-    }
-
     /// Reads every file; when any cannot be read, reports each of them, then exits 1.
     static func readAll(_ paths: [String]) throws -> [InputFile] {
         var files: [InputFile] = []
