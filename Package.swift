@@ -38,7 +38,7 @@ let package = Package(
         // glibc allocator settings for the command line (see allocator_tuning.h).
         .target(name: "CAllocatorTuning"),
         .executableTarget(name: "advocomp", dependencies: [
-            "AdvocompKit", "AdvocompWorkbook", "CAllocatorTuning",
+            "AdvocompKit", "AdvocompWorkbook", "AdvocompXLSX", "CAllocatorTuning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "advocomp-bench", dependencies: ["AdvocompKit"]),

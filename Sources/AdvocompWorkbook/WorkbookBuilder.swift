@@ -47,8 +47,7 @@ public struct WorkbookBuilder {
                        "annual_target", "active_days"]
     var kpiCol: [Int] = []  // first of (actual, target, attainment) per KPI
     var actualsCol = 0       // first column of the actuals list on Inputs
-    /// (kpi, scope) -> row (0-based) of the value in the actuals list.
-    var actualRow: [String: Int] = [:]
+    /// The period's rows of the actuals file, listed beside the payees on Inputs.
     var periodRows: [ActualRow] = []
 
     // Names of parameters.
@@ -266,7 +265,6 @@ public struct WorkbookBuilder {
         periodRows = (run.actuals?.rows ?? []).filter { r in
             r.period == run.period && kpiIndex[r.kpi].map { plan.kpis[$0].formula == nil } == true
         }
-        for (i, r) in periodRows.enumerated() { actualRow["\(r.kpi)|\(r.scope)"] = i }
     }
 
     /// Excel row (1-based) of payee i's row on Inputs and Payouts (header on row 1).
@@ -274,9 +272,9 @@ public struct WorkbookBuilder {
 
     func col(_ c: Int) -> String { ExcelRef.column(c) }
 
-    func actualRef(_ k: Int, row: Int) -> String { "Inputs!\(col(kpiCol[k]))\(row)" }
-    func targetRef(_ k: Int, row: Int) -> String { "Inputs!\(col(kpiCol[k] + 1))\(row)" }
-    func attainmentRef(_ k: Int, row: Int) -> String { "Inputs!\(col(kpiCol[k] + 2))\(row)" }
+    func actualRef(_ k: Int, row: String) -> String { "Inputs!\(col(kpiCol[k]))\(row)" }
+    func targetRef(_ k: Int, row: String) -> String { "Inputs!\(col(kpiCol[k] + 1))\(row)" }
+    func attainmentRef(_ k: Int, row: String) -> String { "Inputs!\(col(kpiCol[k] + 2))\(row)" }
 
     func writeInputs(_ s: SheetSink) throws {
         // Sheet settings first: in streaming (constant-memory) mode rows go out in order.
@@ -296,9 +294,10 @@ public struct WorkbookBuilder {
         for (j, h) in ["scope", "kpi", "value (\(run.period))", "source"].enumerated() { try s.text(0, a + j, h, .header) }
         let rows = max(run.payees.count, periodRows.count)
         let file = run.actuals?.file ?? "actuals"
+        let templates = InputsTemplates(self)
         for i in 0..<rows {
             let row = i + 1, R = excelRow(i)
-            if i < run.payees.count { try writeInputsRow(s, run.payees[i], row: row, R: R) }
+            if i < run.payees.count { try writeInputsRow(s, run.payees[i], row: row, R: R, templates) }
             if i < periodRows.count {
                 let r = periodRows[i]
                 try s.text(row, a, r.scope.description, .plain)
@@ -309,7 +308,35 @@ public struct WorkbookBuilder {
         }
     }
 
-    func writeInputsRow(_ s: SheetSink, _ p: PayeeResult, row: Int, R: Int) throws {
+    /// The formulas of an Inputs row that are the same on every row but for the row number.
+    struct InputsTemplates {
+        let annualTarget: RowTemplate
+        let activeDays: RowTemplate
+        let formula: [RowTemplate?]   // per KPI: a derived KPI's formula
+        let attainment: [RowTemplate]  // per KPI
+        /// Per KPI: the row (0-based) of its value on the actuals list, by scope.
+        let actualRow: [[ActualScope: Int]]
+
+        init(_ b: WorkbookBuilder) {
+            let R = RowTemplate.marker
+            annualTarget = RowTemplate("IF(E\(R)<>\"\",E\(R),C\(R)*D\(R))")
+            activeDays = RowTemplate("MAX(0,MIN(IF(G\(R)=\"\",PeriodEnd,G\(R)),PeriodEnd)-MAX(IF(F\(R)=\"\",PeriodStart,F\(R)),PeriodStart)+1)")
+            let translator = b.expressionTranslator(row: R)
+            formula = b.plan.kpis.map { k in k.formula.map { RowTemplate(translator.translate($0.tree)) } }
+            attainment = b.plan.kpis.enumerated().map { k, kpi in
+                let a = "\(b.col(b.kpiCol[k]))\(R)", t = "\(b.col(b.kpiCol[k] + 1))\(R)"
+                return RowTemplate(kpi.better == .higher ? "\(a)/\(t)" : "2-\(a)/\(t)")
+            }
+            var rows = Array(repeating: [ActualScope: Int](), count: b.plan.kpis.count)
+            for (i, r) in b.periodRows.enumerated() {
+                guard let k = b.kpiIndex[r.kpi] else { continue }
+                rows[k][r.scope] = i
+            }
+            actualRow = rows
+        }
+    }
+
+    func writeInputsRow(_ s: SheetSink, _ p: PayeeResult, row: Int, R: Int, _ templates: InputsTemplates) throws {
         let payee = p.payee
         try s.text(row, 0, payee.id, .plain)
         try s.text(row, 1, payee.unit, .plain)
@@ -319,17 +346,15 @@ public struct WorkbookBuilder {
         if let x = payee.targetBonus { try s.number(row, 4, double(x), .money(d)) }
         if let x = payee.startDate { try s.number(row, 5, WorkbookBuilder.excelDate(x), .date) }
         if let x = payee.endDate { try s.number(row, 6, WorkbookBuilder.excelDate(x), .date) }
-        try s.formula(row, 7, "IF(E\(R)<>\"\",E\(R),C\(R)*D\(R))", cached: double(p.annualTarget), .money(d))
-        try s.formula(row, 8, "MAX(0,MIN(IF(G\(R)=\"\",PeriodEnd,G\(R)),PeriodEnd)-MAX(IF(F\(R)=\"\",PeriodStart,F\(R)),PeriodStart)+1)",
-                      cached: Double(p.activeDays), .integer)
-        let translator = expressionTranslator(row: R)
+        try s.formula(row, 7, templates.annualTarget.render(R), cached: double(p.annualTarget), .money(d))
+        try s.formula(row, 8, templates.activeDays.render(R), cached: Double(p.activeDays), .integer)
         for (k, kpi) in plan.kpis.enumerated() {
             let c = kpiCol[k]
             let cachedActual = k < p.kpiActuals.count ? p.kpiActuals[k] : nil
             let actual = double(cachedActual ?? .zero)
-            if let f = kpi.formula {
-                try s.formula(row, c, translator.translate(f.tree), cached: actual, .decimal)
-            } else if let r = actualRow["\(kpi.id)|\(scope(kpi, payee))"] {
+            if let f = templates.formula[k] {
+                try s.formula(row, c, f.render(R), cached: actual, .decimal)
+            } else if let r = templates.actualRow[k][scope(kpi, payee)] {
                 try s.formula(row, c, "$\(col(actualsCol + 2))$\(r + 2)", cached: actual, .decimal)
             } else {
                 // No row at the KPI's scope: `missing: zero`, or a KPI this payee does not need.
@@ -339,8 +364,7 @@ public struct WorkbookBuilder {
             let t = kpi.targets[payee.unit] ?? kpi.target ?? .one
             try s.formula(row, c + 1, tName, cached: double(t), .decimal)
             let att = (try? (kpi.better == .higher ? (cachedActual ?? .zero) / t : FixedDecimal(2) - ((cachedActual ?? .zero) / t))) ?? .zero
-            let a = "\(col(c))\(R)", tc = "\(col(c + 1))\(R)"
-            try s.formula(row, c + 2, kpi.better == .higher ? "\(a)/\(tc)" : "2-\(a)/\(tc)", cached: double(att), .percent)
+            try s.formula(row, c + 2, templates.attainment[k].render(R), cached: double(att), .percent)
         }
     }
 
@@ -354,7 +378,7 @@ public struct WorkbookBuilder {
 
     /// Expressions of one payee's row, referring to that row's cells on Inputs. On the
     /// Inputs sheet itself references are local.
-    func expressionTranslator(row R: Int, onInputs: Bool = true) -> ExcelExpression {
+    func expressionTranslator(row R: String, onInputs: Bool = true) -> ExcelExpression {
         let prefix = onInputs ? "" : "Inputs!"
         return ExcelExpression(
             actual: { "\(prefix)\(self.col(self.kpiCol[$0]))\(R)" },
@@ -396,7 +420,45 @@ public struct WorkbookBuilder {
         try s.autofilter(lastRow: max(run.payees.count, 1), lastCol: header.count - 1)
         for (c, h) in header.enumerated() { try s.text(0, c, h, .header) }
         let last = excelRow(run.payees.count - 1)
-        let pool = run.pool.map { poolCells($0) }
+        // Every formula of a row is the same on every row but for the row number: build
+        // each column's template once, then stamp it out per payee.
+        let R = RowTemplate.marker
+        let ti = "F\(R)"
+        let tiT = RowTemplate("IF(Inputs!I\(R)<MinActiveDays,0,Inputs!H\(R)*Inputs!I\(R)/(DaysInPeriod*PeriodsPerYear))")
+        let objectiveT = okrComponents.map { RowTemplate(objectiveScore($0, row: R)) }
+        let componentT = plan.components.enumerated().map { c, component -> RowTemplate in
+            var f = "\(ti)*\(weightName[c])*\(score(c, component, row: R))"
+            for (m, modifier) in plan.modifiers.enumerated() where modifier.applies(to: component.id) {
+                f += "*\(col(modifierCols.lowerBound + m))\(R)"
+            }
+            return RowTemplate(f)
+        }
+        let modifierT = plan.modifiers.enumerated().map { RowTemplate(factor($0, $1, row: R)) }
+        var gross = "MAX(0,SUM(\(col(componentCols.lowerBound))\(R):\(col(componentCols.upperBound - 1))\(R)))"
+        if plan.floor != nil { gross = "MAX(\(gross),Floor*\(ti))" }
+        if plan.cap != nil { gross = "MIN(\(gross),Cap*\(ti))" }
+        let grossT = RowTemplate(gross)
+        let rounded = "\(col(roundedCol))\(R)"
+        // The gross is never negative (it is at least 0 above), so the short form of the rounding applies.
+        var roundedT: [Int: RowTemplate] = [:]  // by the currency's minor digits
+        let statusT = RowTemplate("IF(Inputs!I\(R)<MinActiveDays,\"ineligible\",\"ok\")")
+        var payoutT = RowTemplate(rounded)
+        var poolT: [RowTemplate] = []
+        if let pool = run.pool.map({ poolCells($0) }) {
+            let d = run.pool?.currency.minorDigits ?? 2
+            let u = "\(col(poolCols))\(R)", share = "\(col(poolCols + 1))\(R)"
+            let rem = "\(col(poolCols + 2))\(R)", ord = "\(col(poolCols + 3))\(R)", extra = "\(col(poolCols + 4))\(R)"
+            let remRange = "$\(col(poolCols + 2))$2:$\(col(poolCols + 2))$\(last)"
+            let ordRange = "$\(col(poolCols + 3))$2:$\(col(poolCols + 3))$\(last)"
+            let scaled = "\(u)*PoolUnits/\(pool.total)"
+            payoutT = RowTemplate("IF(\(pool.total)>PoolUnits,(\(share)+\(extra))/\(scale(d)),\(rounded))")
+            poolT = [
+                RowTemplate("ROUND(\(rounded)*\(scale(d)),0)"),
+                RowTemplate("IF(\(pool.total)>PoolUnits,INT(ROUND(\(scaled),6)),\(u))"),
+                RowTemplate("IF(\(pool.total)>PoolUnits,ROUND(\(scaled)-\(share),9),0)"),
+                RowTemplate("IF(\(pool.total)>PoolUnits,IF(SUMPRODUCT(--(\(remRange)>\(rem)))+SUMPRODUCT(--(\(remRange)=\(rem)),--(\(ordRange)<\(ord)))<\(pool.leftover),1,0),0)"),
+            ]
+        }
         for (i, p) in run.payees.enumerated() {
             let row = i + 1, R = excelRow(i)
             let d = p.currency.minorDigits
@@ -405,54 +467,32 @@ public struct WorkbookBuilder {
             try s.text(row, 2, p.payee.title, .plain)
             try s.text(row, 3, p.payee.unit, .plain)
             try s.text(row, 4, p.currency.code, .plain)
-            let ti = "F\(R)"
-            try s.formula(row, 5, "IF(Inputs!I\(R)<MinActiveDays,0,Inputs!H\(R)*Inputs!I\(R)/(DaysInPeriod*PeriodsPerYear))",
-                          cached: double(p.targetIncentive), .money(d))
+            try s.formula(row, 5, tiT.render(R), cached: double(p.targetIncentive), .money(d))
             let ineligible = p.status == .ineligible
             for (j, c) in okrComponents.enumerated() {
-                try s.formula(row, objectiveCols + j, objectiveScore(c, row: R), cached: double(objectiveValue(c, p)), .percent)
+                try s.formula(row, objectiveCols + j, objectiveT[j].render(R), cached: double(objectiveValue(c, p)), .percent)
             }
-            for (c, component) in plan.components.enumerated() {
-                var f = "\(ti)*\(weightName[c])*\(score(c, component, row: R))"
-                for (m, modifier) in plan.modifiers.enumerated() where modifier.applies(to: component.id) {
-                    f += "*\(col(modifierCols.lowerBound + m))\(R)"
-                }
+            for c in plan.components.indices {
                 let cached = ineligible || c >= p.componentAmounts.count ? 0 : double(p.componentAmounts[c])
-                try s.formula(row, componentCols.lowerBound + c, f, cached: cached, .money(d))
+                try s.formula(row, componentCols.lowerBound + c, componentT[c].render(R), cached: cached, .money(d))
             }
-            for (m, modifier) in plan.modifiers.enumerated() {
+            for m in plan.modifiers.indices {
                 let cached = ineligible || m >= p.modifierFactors.count ? 1 : double(p.modifierFactors[m])
-                try s.formula(row, modifierCols.lowerBound + m, factor(m, modifier, row: R), cached: cached, .decimal)
+                try s.formula(row, modifierCols.lowerBound + m, modifierT[m].render(R), cached: cached, .decimal)
             }
-            var gross = "MAX(0,SUM(\(col(componentCols.lowerBound))\(R):\(col(componentCols.upperBound - 1))\(R)))"
-            if let floorName = plan.floor.map({ _ in "Floor" }) { gross = "MAX(\(gross),\(floorName)*\(ti))" }
-            if plan.cap != nil { gross = "MIN(\(gross),Cap*\(ti))" }
-            try s.formula(row, grossCol, gross, cached: double(p.gross), .money(d))
-            let g = "\(col(grossCol))\(R)"
-            try s.formula(row, roundedCol, ExcelFormula.round(g, places: d, mode: plan.rounding),
-                          cached: double(p.roundedPayout), .money(d))
-            let rounded = "\(col(roundedCol))\(R)"
-            if let pool {
-                let u = "\(col(poolCols))\(R)", share = "\(col(poolCols + 1))\(R)"
-                let rem = "\(col(poolCols + 2))\(R)", ord = "\(col(poolCols + 3))\(R)", extra = "\(col(poolCols + 4))\(R)"
-                let remRange = "$\(col(poolCols + 2))$2:$\(col(poolCols + 2))$\(last)"
-                let ordRange = "$\(col(poolCols + 3))$2:$\(col(poolCols + 3))$\(last)"
-                let cachedUnits = double(p.roundedPayout) * pow10(d)
-                let scaled = "\(u)*PoolUnits/\(pool.total)"
-                try s.formula(row, payoutCol, "IF(\(pool.total)>PoolUnits,(\(share)+\(extra))/\(scale(d)),\(rounded))",
-                              cached: double(p.payout), .money(d))
-                try s.formulaText(row, statusCol, "IF(Inputs!I\(R)<MinActiveDays,\"ineligible\",\"ok\")", cached: p.status.rawValue, .plain)
-                try s.formula(row, poolCols, "ROUND(\(rounded)*\(scale(d)),0)", cached: cachedUnits, .integer)
-                try s.formula(row, poolCols + 1, "IF(\(pool.total)>PoolUnits,INT(ROUND(\(scaled),6)),\(u))",
-                              cached: (double(p.payout) * pow10(d)).rounded(.down), .integer)
-                try s.formula(row, poolCols + 2, "IF(\(pool.total)>PoolUnits,ROUND(\(scaled)-\(share),9),0)", cached: 0, .decimal)
+            try s.formula(row, grossCol, grossT.render(R), cached: double(p.gross), .money(d))
+            let roundT = roundedT[d] ?? RowTemplate(ExcelFormula.round("\(col(grossCol))\(RowTemplate.marker)", places: d,
+                                                                         mode: plan.rounding, nonNegative: true))
+            roundedT[d] = roundT
+            try s.formula(row, roundedCol, roundT.render(R), cached: double(p.roundedPayout), .money(d))
+            try s.formula(row, payoutCol, payoutT.render(R), cached: double(p.payout), .money(d))
+            try s.formulaText(row, statusCol, statusT.render(R), cached: p.status.rawValue, .plain)
+            if !poolT.isEmpty {
+                try s.formula(row, poolCols, poolT[0].render(R), cached: double(p.roundedPayout) * pow10(d), .integer)
+                try s.formula(row, poolCols + 1, poolT[1].render(R), cached: (double(p.payout) * pow10(d)).rounded(.down), .integer)
+                try s.formula(row, poolCols + 2, poolT[2].render(R), cached: 0, .decimal)
                 try s.number(row, poolCols + 3, Double(i + 1), .integer)
-                try s.formula(row, poolCols + 4,
-                              "IF(\(pool.total)>PoolUnits,IF(SUMPRODUCT(--(\(remRange)>\(rem)))+SUMPRODUCT(--(\(remRange)=\(rem)),--(\(ordRange)<\(ord)))<\(pool.leftover),1,0),0)",
-                              cached: 0, .integer)
-            } else {
-                try s.formula(row, payoutCol, rounded, cached: double(p.payout), .money(d))
-                try s.formulaText(row, statusCol, "IF(Inputs!I\(R)<MinActiveDays,\"ineligible\",\"ok\")", cached: p.status.rawValue, .plain)
+                try s.formula(row, poolCols + 4, poolT[3].render(R), cached: 0, .integer)
             }
         }
     }
@@ -467,7 +507,7 @@ public struct WorkbookBuilder {
     }
 
     /// The component's score for the payee on row R (SPEC section 5 step 5).
-    func score(_ c: Int, _ component: Component, row R: Int) -> String {
+    func score(_ c: Int, _ component: Component, row R: String) -> String {
         var raw: String
         switch component.kind {
         case .measures(let ms):
@@ -501,7 +541,7 @@ public struct WorkbookBuilder {
     }
 
     /// An OKR component's objective score: the weighted progress of its key results.
-    func objectiveScore(_ c: Int, row R: Int) -> String {
+    func objectiveScore(_ c: Int, row R: String) -> String {
         guard case .okr(let oid, _) = plan.components[c].kind else { return "0" }
         let o = plan.objectives.first { $0.id == oid }
         return (o?.keyResults ?? []).enumerated().map { j, kr -> String in
@@ -512,7 +552,7 @@ public struct WorkbookBuilder {
     }
 
     /// The modifier's factor for the payee on row R (SPEC section 5 step 6).
-    func factor(_ m: Int, _ modifier: Modifier, row R: Int) -> String {
+    func factor(_ m: Int, _ modifier: Modifier, row R: String) -> String {
         let n = modifierNames[m]
         let x = expressionTranslator(row: R, onInputs: false)
         switch modifier.kind {
@@ -648,7 +688,7 @@ public struct WorkbookBuilder {
         let shown = run.payees.prefix(WorkbookBuilder.statementLimit)
         for (i, p) in shown.enumerated() {
             if i > 0 { breaks.append(row) }
-            let R = excelRow(i)
+            let R = String(excelRow(i))
             let d = p.currency.minorDigits
             let who = [p.payee.name, p.payee.title, p.payee.unit.isEmpty ? "" : "unit \(p.payee.unit)"].filter { !$0.isEmpty }.joined(separator: ", ")
             try s.text(row, 0, "Payee \(p.payee.id): \(who)", .title); row += 1

@@ -69,12 +69,11 @@ final class XLSXSheetSink: SheetSink {
         try sheet.writeNumber(row: row, col: col, value, format: owner.format(style))
     }
     func formula(_ row: Int, _ col: Int, _ formula: String, cached: Double, _ style: CellStyle) throws {
-        try sheet.writeFormula(row: row, col: col, formula.hasPrefix("=") ? formula : "=" + formula, cached: cached,
-                               format: owner.format(style))
+        // libxlsxwriter takes the formula with or without its leading `=`.
+        try sheet.writeFormula(row: row, col: col, formula, cached: cached, format: owner.format(style))
     }
     func formulaText(_ row: Int, _ col: Int, _ formula: String, cached: String, _ style: CellStyle) throws {
-        try sheet.writeFormulaString(row: row, col: col, formula.hasPrefix("=") ? formula : "=" + formula,
-                                     cachedString: cached, format: owner.format(style))
+        try sheet.writeFormulaString(row: row, col: col, formula, cachedString: cached, format: owner.format(style))
     }
     func columnWidths(_ widths: [Double]) throws {
         for (i, w) in widths.enumerated() { try sheet.setColumn(first: i, last: i, width: w) }

@@ -19,9 +19,8 @@ private func closeDescriptor(_ fd: Int32) { _ = close(fd) }
 /// `discard()`ed) writes nothing: its memory is freed when it is deinitialized.
 ///
 /// Not thread-safe: use a workbook (and its worksheets) from one thread at a time.
-/// libxlsxwriter itself prints a `[WARNING]`/`[ERROR]` line on standard error for some
-/// failures (e.g. when `close()` cannot create the file); the thrown error carries the
-/// same reason. In constant-memory mode, a `close()` that fails before the sheets are
+/// libxlsxwriter itself prints `[ERROR]` lines on standard error when `close()` fails;
+/// those are captured and the thrown error carries their reason (say `File too large`). In constant-memory mode, a `close()` that fails before the sheets are
 /// assembled leaves their (already unlinked) temporary files open until the process exits:
 /// libxlsxwriter 1.1.4 frees the workbook without closing them.
 public final class XLSXWorkbook {
@@ -134,10 +133,16 @@ public final class XLSXWorkbook {
             }
         }
         handle = nil
-        let err = workbook_close(wb)  // frees the workbook, success or not
+        // Frees the workbook, success or not. Its own error lines are captured: the
+        // thrown error carries their reason.
+        let (err, printed) = StandardErrorCapture.run { workbook_close(wb) }
         guard err == LXW_NO_ERROR else {
             unlink(tempPath)
-            throw Self.error(err, context: context)
+            var e = Self.error(err, context: context)
+            if let reason = StandardErrorCapture.systemReason(in: printed) {
+                e = XLSXError(.file, context: context, message: reason, lxwCode: e.lxwCode)
+            }
+            throw e
         }
         guard chmod(tempPath, 0o600) == 0, rename(tempPath, path) == 0 else {
             let message = Self.errnoText()
@@ -679,7 +684,10 @@ public final class XLSXWorkbook {
     private static func errnoText() -> String { String(cString: strerror(errno)) }
 
     private static func checkNoNUL(_ s: String, context: @autoclosure () -> String) throws {
-        if s.utf8.contains(0) {
+        // memchr over the contiguous bytes: this runs for every cell of the workbook.
+        let hasNUL = s.utf8.withContiguousStorageIfAvailable { $0.isEmpty ? false : memchr($0.baseAddress!, 0, $0.count) != nil }
+            ?? s.utf8.contains(0)
+        if hasNUL {
             throw XLSXError(.invalidArgument, context: context(), message: "text contains a NUL character")
         }
     }
@@ -695,7 +703,8 @@ public final class XLSXWorkbook {
         guard !formula.drop(while: { $0 == "=" || $0 == " " }).isEmpty else {
             throw XLSXError(.invalidArgument, context: context(), message: "empty formula")
         }
-        guard formula.utf16.count <= 8192 else {
+        // UTF-8 is never shorter than UTF-16, so most formulas pass without counting.
+        guard formula.utf8.count <= 8192 || formula.utf16.count <= 8192 else {
             throw XLSXError(.invalidArgument, context: context(), message: "formula longer than Excel's 8192 characters")
         }
     }

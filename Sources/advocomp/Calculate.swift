@@ -66,19 +66,20 @@ struct Calculate: ParsableCommand {
         let outcome = Pipeline.calculate(request, loadFile: FileIO.loader)
         Output.report(outcome.diagnostics, quiet: inputs.quiet)
         guard let result = outcome.result else { throw ExitCode(1) }
-        let text: String
-        switch format {
-        case .table: text = TableReport.render(result)
-        case .csv: text = CSVReport.render(result)
-        case .json: text = JSONReport.render(result)
-        }
         // Every file output is staged first and renamed together: all of them or none.
+        // The workbook goes first, before the report text is held in memory.
         let outputs = StagedOutputs()
+        var text = ""
         do {
             if let xlsx {
                 let staging = outputs.temporaryPath(for: xlsx)
                 try WorkbookExport.write(result, request: request, to: staging, reportAs: xlsx)
                 outputs.record(temporary: staging, target: xlsx)
+            }
+            switch format {
+            case .table: text = TableReport.render(result)
+            case .csv: text = CSVReport.render(result)
+            case .json: text = JSONReport.render(result)
             }
             if let payroll { try outputs.stage(PayrollReport.render(result), to: payroll) }
             if let output { try outputs.stage(text, to: output) }

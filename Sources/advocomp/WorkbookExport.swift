@@ -1,5 +1,6 @@
 import AdvocompKit
 import AdvocompWorkbook
+import AdvocompXLSX
 import ArgumentParser
 import Foundation
 
@@ -25,7 +26,7 @@ enum WorkbookExport {
         do {
             sink = try XLSXSink(path: path, constantMemory: result.payees.count > streamingThreshold)
         } catch {
-            throw CLIError("\(shown): error: cannot write the workbook: \(error)")
+            throw CLIError("\(shown): error: cannot write the workbook: \(reason(error))")
         }
         do {
             var builder = WorkbookBuilder(run: result, context: context)
@@ -33,8 +34,15 @@ enum WorkbookExport {
             try sink.close()
         } catch {
             sink.discard()
-            throw CLIError("\(shown): error: cannot write the workbook: \(error)")
+            throw CLIError("\(shown): error: cannot write the workbook: \(reason(error))")
         }
+    }
+
+    /// Why the workbook could not be written. A file error says only the system's reason:
+    /// its context names the temporary file, which the user never asked for.
+    static func reason(_ error: Error) -> String {
+        if let e = error as? XLSXError, e.kind == .file { return e.message }
+        return "\(error)"
     }
 
     /// The command as typed, arguments quoted when needed (for the Audit sheet).

@@ -195,6 +195,23 @@ json.dump({'parts': names, 'sheets': sheets, 'definedNames': defined, 'cells': c
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("nowhere").path))
     }
 
+    /// A full disk, made real for one process: a file-size limit of 4 KiB (RLIMIT_FSIZE,
+    /// with SIGXFSZ ignored so writes fail with EFBIG as they would with ENOSPC). Every
+    /// write past it fails, in libxlsxwriter's temporary files and in the zip itself.
+    func testWorkbookOnAFullDiskFailsAndLeavesNothing() throws {
+        let dir = try copyOfCase("01-scorecard-basics")
+        let script = "trap '' XFSZ; ulimit -f 4; exec \"$0\" \"$@\""
+        let r = try run(URL(fileURLWithPath: "/bin/bash"),
+                        ["-c", script, CLITests.binary.path] + Self.calculate + ["--format", "csv", "--xlsx", "book.xlsx",
+                                                                                  "--payroll", "pay.csv"], in: dir)
+        XCTAssertEqual(r.status, 1, r.stderr)
+        XCTAssertEqual(r.stdout, "")
+        XCTAssertTrue(r.stderr.hasPrefix("book.xlsx: error: cannot write the workbook"), r.stderr)
+        XCTAssertEqual(r.stderr.components(separatedBy: "\n").filter { !$0.isEmpty }.count, 1, r.stderr)
+        // Neither the workbook, nor the payroll staged beside it, nor a temporary file.
+        XCTAssertEqual(try listing(dir), Self.caseFiles)
+    }
+
     // MARK: --payroll
 
     func testPayrollOfCase01() throws {

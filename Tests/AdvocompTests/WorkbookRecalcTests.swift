@@ -122,6 +122,41 @@ final class RecalcHarnessTests: XCTestCase {
     }
 }
 
+/// The payout's rounding formula (the short form for amounts that are never negative),
+/// recomputed by LibreOffice, against the engine's rounding: ties at each number of
+/// places, in both modes, including values that binary floating point cannot hold
+/// exactly (2.675 is 2.67499999... as a double).
+final class RoundingFormulaRecalcTests: XCTestCase {
+    func testShortRoundingMatchesTheEngine() throws {
+        let soffice = try WorkbookRecalcTests.soffice()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("advocomp-rounding-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let values = ["0", "0.125", "0.135", "2.675", "1.005", "0.005", "0.015", "0.5", "1.5", "2.5", "12344.5", "12345.5",
+                      "1234567.885", "1234567.875", "0.0005", "1.0015", "99999.995", "7.2349999", "14390.625", "3.14159"]
+        var cases: [(value: String, places: Int, mode: RoundingMode)] = []
+        for v in values { for places in [0, 2, 3] { for mode in RoundingMode.allCases { cases.append((v, places, mode)) } } }
+        let book = dir.appendingPathComponent("r.xlsx")
+        let sink = try XLSXSink(path: book.path, constantMemory: false)
+        let sheet = try sink.addSheet("Rounding")
+        try sheet.text(0, 0, "value", .header)
+        try sheet.text(0, 1, "rounded", .header)
+        for (i, c) in cases.enumerated() {
+            try sheet.number(i + 1, 0, Double(c.value)!, .plain)
+            try sheet.formula(i + 1, 1, ExcelFormula.round("A\(i + 2)", places: c.places, mode: c.mode, nonNegative: true),
+                              cached: -1, .plain)
+        }
+        try sink.close()
+        let rows = try XCTUnwrap(WorkbookRecalcTests.recalculate(book, soffice: soffice, into: dir)["Rounding"])
+        XCTAssertEqual(rows.count, cases.count + 1)
+        for (row, c) in zip(rows.dropFirst(), cases) {
+            let expected = try FixedDecimal.parse(c.value).get().rounded(places: c.places, mode: c.mode)
+            XCTAssertEqual(WorkbookRecalcTests.money(row[1], digits: c.places), expected.formatted(places: c.places),
+                           "\(c.value) to \(c.places) places, \(c.mode.rawValue)")
+        }
+    }
+}
+
 /// Every formula shape recomputed by LibreOffice against the engine, on a plan built to
 /// reach each branch: below the first point, exactly at a point, between points, past the
 /// last point (cap and extend), step curves, a closed gate, floor and cap, tables with
