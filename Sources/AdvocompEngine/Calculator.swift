@@ -66,7 +66,10 @@ public struct Calculator {
 
     /// Calculates every payee of the roster that is on this plan. `explain` names the
     /// payees whose derivation is traced.
-    public func run(roster: Roster, explain: Set<String> = [], recordKPIActuals: Bool = false) throws -> RunResult {
+    /// `held` names the payees whose payout the ledger's checks hold (SPEC section 5
+    /// step 8): their amount is still computed, their status is `held`.
+    public func run(roster: Roster, explain: Set<String> = [], recordKPIActuals: Bool = false,
+                    held: Set<String> = []) throws -> RunResult {
         let filterByPlan = roster.columns.contains("plan")
         var onPlan = roster.payees.indices.filter { !filterByPlan || roster.payees[$0].plan == plan.id }
         onPlan = PayeeOrder.sorted(onPlan, ids: roster.payees)
@@ -93,6 +96,11 @@ public struct Calculator {
         }
         var problems = Problems()
         for p in problemsByWorker { problems.merge(p) }
+        if !held.isEmpty {
+            for i in results.indices where results[i].status == .ok && held.contains(results[i].payee.id) {
+                results[i].status = .held
+            }
+        }
         let poolResult = try applyPool(&results, index, &problems)
         let diagnostics = problems.diagnostics(plan: plan, period: period, actualsFile: actualsFile)
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
@@ -327,7 +335,9 @@ public struct Calculator {
             }
             if let e = entry {
                 value = e.value
-                if s.tracing { s.sources[k] = "\(actualsFile):\(e.line) (\(scope(k, s)))" }
+                if s.tracing {
+                    s.sources[k] = e.line == 0 ? "the event ledger (\(scope(k, s)))" : "\(actualsFile):\(e.line) (\(scope(k, s)))"
+                }
             } else if kpiMissingIsZero[k] {
                 if s.tracing { s.sources[k] = "no row at \(scope(k, s)): missing: zero" }
             } else {

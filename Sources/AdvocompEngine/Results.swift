@@ -65,8 +65,13 @@ public struct RunResult: Sendable {
     public var payees: [PayeeResult]
     public var pool: PoolResult?
     public var warnings: [Diagnostic]
-    /// The actuals the run read (all periods; the workbook lists the period's rows).
+    /// The actuals the run read (all periods; the workbook lists the period's rows),
+    /// with the rows derived from the event ledger (line 0) appended.
     public var actuals: Actuals?
+    /// The event ledger's credit, findings and holds, when the run had `--events`.
+    public var ledger: LedgerOutcome?
+    /// The gaming findings of the period (empty without a ledger).
+    public var findings: [Finding] { ledger?.findings ?? [] }
 }
 
 /// The derivation of one payout, for `explain`.

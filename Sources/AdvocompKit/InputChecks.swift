@@ -52,7 +52,41 @@ enum InputChecks {
             if kpi.formula != nil {
                 out.append(.error("KPI '\(row.kpi)' is derived by a formula in the plan, so it cannot also have actuals",
                                   at: actuals.location(row), notes: [.init("formula defined here", at: kpi.formula?.location)]))
+            } else if let d = kpi.fromEvents {
+                out.append(.error("KPI '\(row.kpi)' is derived from the event ledger (from_events), so it cannot also have actuals",
+                                  at: actuals.location(row), notes: [.init("from_events defined here", at: d.location)]))
             }
+        }
+        return out
+    }
+
+    /// A plan that derives KPIs from events, or checks the ledger, cannot run without it.
+    static func ledgerNeeded(_ plan: Plan) -> [Diagnostic] {
+        if let k = plan.kpis.first(where: { $0.fromEvents != nil }) {
+            return [.error("KPI '\(k.id)' is derived from the advocacy event ledger: give the events file with --events FILE",
+                           at: k.fromEvents?.location ?? k.location)]
+        }
+        if let g = plan.gaming, !g.isEmpty {
+            let at = g.locations.sorted { $0.key < $1.key }.first?.value ?? SourceLocation(file: plan.sourceFile, line: 1, column: 1)
+            return [.error("the plan's gaming checks read the advocacy event ledger: give the events file with --events FILE", at: at)]
+        }
+        return []
+    }
+
+    /// Event types the plan names (from_events, consent) that never occur in the ledger:
+    /// most likely a misspelling, so a warning with a did-you-mean.
+    static func events(_ ledger: Ledger, plan: Plan) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let present = Set(ledger.types)
+        var named: [(type: String, what: String, at: SourceLocation)] = []
+        for k in plan.kpis { for t in k.fromEvents?.types ?? [] { named.append((t, "KPI '\(k.id)'", k.fromEvents?.location ?? k.location)) } }
+        if let c = plan.gaming?.consent {
+            for t in c.types { named.append((t, "the consent check", plan.gaming?.locations[.consent] ?? SourceLocation(file: plan.sourceFile, line: 1, column: 1))) }
+        }
+        var warned = Set<String>()
+        for n in named where !present.contains(n.type) && warned.insert(n.type + "|" + n.what).inserted {
+            out.append(.warning("event type '\(n.type)' named by \(n.what) never occurs in \(ledger.file)"
+                                + Suggest.didYouMean(n.type, in: ledger.types.sorted()), at: n.at))
         }
         return out
     }

@@ -24,10 +24,12 @@ public struct CalculationRequest: Sendable {
     public var explain: Set<String>
     /// Keep every payee's KPI actuals in the result (for the workbook).
     public var recordKPIActuals: Bool
+    /// The advocacy event ledger (`--events`), when given.
+    public var events: InputFile?
     public init(plan: InputFile, roster: InputFile, actuals: InputFile, period: String, explain: Set<String> = [],
-                recordKPIActuals: Bool = false) {
+                recordKPIActuals: Bool = false, events: InputFile? = nil) {
         self.plan = plan; self.roster = roster; self.actuals = actuals; self.period = period; self.explain = explain
-        self.recordKPIActuals = recordKPIActuals
+        self.recordKPIActuals = recordKPIActuals; self.events = events
     }
 }
 
@@ -50,28 +52,35 @@ public enum Pipeline {
     }
 
     public static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader) -> CalculationOutcome {
-        // The plan is small and read first; then the roster and the actuals, which are
-        // independent, are read and checked against it on two cores.
+        // The plan is small and read first; then the roster, the actuals and the events,
+        // which are independent, are read and checked against it in parallel.
         let (plan, planDiagnostics) = loadPlan(request.plan, loadFile: loadFile)
-        var rosterDiagnostics: [Diagnostic] = [], actualsDiagnostics: [Diagnostic] = []
-        var roster: Roster?, actuals: Actuals?
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            if i == 0 {
+        var rosterDiagnostics: [Diagnostic] = [], actualsDiagnostics: [Diagnostic] = [], eventsDiagnostics: [Diagnostic] = []
+        var roster: Roster?, actuals: Actuals?, ledger: Ledger?
+        DispatchQueue.concurrentPerform(iterations: 3) { i in
+            switch i {
+            case 0:
                 let r = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &rosterDiagnostics)
                 if let plan { rosterDiagnostics += InputChecks.roster(r, plan: plan) }
                 roster = r
-            } else {
+            case 1:
                 let a = ActualsReader.read(file: request.actuals.path, bytes: request.actuals.bytes, diagnostics: &actualsDiagnostics)
                 if let plan { actualsDiagnostics += InputChecks.actuals(a, plan: plan) }
                 actuals = a
+            default:
+                guard let events = request.events else { return }
+                let l = EventsReader.read(file: events.path, bytes: events.bytes, diagnostics: &eventsDiagnostics)
+                if let plan { eventsDiagnostics += InputChecks.events(l, plan: plan) }
+                ledger = l
             }
         }
-        var diagnostics = planDiagnostics + rosterDiagnostics + actualsDiagnostics
+        var diagnostics = planDiagnostics + rosterDiagnostics + actualsDiagnostics + eventsDiagnostics
+        if let plan, request.events == nil { diagnostics += InputChecks.ledgerNeeded(plan) }
         let period = Period.parse(request.period)
         if period == nil {
             diagnostics.append(.error("--period '\(request.period)' is not a period (expected YYYY-Q1..Q4, YYYY-H1, YYYY-H2 or YYYY-FY)", at: nil))
         }
-        guard let plan, let roster, let actuals else { return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics)) }
+        guard let plan, let roster, var actuals else { return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics)) }
         if let period, !plan.accepts(period) {
             let at = plan.keyLocations["pays"] ?? SourceLocation(file: plan.sourceFile, line: 1, column: 1)
             diagnostics.append(.error("plan '\(plan.id)' pays per \(plan.pays.rawValue), so it cannot be calculated for \(period) (ask for a \(example(plan.pays, period.fiscalYear)) period)", at: at))
@@ -79,17 +88,73 @@ public enum Pipeline {
         guard let period, !diagnostics.hasErrors else {
             return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics))
         }
+        // The ledger first: its derived KPIs are actuals of the run, its holds statuses.
+        var outcome: LedgerOutcome?
+        if let ledger {
+            let o = LedgerAnalysis.run(plan: plan, ledger: ledger, roster: roster, payeeIDs: payeeIDs(roster, plan), period: period)
+            if o.diagnostics.hasErrors { return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics + o.diagnostics)) }
+            actuals.rows += o.derivedRows
+            outcome = o
+        }
         do {
             let calculator = try Calculator(plan: plan, actuals: actuals, period: period)
-            var result = try calculator.run(roster: roster, explain: request.explain, recordKPIActuals: request.recordKPIActuals)
+            var result = try calculator.run(roster: roster, explain: request.explain, recordKPIActuals: request.recordKPIActuals,
+                                            held: outcome?.held ?? [])
             result.actuals = actuals
             result.warnings = diagnostics
+            result.ledger = outcome
             return CalculationOutcome(result: result, diagnostics: sorted(diagnostics))
         } catch let e as DiagnosticsError {
             return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics + e.diagnostics))
         } catch {
             return CalculationOutcome(result: nil, diagnostics: diagnostics + [.error("\(error)", at: nil)])
         }
+    }
+
+    /// The roster's payees on `plan`.
+    static func payeeIDs(_ roster: Roster, _ plan: Plan) -> [String] {
+        let byPlan = roster.columns.contains("plan")
+        return roster.payees.filter { !byPlan || $0.plan == plan.id }.map(\.id)
+    }
+
+    /// What `audit` needs: the plan, the roster, the events and the period (no actuals).
+    public struct AuditRequest: Sendable {
+        public var plan: InputFile
+        public var roster: InputFile
+        public var events: InputFile
+        public var period: String
+        public init(plan: InputFile, roster: InputFile, events: InputFile, period: String) {
+            self.plan = plan; self.roster = roster; self.events = events; self.period = period
+        }
+    }
+
+    /// The ledger's checks for one period, without calculating payouts.
+    public static func audit(_ request: AuditRequest, loadFile: @escaping PlanParser.FileLoader)
+        -> (outcome: LedgerOutcome?, roster: Roster?, plan: Plan?, diagnostics: [Diagnostic]) {
+        let (plan, planDiagnostics) = loadPlan(request.plan, loadFile: loadFile)
+        var rosterDiagnostics: [Diagnostic] = [], eventsDiagnostics: [Diagnostic] = []
+        var roster: Roster?, ledger: Ledger?
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            if i == 0 {
+                roster = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &rosterDiagnostics)
+            } else {
+                let l = EventsReader.read(file: request.events.path, bytes: request.events.bytes, diagnostics: &eventsDiagnostics)
+                if let plan { eventsDiagnostics += InputChecks.events(l, plan: plan) }
+                ledger = l
+            }
+        }
+        var diagnostics = planDiagnostics + rosterDiagnostics + eventsDiagnostics
+        let period = Period.parse(request.period)
+        if period == nil {
+            diagnostics.append(.error("--period '\(request.period)' is not a period (expected YYYY-Q1..Q4, YYYY-H1, YYYY-H2 or YYYY-FY)", at: nil))
+        }
+        guard let plan, let roster, let ledger, let period, !diagnostics.hasErrors else {
+            return (nil, roster, plan, sorted(diagnostics))
+        }
+        let outcome = LedgerAnalysis.run(plan: plan, ledger: ledger, roster: roster, payeeIDs: payeeIDs(roster, plan), period: period)
+        // An event without an amount stops a calculation, not an audit: it is reported as a warning.
+        let notes = outcome.diagnostics.map { Diagnostic(.warning, $0.message, at: $0.location, notes: $0.notes) }
+        return (outcome, roster, plan, sorted(diagnostics + notes))
     }
 
     static func example(_ pays: Plan.Pays, _ year: Int) -> String {

@@ -20,6 +20,8 @@ public struct Plan: Sendable {
     public var components: [Component]
     public var modifiers: [Modifier]
     public var pool: Pool?
+    /// The advocacy ledger's gaming checks (`gaming:`); nil when the plan has none.
+    public var gaming: GamingChecks?
     /// Payroll earning code for the bonus (`earning_code`, default BONUS).
     public var earningCode: String = "BONUS"
     /// The plan file, as named on the command line.
@@ -68,6 +70,8 @@ public struct KPI: Sendable {
     public var missing: Missing
     /// Derived KPI: evaluated per payee from other KPIs.
     public var formula: SourceExpression?
+    /// Derived from the advocacy event ledger (SPEC section 6).
+    public var fromEvents: EventDerivation?
     public var location: SourceLocation
 
     public init(id: String, name: String? = nil, unit: String? = nil, better: Better = .higher,
@@ -79,7 +83,7 @@ public struct KPI: Sendable {
     }
 
     public var hasTarget: Bool { target != nil || !targets.isEmpty }
-    public var isDerived: Bool { formula != nil }
+    public var isDerived: Bool { formula != nil || fromEvents != nil }
 }
 
 public struct Curve: Sendable, Hashable {

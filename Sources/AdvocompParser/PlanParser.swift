@@ -110,9 +110,7 @@ struct PlanBuilder {
         if let n = top["eligibility"], let f = r.fields(n, "eligibility", allowed: ["min_active_days"]) {
             if let d = f["min_active_days"], let v = r.integer(d, "min_active_days", range: 0...366) { minActiveDays = v }
         }
-        if let n = top["gaming"] {
-            r.error("'gaming' (advocacy ledger checks, SPEC section 6) is not supported yet", top.keyNode("gaming") ?? n)
-        }
+        let gaming = top["gaming"].flatMap { parseGaming($0) }
 
         let kpis = required("kpis").map { parseKPIs($0) } ?? []
         let kpiTargets = Dictionary(kpis.map { ($0.id, $0.hasTarget || brokenTargets.contains($0.id)) }, uniquingKeysWith: { a, _ in a })
@@ -177,6 +175,7 @@ struct PlanBuilder {
                     kpis: kpis, curves: curves, objectives: objectives, components: components,
                     modifiers: modifiers, pool: pool, sourceFile: file, keyLocations: keyLocations)
         plan.earningCode = earningCode
+        plan.gaming = gaming
         return plan
     }
 
@@ -236,7 +235,11 @@ struct PlanBuilder {
             }
             if let n = f["formula"] { kpi.formula = r.expression(n, "formula of \(id)") }
             if let n = f["from_events"] {
-                r.error("'from_events' (KPIs derived from the advocacy ledger, SPEC section 6) is not supported yet", f.keyNode("from_events") ?? n)
+                kpi.fromEvents = parseFromEvents(n, kpi: id)
+                if let formula = f["formula"] {
+                    r.error("KPI '\(id)' has both 'formula' and 'from_events': it is derived one way or the other", n,
+                            notes: [.init("formula given here", at: r.location(formula))])
+                }
             }
             out.append(kpi)
         }

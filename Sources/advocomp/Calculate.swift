@@ -13,7 +13,8 @@ struct RunInputs: ParsableArguments {
     @Option(help: "The actuals CSV (period,scope,kpi,value).")
     var actuals: String
 
-    @Option(help: "The advocacy events CSV (not supported yet).")
+    @Option(help: ArgumentHelp("The advocacy event ledger CSV.",
+                               discussion: "Needed when the plan derives KPIs from events (from_events) or runs gaming checks."))
     var events: String?
 
     @Option(help: "The period: 2026-Q1..Q4, 2026-H1, 2026-H2 or 2026-FY (the fiscal year's label).")
@@ -23,12 +24,9 @@ struct RunInputs: ParsableArguments {
     var quiet = false
 
     func request(explain: Set<String> = []) throws -> CalculationRequest {
-        if events != nil {
-            Output.stderr("advocomp: error: --events (the advocacy ledger, SPEC section 6) is not supported yet")
-            throw ExitCode(1)
-        }
-        let files = try FileIO.readAll([plan, roster, actuals])
-        return CalculationRequest(plan: files[0], roster: files[1], actuals: files[2], period: period, explain: explain)
+        let files = try FileIO.readAll([plan, roster, actuals] + (events.map { [$0] } ?? []))
+        return CalculationRequest(plan: files[0], roster: files[1], actuals: files[2], period: period, explain: explain,
+                                  events: files.count > 3 ? files[3] : nil)
     }
 }
 
