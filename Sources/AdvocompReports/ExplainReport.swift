@@ -91,8 +91,56 @@ public enum ExplainReport {
                 line("7. Pool \(pool.amount.formatted(places: d)) covers payouts \(pool.totalBefore.formatted(places: d)): no change")
             }
         }
+        if let ledger = run.ledger { o += ledgerSection(ledger, run: run, payee: payee) }
         line()
         line("Payout: \(payee.payout.formatted(places: cur.minorDigits)) \(cur.code) (status \(payee.status.rawValue))")
+        return o
+    }
+
+    /// The payee's events in the period: which were credited, which excluded and why,
+    /// which self-reports a system event stands for; the derived KPIs; the findings.
+    static func ledgerSection(_ outcome: LedgerOutcome, run: RunResult, payee: PayeeResult) -> String {
+        let id = payee.payee.id
+        let ledger = outcome.ledger
+        var o = "\nAdvocacy ledger (\(ledger.file)): events credited to \(id) in \(run.period)\n"
+        let mine = ledger.events.indices.filter { i in
+            outcome.inPeriod(ledger.events[i]) && ledger.creditedTo(ledger.events[i]) == id
+        }.sorted { ledger.events[$0].date != ledger.events[$1].date ? ledger.events[$0].date < ledger.events[$1].date : ledger.events[$0].id < ledger.events[$1].id }
+        var findingsByEvent: [String: [Finding]] = [:]
+        for f in outcome.findings where f.payeeID == id { for e in f.eventIDs { findingsByEvent[e, default: []].append(f) } }
+        if mine.isEmpty { o += "   none\n" }
+        for i in mine {
+            let e = ledger.events[i], st = outcome.events[i]
+            var what = "\(e.id) \(e.date) \(ledger.type(of: e)), advocate \(ledger.advocate(of: e)), "
+            what += e.solicited ? "solicited" : "unsolicited"
+            if e.source == .selfReported { what += ", self-reported" }
+            if let a = e.amount { what += ", amount \(a)" }
+            let eventChecks = (findingsByEvent[e.id] ?? []).filter { $0.check < .periodEndSpike }
+            if st.matchedBy >= 0 {
+                what += ": verified by system event \(ledger.events[Int(st.matchedBy)].id), which is counted instead"
+            } else if st.credited {
+                what += ": credited"
+                for f in eventChecks { what += "; flagged by \(f.check.rawValue): \(f.detail)" }
+            } else {
+                what += ": excluded"
+                for f in eventChecks where f.action != .flag { what += " by \(f.check.rawValue) (\(f.action.rawValue)): \(f.detail)" }
+            }
+            o += "   \(what)\n"
+        }
+        for k in run.plan.kpis {
+            guard let d = k.fromEvents else { continue }
+            let weight = d.unsolicitedWeight == .one ? "" : ", unsolicited events x \(d.unsolicitedWeight.percentString(maxPlaces: 6))"
+            o += "   \(k.id) (\(k.scope.rawValue) scope) = \(d.value == .count ? "count" : "sum of amounts") of credited events of type \(d.types.joined(separator: ", "))\(weight)\n"
+        }
+        let payeeFindings = outcome.findings.filter { $0.payeeID == id && $0.check >= .periodEndSpike }
+        for f in payeeFindings { o += "   \(f.check.rawValue) (\(f.action.rawValue)): \(f.detail) [\(f.eventIDs.joined(separator: " "))]\n" }
+        let holds = outcome.findings.filter { $0.payeeID == id && $0.action == .hold }
+        if !holds.isEmpty {
+            let reasons = holds.map { "\($0.check.rawValue) on \($0.eventIDs.joined(separator: " "))" }.joined(separator: "; ")
+            o += payee.status == .held
+                ? "   held (SPEC section 5 step 8): \(reasons); the amount is computed but not paid until released\n"
+                : "   a hold was found (\(reasons)), but the payee is \(payee.status.rawValue)\n"
+        }
         return o
     }
 }

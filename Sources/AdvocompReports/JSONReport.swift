@@ -31,9 +31,25 @@ public enum JSONReport {
             } else {
                 w.raw("null")
             }
-            w.key("findings"); w.array {}
+            w.key("findings"); findings(w, run.findings)
         }
         return w.text + "\n"
+    }
+
+    /// Each finding as `check`, `payee_id` (null for an event credited to nobody),
+    /// `event_ids`, `action` and `detail` (SPEC section 6).
+    static func findings(_ w: JSONWriter, _ list: [Finding]) {
+        w.array {
+            for f in list {
+                w.object {
+                    w.key("check"); w.string(f.check.rawValue)
+                    w.key("payee_id"); if let p = f.payeeID { w.string(p) } else { w.raw("null") }
+                    w.key("event_ids"); w.array { for e in f.eventIDs { w.string(e) } }
+                    w.key("action"); w.string(f.action.rawValue)
+                    w.key("detail"); w.string(f.detail)
+                }
+            }
+        }
     }
 
     static func payee(_ w: JSONWriter, _ p: PayeeResult, _ plan: Plan) {

@@ -38,6 +38,18 @@ public enum TableReport {
             out += "\(Display.money(pool.totalBefore, digits: d))"
             out += pool.applied ? ", scaled by \(pool.ratio?.percentString(maxPlaces: 4) ?? "?") to fit.\n" : ", within the pool.\n"
         }
+        if run.ledger != nil { out += findingsSection(run.findings) }
+        return out
+    }
+
+    /// The gaming findings, one per line: check, payee, action, events, and why.
+    public static func findingsSection(_ findings: [Finding]) -> String {
+        guard !findings.isEmpty else { return "\nFindings: none (the advocacy ledger passed every check)\n" }
+        var out = "\nFindings (\(findings.count))\n"
+        out += Display.table(["check", "payee", "action", "events", "detail"],
+                             findings.map { [$0.check.rawValue, $0.payeeID ?? "(nobody)", $0.action.rawValue,
+                                             $0.eventIDs.joined(separator: " "), $0.detail] },
+                             rightAligned: [])
         return out
     }
 

@@ -303,7 +303,7 @@ public struct WorkbookBuilder {
                 try s.text(row, a, r.scope.description, .plain)
                 try s.text(row, a + 1, r.kpi, .plain)
                 try s.number(row, a + 2, double(r.value), .decimal)
-                try s.text(row, a + 3, "\(file):\(r.line)", .plain)
+                try s.text(row, a + 3, r.line == 0 ? "event ledger \(run.ledger?.ledger.file ?? "")" : "\(file):\(r.line)", .plain)
             }
         }
     }
@@ -441,7 +441,10 @@ public struct WorkbookBuilder {
         let rounded = "\(col(roundedCol))\(R)"
         // The gross is never negative (it is at least 0 above), so the short form of the rounding applies.
         var roundedT: [Int: RowTemplate] = [:]  // by the currency's minor digits
+        // A payee held by the ledger's checks (see Findings) is held unless ineligible.
         let statusT = RowTemplate("IF(Inputs!I\(R)<MinActiveDays,\"ineligible\",\"ok\")")
+        let heldStatusT = RowTemplate("IF(Inputs!I\(R)<MinActiveDays,\"ineligible\",\"held\")")
+        let held = run.ledger?.held ?? []
         var payoutT = RowTemplate(rounded)
         var poolT: [RowTemplate] = []
         if let pool = run.pool.map({ poolCells($0) }) {
@@ -486,7 +489,8 @@ public struct WorkbookBuilder {
             roundedT[d] = roundT
             try s.formula(row, roundedCol, roundT.render(R), cached: double(p.roundedPayout), .money(d))
             try s.formula(row, payoutCol, payoutT.render(R), cached: double(p.payout), .money(d))
-            try s.formulaText(row, statusCol, statusT.render(R), cached: p.status.rawValue, .plain)
+            try s.formulaText(row, statusCol, (held.contains(p.payee.id) ? heldStatusT : statusT).render(R),
+                              cached: p.status.rawValue, .plain)
             if !poolT.isEmpty {
                 try s.formula(row, poolCols, poolT[0].render(R), cached: double(p.roundedPayout) * pow10(d), .integer)
                 try s.formula(row, poolCols + 1, poolT[1].render(R), cached: (double(p.payout) * pow10(d)).rounded(.down), .integer)
@@ -748,10 +752,27 @@ public struct WorkbookBuilder {
     // MARK: Findings and Audit
 
     func writeFindings(_ s: SheetSink) throws {
-        try s.columnWidths([18, 12, 30, 10, 60])
+        try s.columnWidths([18, 12, 30, 10, 100, 24])
         try s.freezeHeader(rows: 1, cols: 0)
-        for (j, h) in ["check", "payee_id", "event_ids", "action", "detail"].enumerated() { try s.text(0, j, h, .header) }
-        try s.text(1, 0, "No findings: the advocacy-ledger checks (SPEC section 6) are not run by this version.", .plain)
+        let findings = run.findings
+        if !findings.isEmpty { try s.autofilter(lastRow: findings.count, lastCol: 5) }
+        for (j, h) in ["check", "payee_id", "event_ids", "action", "detail", "first event"].enumerated() { try s.text(0, j, h, .header) }
+        guard let ledger = run.ledger else {
+            try s.text(1, 0, "No findings: the run had no advocacy event ledger (--events).", .plain)
+            return
+        }
+        if findings.isEmpty {
+            try s.text(1, 0, "No findings: the ledger \(ledger.ledger.file) passed every check the plan names.", .plain)
+        }
+        for (i, f) in findings.enumerated() {
+            let row = i + 1
+            try s.text(row, 0, f.check.rawValue, .plain)
+            try s.text(row, 1, f.payeeID ?? "", .plain)
+            try s.text(row, 2, f.eventIDs.joined(separator: " "), .plain)
+            try s.text(row, 3, f.action.rawValue, .plain)
+            try s.text(row, 4, f.detail, .plain)
+            try s.text(row, 5, "\(ledger.ledger.file):\(f.line)", .plain)
+        }
     }
 
     func writeAudit(_ s: SheetSink) throws {

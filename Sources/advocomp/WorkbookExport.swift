@@ -14,7 +14,7 @@ enum WorkbookExport {
     static func write(_ result: RunResult, request: CalculationRequest, to path: String, reportAs target: String? = nil) throws {
         let shown = target ?? path
         let inputs = [("plan", request.plan)] + FileIO.loaded.map { ("OKR set", $0) }
-            + [("roster", request.roster), ("actuals", request.actuals)]
+            + [("roster", request.roster), ("actuals", request.actuals)] + (request.events.map { [("events", $0)] } ?? [])
         let files = inputs.map { role, f in
             WorkbookContext.InputFileRecord(role: role, path: f.path, sha256: SHA256.hex(f.bytes), bytes: f.bytes.count)
         }

@@ -12,7 +12,7 @@ final class ConformanceTests: XCTestCase {
     /// The cases this file has a test method for; `testEveryCaseFolderHasATest` keeps it
     /// in step with the fixture folders.
     static let knownCases = [
-        "01-scorecard-basics", "02-okr-and-modifiers", "03-currencies-pool-formulas",
+        "01-scorecard-basics", "02-okr-and-modifiers", "03-currencies-pool-formulas", "04-ledger-gaming",
         "90-weights-do-not-sum", "91-unknown-kpi", "92-bad-expression", "93-bad-number-in-csv",
         "94-duplicate-actual", "95-missing-actual", "96-misspelt-key",
     ]
@@ -20,6 +20,7 @@ final class ConformanceTests: XCTestCase {
     func test01ScorecardBasics() throws { try runCase("01-scorecard-basics") }
     func test02OKRAndModifiers() throws { try runCase("02-okr-and-modifiers") }
     func test03CurrenciesPoolFormulas() throws { try runCase("03-currencies-pool-formulas") }
+    func test04LedgerGaming() throws { try runCase("04-ledger-gaming") }
     func test90WeightsDoNotSum() throws { try runCase("90-weights-do-not-sum") }
     func test91UnknownKPI() throws { try runCase("91-unknown-kpi") }
     func test92BadExpression() throws { try runCase("92-bad-expression") }
@@ -116,7 +117,7 @@ final class ConformanceTests: XCTestCase {
         }
         let request = CalculationRequest(plan: try file(dir, plan), roster: try file(dir, roster),
                                          actuals: try file(dir, actuals), period: period,
-                                         recordKPIActuals: recordKPIActuals)
+                                         recordKPIActuals: recordKPIActuals, events: try c["events"].map { try file(dir, $0) })
         return Pipeline.calculate(request) { path in
             // Paths arrive resolved against the plan's name ("plan.yaml"), i.e. relative to the case folder.
             guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(path).path) else {
