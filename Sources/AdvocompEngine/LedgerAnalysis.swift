@@ -62,37 +62,16 @@ public enum LedgerAnalysis {
             }
         }
         // Events in date order, then event_id (the order every check reads the ledger in).
-        let byDate = events.indices.sorted { a, b in
-            events[a].date != events[b].date ? events[a].date < events[b].date : events[a].id < events[b].id
-        }
+        let byDate = dateOrder(events)
         let g = plan.gaming ?? GamingChecks()
 
         // (1) unverified: each self-report, earliest first, takes the earliest unmatched
         // system event of the same advocate and type within `within_days` days.
         if let u = g.unverified {
-            var systemByKey: [Int64: [Int]] = [:]
-            for i in byDate where events[i].source == .system {
-                systemByKey[key(events[i]), default: []].append(i)
-            }
-            var taken = Array(repeating: false, count: events.count)
+            let matched = matchSelfReports(events, byDate: byDate, withinDays: u.withinDays)
             for i in byDate where events[i].source == .selfReported {
-                var match = -1
-                if let candidates = systemByKey[key(events[i])] {
-                    let day = events[i].date.dayNumber
-                    // First candidate not before the window (dates ascending).
-                    var lo = 0, hi = candidates.count
-                    while lo < hi {
-                        let mid = (lo + hi) / 2
-                        if events[candidates[mid]].date.dayNumber < day - u.withinDays { lo = mid + 1 } else { hi = mid }
-                    }
-                    var j = lo
-                    while j < candidates.count, events[candidates[j]].date.dayNumber <= day + u.withinDays {
-                        if !taken[candidates[j]] { taken[candidates[j]] = true; match = candidates[j]; break }
-                        j += 1
-                    }
-                }
-                if match >= 0 {
-                    state[i].matchedBy = Int32(match)
+                if matched[i] >= 0 {
+                    state[i].matchedBy = matched[i]
                     state[i].credited = false  // it leaves the ledger: the system event stands for it
                 } else {
                     mark(i, .unverified, u.action,
@@ -186,6 +165,39 @@ public enum LedgerAnalysis {
                                          period: period, firstDay: firstDay, lastDay: lastDay)
         return LedgerOutcome(ledger: ledger, events: state, findings: findings, held: held, derivedRows: rows,
                              diagnostics: diagnostics, firstDay: firstDay, lastDay: lastDay)
+    }
+
+    /// For each self-report, the system event that verifies it (or -1): each self-report,
+    /// earliest first, takes the earliest unmatched system event of the same advocate and
+    /// type dated within `withinDays` days of it, before or after (one-to-one).
+    public static func matchSelfReports(_ events: [AdvocacyEvent], byDate: [Int], withinDays: Int) -> [Int32] {
+        var systemByKey: [Int64: [Int]] = [:]
+        for i in byDate where events[i].source == .system { systemByKey[key(events[i]), default: []].append(i) }
+        var taken = Array(repeating: false, count: events.count)
+        var matched = Array(repeating: Int32(-1), count: events.count)
+        for i in byDate where events[i].source == .selfReported {
+            guard let candidates = systemByKey[key(events[i])] else { continue }
+            let day = events[i].date.dayNumber
+            // First candidate not before the window (dates ascending).
+            var lo = 0, hi = candidates.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if events[candidates[mid]].date.dayNumber < day - withinDays { lo = mid + 1 } else { hi = mid }
+            }
+            var j = lo
+            while j < candidates.count, events[candidates[j]].date.dayNumber <= day + withinDays {
+                if !taken[candidates[j]] { taken[candidates[j]] = true; matched[i] = Int32(candidates[j]); break }
+                j += 1
+            }
+        }
+        return matched
+    }
+
+    /// Indices of `events` in date order, then event_id: the order the checks read the ledger in.
+    public static func dateOrder(_ events: [AdvocacyEvent]) -> [Int] {
+        events.indices.sorted { a, b in
+            events[a].date != events[b].date ? events[a].date < events[b].date : events[a].id < events[b].id
+        }
     }
 
     static func key(_ e: AdvocacyEvent) -> Int64 { Int64(e.advocate) << 32 | Int64(UInt32(bitPattern: e.type)) }

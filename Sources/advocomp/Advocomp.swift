@@ -26,7 +26,7 @@ struct Advocomp: ParsableCommand {
         Every problem in an input is reported as FILE:LINE:COLUMN: error: message.
         """,
         version: AdvocompVersion.string,
-        subcommands: [Validate.self, Calculate.self, Explain.self]
+        subcommands: [Validate.self, Calculate.self, Explain.self, Audit.self, Advocates.self]
     )
 }
 

@@ -1,0 +1,118 @@
+import AdvocompEngine
+import AdvocompModel
+
+/// `advocomp audit`: the findings of a period grouped by payee, each with its evidence
+/// (the events as the ledger holds them, with their file lines).
+public enum AuditReport {
+    public static func render(_ outcome: LedgerOutcome, plan: Plan, roster: Roster, period: Period) -> String {
+        let ledger = outcome.ledger
+        var o = "Advocacy ledger audit: plan \(plan.id) v\(plan.version), \(period) (\(outcome.firstDay) to \(outcome.lastDay)), \(ledger.file)\n"
+        let inPeriod = ledger.events.filter { outcome.inPeriod($0) }
+        let credited = ledger.events.indices.filter { outcome.inPeriod(ledger.events[$0]) && outcome.events[$0].credited }.count
+        let verified = ledger.events.indices.filter { outcome.inPeriod(ledger.events[$0]) && outcome.events[$0].matchedBy >= 0 }.count
+        o += "\(inPeriod.count) events in the period: \(credited) credited, \(verified) self-report\(verified == 1 ? "" : "s") verified by a system event, "
+        o += "\(inPeriod.count - credited - verified) excluded\n"
+        let checks = GamingChecks.Check.allCases.sorted().filter { c in
+            switch c {
+            case .askCap: return plan.gaming?.askCap != nil
+            case .unverified: return plan.gaming?.unverified != nil
+            case .consent: return plan.gaming?.consent != nil
+            case .periodEndSpike: return plan.gaming?.periodEndSpike != nil
+            case .concentration: return plan.gaming?.concentration != nil
+            }
+        }
+        o += "Checks run: \(checks.isEmpty ? "none (the plan has no gaming section)" : checks.map(\.rawValue).joined(separator: ", "))\n"
+        if outcome.findings.isEmpty { return o + "\nNo findings.\n" }
+        let byID = Dictionary(ledger.events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var groups: [(String?, [Finding])] = []
+        for f in outcome.findings {
+            if let i = groups.firstIndex(where: { $0.0 == f.payeeID }) { groups[i].1.append(f) } else { groups.append((f.payeeID, [f])) }
+        }
+        groups.sort { ($0.0 ?? "\u{10FFFF}") < ($1.0 ?? "\u{10FFFF}") }
+        o += "\n\(outcome.findings.count) finding\(outcome.findings.count == 1 ? "" : "s") for \(groups.count) payee\(groups.count == 1 ? "" : "s")\n"
+        for (payee, list) in groups {
+            o += "\n"
+            if let payee {
+                let row = roster.rowOf[payee].map { roster.payees[$0] }
+                let who = [row?.name ?? "", row?.title ?? "", row.map { $0.unit.isEmpty ? "" : "unit \($0.unit)" } ?? ""].filter { !$0.isEmpty }
+                o += "\(payee)\(who.isEmpty ? "" : " (\(who.joined(separator: ", ")))")"
+                o += outcome.held.contains(payee) ? ": payout held\n" : "\n"
+            } else {
+                o += "(credited to nobody)\n"
+            }
+            for f in list {
+                o += "  \(f.check.rawValue) [\(f.action.rawValue)]: \(f.detail)\n"
+                for id in f.eventIDs {
+                    guard let e = byID[id] else { continue }
+                    var ev = "    \(ledger.file):\(e.line)  \(e.id)  \(e.date)  \(ledger.type(of: e))  advocate \(ledger.advocate(of: e))"
+                    if let a = ledger.account(of: e) { ev += "  account \(a)" }
+                    ev += e.solicited ? "  solicited" : "  unsolicited"
+                    if let r = ledger.requestedBy(e) { ev += " by \(r)" }
+                    ev += e.source == .system ? "  system" : "  self-reported"
+                    ev += "  consent \(e.consent == .yes ? "yes" : e.consent == .no ? "no" : "blank")"
+                    if let a = e.amount { ev += "  amount \(a)" }
+                    o += ev + "\n"
+                }
+            }
+        }
+        return o
+    }
+
+    /// The same findings as JSON: `plan`, `period`, `held`, `findings` (as in calculate's JSON).
+    public static func json(_ outcome: LedgerOutcome, plan: Plan, period: Period) -> String {
+        let w = JSONWriter()
+        w.object {
+            w.key("plan"); w.string(plan.id)
+            w.key("version"); w.string(plan.version)
+            w.key("period"); w.string(period.description)
+            w.key("events"); w.string(outcome.ledger.file)
+            w.key("held"); w.array { for p in outcome.held.sorted() { w.string(p) } }
+            w.key("findings"); JSONReport.findings(w, outcome.findings)
+        }
+        return w.text + "\n"
+    }
+}
+
+/// `advocomp advocates`: the ask calendar.
+public enum AdvocatesReport {
+    static let header = ["advocate", "asks_365d", "accepted_365d", "last_ask", "last_ask_date", "next_allowed", "state"]
+
+    static func cells(_ e: AskCalendar.Entry) -> [String] {
+        [e.advocate, String(e.asksInYear), String(e.acceptedInYear), e.lastAsk?.id ?? "", e.lastAsk?.date.description ?? "",
+         e.nextAllowed.description, e.state.rawValue]
+    }
+
+    public static func table(_ entries: [AskCalendar.Entry], cap: GamingChecks.AskCap, asOf: CivilDate, capSource: String) -> String {
+        var o = "Ask calendar as of \(asOf): at least \(cap.minDaysBetween) days between accepted asks, at most \(cap.maxPerYear) in any 365 days (\(capSource))\n\n"
+        o += Display.table(header, entries.map(cells), rightAligned: [1, 2])
+        return o
+    }
+
+    public static func csv(_ entries: [AskCalendar.Entry]) -> String {
+        ([header] + entries.map(cells)).map { $0.map(CSVField.escape).joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+
+    public static func json(_ entries: [AskCalendar.Entry], cap: GamingChecks.AskCap, asOf: CivilDate) -> String {
+        let w = JSONWriter()
+        w.object {
+            w.key("as_of"); w.string(asOf.description)
+            w.key("min_days_between"); w.raw(String(cap.minDaysBetween))
+            w.key("max_per_year"); w.raw(String(cap.maxPerYear))
+            w.key("advocates")
+            w.array {
+                for e in entries {
+                    w.object {
+                        w.key("advocate"); w.string(e.advocate)
+                        w.key("asks_365d"); w.raw(String(e.asksInYear))
+                        w.key("accepted_365d"); w.raw(String(e.acceptedInYear))
+                        w.key("last_ask"); if let l = e.lastAsk { w.string(l.id) } else { w.raw("null") }
+                        w.key("last_ask_date"); if let l = e.lastAsk { w.string(l.date.description) } else { w.raw("null") }
+                        w.key("next_allowed"); w.string(e.nextAllowed.description)
+                        w.key("state"); w.string(e.state.rawValue)
+                    }
+                }
+            }
+        }
+        return w.text + "\n"
+    }
+}
