@@ -32,10 +32,12 @@ extension PlanBuilder {
     func parseGaming(_ node: Node) -> GamingChecks? {
         guard let f = r.fields(node, "gaming", allowed: PlanBuilder.gamingKeys) else { return nil }
         var g = GamingChecks()
-        for check in GamingChecks.Check.allCases.sorted() {
-            guard let n = f[check.rawValue] else { continue }
+        // In file order, so diagnostics come in the order of the lines.
+        for pair in f.pairs {
+            guard let check = GamingChecks.Check(rawValue: pair.key) else { continue }
+            let n = pair.value
             guard let c = r.fields(n, "gaming check \(check.rawValue)", allowed: PlanBuilder.checkKeys[check] ?? []) else { continue }
-            g.locations[check] = r.location(f.pairs.first { $0.key == check.rawValue }?.keyNode ?? n)
+            g.locations[check] = r.location(pair.keyNode)
             let judgesPayees = check == .periodEndSpike || check == .concentration
             var action = GamingAction.flag
             if let a = c["action"], let v = r.choice(a, "action of \(check.rawValue)", GamingAction.self) {
