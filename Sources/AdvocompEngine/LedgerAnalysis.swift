@@ -11,8 +11,9 @@ public struct LedgerOutcome: Sendable {
         /// For a self-report matched by the `unverified` check: the system event (index
         /// into `ledger.events`) that stands for it; -1 otherwise.
         public var matchedBy: Int32
-        /// Checks that marked the event (whatever their action).
-        public var marks: Set<GamingChecks.Check>
+        /// Checks that marked the event (whatever their action): bit `1 << check.rank`.
+        public var marks: UInt8
+        public func isMarked(by check: GamingChecks.Check) -> Bool { marks & (1 << UInt8(check.rank)) != 0 }
     }
 
     public var ledger: Ledger
@@ -41,7 +42,7 @@ public enum LedgerAnalysis {
     ///   - payeeIDs: the payees of the run (on the plan); findings and derived rows are for them.
     public static func run(plan: Plan, ledger: Ledger, roster: Roster, payeeIDs: [String], period: Period) -> LedgerOutcome {
         let (firstDay, lastDay) = period.dates(fiscalYearStartMonth: plan.fiscalYearStartMonth)
-        var state = Array(repeating: LedgerOutcome.EventState(credited: true, matchedBy: -1, marks: []), count: ledger.events.count)
+        var state = Array(repeating: LedgerOutcome.EventState(credited: true, matchedBy: -1, marks: 0), count: ledger.events.count)
         var findings: [Finding] = []
         let events = ledger.events
         let onPlan = Set(payeeIDs)
@@ -54,7 +55,7 @@ public enum LedgerAnalysis {
             return onPlan.contains(who)
         }
         func mark(_ i: Int, _ check: GamingChecks.Check, _ action: GamingAction, _ detail: String) {
-            state[i].marks.insert(check)
+            state[i].marks |= 1 << UInt8(check.rank)
             if action != .flag { state[i].credited = false }
             if reportable(i) {
                 findings.append(Finding(check: check, payeeID: ledger.creditedTo(events[i]), eventIDs: [events[i].id],
@@ -83,8 +84,8 @@ public enum LedgerAnalysis {
 
         // (2) consent: events of the listed types without consent yes.
         if let c = g.consent {
-            let types = Set(c.types)
-            for i in byDate where inLedger(i) && events[i].consent != .yes && types.contains(ledger.type(of: events[i])) {
+            let types = Set(ledger.types.indices.filter { c.types.contains(ledger.types[$0]) }.map { Int32($0) })
+            for i in byDate where inLedger(i) && events[i].consent != .yes && types.contains(events[i].type) {
                 let given = events[i].consent == .no ? "no" : "blank"
                 mark(i, .consent, c.action,
                      "\(ledger.type(of: events[i])) with advocate \(ledger.advocate(of: events[i])) on \(events[i].date) has consent \(given) (yes is needed)")
@@ -195,9 +196,24 @@ public enum LedgerAnalysis {
 
     /// Indices of `events` in date order, then event_id: the order the checks read the ledger in.
     public static func dateOrder(_ events: [AdvocacyEvent]) -> [Int] {
-        events.indices.sorted { a, b in
-            events[a].date != events[b].date ? events[a].date < events[b].date : events[a].id < events[b].id
+        // Keyed by (day, the id's first 8 bytes big-endian): integer comparisons, the
+        // full id only when both are equal. Ids compare by their bytes (plain byte order).
+        var keyed: [(day: Int, prefix: UInt64, index: Int)] = events.indices.map { i in
+            var prefix: UInt64 = 0, n = 0
+            for b in events[i].id.utf8 {
+                if n == 8 { break }
+                prefix |= UInt64(b) << (56 - 8 * n)
+                n += 1
+            }
+            return (events[i].date.dayNumber, prefix, i)
         }
+        keyed.sort { a, b in
+            if a.day != b.day { return a.day < b.day }
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
+            let x = events[a.index].id.utf8, y = events[b.index].id.utf8
+            return x.elementsEqual(y) ? a.index < b.index : x.lexicographicallyPrecedes(y)
+        }
+        return keyed.map(\.index)
     }
 
     static func key(_ e: AdvocacyEvent) -> Int64 { Int64(e.advocate) << 32 | Int64(UInt32(bitPattern: e.type)) }

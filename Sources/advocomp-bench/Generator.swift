@@ -41,6 +41,8 @@ func csv(_ s: String) -> String {
 struct Generator {
     let payees: Int
     let seed: UInt64
+    /// Events in the ledger (0: no events.csv, no plan-ledger.yaml).
+    var events = 0
 
     static let planID = "exec-bench"
     static let units = [
@@ -85,7 +87,12 @@ struct Generator {
         let plan = planYAML()
         let roster = rosterCSV(&rng, &stats)
         let actuals = actualsCSV(roster.ids, &rng, &stats)
-        for (name, text) in [("plan.yaml", plan), ("roster.csv", roster.text), ("actuals.csv", actuals)] {
+        var files = [("plan.yaml", plan), ("roster.csv", roster.text), ("actuals.csv", actuals)]
+        if events > 0 {
+            files.append(("plan-ledger.yaml", ledgerPlan(plan)))
+            files.append(("events.csv", eventsCSV(roster.ids, &rng)))
+        }
+        for (name, text) in files {
             let data = Data(text.utf8)
             stats.bytes += data.count
             try data.write(to: URL(fileURLWithPath: dir + "/" + name))
@@ -312,6 +319,57 @@ struct Generator {
             let other = rng.int(100, 400)
             row("2026-Q1", scope, "win_rate_advocate", percent(max(0, other + rng.int(-60, 160))))
             row("2026-Q1", scope, "win_rate_other", percent(other))
+        }
+        return out
+    }
+
+    // MARK: events.csv and plan-ledger.yaml
+
+    /// The plan with two KPIs derived from the ledger and every gaming check.
+    func ledgerPlan(_ plan: String) -> String {
+        var text = plan.replacingOccurrences(of: "\nkpis:\n", with: """
+
+            kpis:
+              ledger_reviews: { name: Reviews from the ledger, unit: count, scope: payee, target: 3, from_events: { types: [review], value: count, unsolicited_weight: 150% } }
+              ledger_pipeline: { name: Referral pipeline from the ledger, unit: money, scope: unit, target: 2000000, from_events: { types: [referral], value: amount } }
+
+            """)
+        text += """
+
+            gaming:
+              ask_cap: { min_days_between: 60, max_per_year: 4, action: exclude }
+              unverified: { within_days: 7, action: exclude }
+              consent: { types: [reference_call, case_study, logo], action: hold }
+              period_end_spike: { last_days: 14, share_above: 50%, min_events: 5, action: flag }
+              concentration: { share_above: 50%, min_events: 5, action: flag }
+
+            """
+        return text
+    }
+
+    /// `events` events over the year to 2026-03-31: about 8 per advocate, credited to
+    /// payees of the roster; 60% solicited, 10% self-reported, 5% without consent.
+    func eventsCSV(_ ids: [String], _ rng: inout SplitMix64) -> String {
+        let types = ["review", "review", "review", "referral", "reference_call", "case_study", "webinar"]
+        let advocates = max(1, events / 8)
+        var out = "event_id,date,type,advocate_id,account_id,credited_to,requested_by,solicited,source,consent,amount\n"
+        out.reserveCapacity(events * 80)
+        let months = [(2025, 4, 30), (2025, 5, 31), (2025, 6, 30), (2025, 7, 31), (2025, 8, 31), (2025, 9, 30),
+                      (2025, 10, 31), (2025, 11, 30), (2025, 12, 31), (2026, 1, 31), (2026, 2, 28), (2026, 3, 31)]
+        for i in 0..<events {
+            let (y, m, days) = rng.pick(months)
+            let d = rng.int(1, days)
+            let type = rng.pick(types)
+            let adv = rng.int(1, advocates)
+            let payee = rng.pick(ids)
+            let solicited = rng.int(0, 99) < 60
+            let source = rng.int(0, 99) < 10 ? "self_reported" : "system"
+            let c = rng.int(0, 99)
+            let consent = c < 5 ? "no" : (c < 90 ? "yes" : "")
+            let amount = type == "referral" ? String(rng.int(1, 500) * 1000) : ""
+            out += "ev\(i),\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d),\(type),A\(adv),AC\(adv),\(payee),"
+            out += solicited ? "\(payee),true," : ",false,"
+            out += "\(source),\(consent),\(amount)\n"
         }
         return out
     }

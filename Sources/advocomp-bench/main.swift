@@ -1,6 +1,6 @@
 // advocomp-bench: synthetic companies and engine timings.
 //
-//   advocomp-bench generate --payees N --out DIR [--seed S]
+//   advocomp-bench generate --payees N --out DIR [--seed S] [--events E]
 //   advocomp-bench engine --dir DIR [--repeat K] [--period 2026-Q1]
 //   advocomp-bench numbers [--iterations N]
 //
@@ -10,9 +10,11 @@ import Foundation
 
 let usage = """
 usage:
-  advocomp-bench generate --payees N --out DIR [--seed S]
+  advocomp-bench generate --payees N --out DIR [--seed S] [--events E]
       Writes DIR/plan.yaml, DIR/roster.csv and DIR/actuals.csv: a synthetic company
       of N payees (deterministic for a given seed, default 42), calculable for 2026-Q1.
+      With --events E, also DIR/events.csv (E events over the year to 2026-03-31) and
+      DIR/plan-ledger.yaml (the plan with two KPIs from the ledger and every gaming check).
   advocomp-bench numbers [--iterations N]
       Times N multiply-adds (default 10 million) in FixedDecimal, Foundation.Decimal
       and Int64.
@@ -68,12 +70,14 @@ let argv = CommandLine.arguments
 guard argv.count >= 2 else { fail("missing subcommand") }
 switch argv[1] {
 case "generate":
-    let opts = parseOptions(argv[2...], allowed: ["payees", "out", "seed"])
+    let opts = parseOptions(argv[2...], allowed: ["payees", "out", "seed", "events"])
     let n = intOption(opts, "payees", default: nil, min: 1)
     guard let out = opts["out"] else { fail("missing --out DIR") }
     let seed = UInt64(intOption(opts, "seed", default: 42))
     do {
-        let stats = try Generator(payees: n, seed: seed).write(to: out)
+        var generator = Generator(payees: n, seed: seed)
+        generator.events = intOption(opts, "events", default: 0)
+        let stats = try generator.write(to: out)
         print(stats)
     } catch {
         FileHandle.standardError.write(Data("advocomp-bench: error: \(error)\n".utf8))

@@ -209,12 +209,52 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.stderr, ".: error: cannot read the file: it is a directory\n")
     }
 
-    func testEventsAreRefused() throws {
+    func testAMissingEventsFileIsAnError() throws {
         let r = try advocomp(["calculate"] + Self.case01Args + ["--format", "csv", "--events", "x.csv"],
                              in: try caseFolder("01-scorecard-basics"))
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stdout, "")
-        XCTAssertEqual(r.stderr, "advocomp: error: --events (the advocacy ledger, SPEC section 6) is not supported yet\n")
+        XCTAssertEqual(r.stderr, "x.csv: error: cannot read the file: no such file\n")
+    }
+
+    static let case04 = ["--plan", "plan.yaml", "--roster", "roster.csv", "--events", "events.csv", "--period", "2026-Q1", "-q"]
+
+    func testFindingsInTheJSON() throws {
+        let r = try advocomp(["calculate", "--actuals", "actuals.csv", "--format", "json"] + Self.case04,
+                             in: try caseFolder("04-ledger-gaming"))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let findings = try XCTUnwrap(json?["findings"] as? [[String: Any]])
+        XCTAssertEqual(findings.map { $0["check"] as? String }, ["unverified", "consent", "ask_cap", "ask_cap", "ask_cap",
+                                                                 "period_end_spike", "concentration"])
+        XCTAssertEqual(findings[1]["payee_id"] as? String, "P4")
+        XCTAssertEqual(findings[1]["event_ids"] as? [String], ["ev11"])
+        XCTAssertEqual(findings[1]["action"] as? String, "hold")
+        XCTAssertEqual(findings[1]["detail"] as? String, "reference_call with advocate A5 on 2026-02-20 has consent no (yes is needed)")
+    }
+
+    func testAuditExitsZeroWithFindings() throws {
+        let r = try advocomp(["audit"] + Self.case04, in: try caseFolder("04-ledger-gaming"))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("7 findings for 5 payees"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("P4 (Di Wolfe, CS Manager, unit west): payout held\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("    events.csv:13  ev11  2026-02-20  reference_call  advocate A5  account AC5  solicited by P4  system  consent no\n"), r.stdout)
+    }
+
+    func testAdvocatesCalendar() throws {
+        let r = try advocomp(["advocates", "--plan", "plan.yaml", "--events", "events.csv", "--as-of", "2026-03-31",
+                              "--format", "csv"], in: try caseFolder("04-ledger-gaming"))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "advocate,asks_365d,accepted_365d,last_ask,last_ask_date,next_allowed,state")
+        // A2: four accepted asks from 2025-04-20; the fifth is allowed when the first leaves the window.
+        XCTAssertTrue(lines.contains("A2,5,4,ev03,2025-12-01,2026-04-20,at yearly cap"), r.stdout)
+        // A1: ev05 was over the cap; the last accepted ask is ev06, so 60 days after it.
+        XCTAssertTrue(lines.contains("A1,3,2,ev06,2026-03-20,2026-05-19,cooling down"), r.stdout)
+        XCTAssertTrue(lines.contains("A13,0,0,,,2026-03-31,available"), r.stdout)
+        let one = try advocomp(["advocates", "--plan", "plan.yaml", "--events", "events.csv", "--as-of", "2026-05-19",
+                                "--advocate", "A1", "--format", "csv"], in: try caseFolder("04-ledger-gaming"))
+        XCTAssertEqual(one.stdout.split(separator: "\n").last.map(String.init), "A1,4,2,ev06,2026-03-20,2026-05-19,available")
     }
 
     func testAPeriodThePlanDoesNotPay() throws {

@@ -471,14 +471,14 @@ final class InputErrorTests: XCTestCase {
         ])
     }
 
-    func testGamingAndFromEventsAreNotSupportedYet() {
+    func testFromEventsAndFormulaTogetherIsAnError() {
         let text = edit("  lift: { formula: nrr - 1, target: 5% }", """
               lift: { formula: nrr - 1, target: 5% }
-              rv: { from_events: { types: [review], value: count }, target: 10 }
+              rv: { formula: nrr, from_events: { types: [review], value: sum }, target: 10 }
             """) + "\ngaming:\n  ask_cap: { min_days_between: 60, action: exclude }\n"
         XCTAssertEqual(planErrors(text), [
-            "plan.yaml:9:9: error: 'from_events' (KPIs derived from the advocacy ledger, SPEC section 6) is not supported yet",
-            "plan.yaml:21:1: error: 'gaming' (advocacy ledger checks, SPEC section 6) is not supported yet",
+            "plan.yaml:9:36: error: KPI 'rv' has both 'formula' and 'from_events': it is derived one way or the other\nplan.yaml:9:18: note: formula given here",
+            "plan.yaml:9:62: error: value must be one of count, amount; found 'sum'",
         ])
     }
 
