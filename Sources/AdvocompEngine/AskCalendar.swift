@@ -34,18 +34,10 @@ public enum AskCalendar {
         let events = ledger.events
         let byDate = LedgerAnalysis.dateOrder(events).filter { events[$0].date <= asOf }
         let matched = unverifiedWithinDays.map { LedgerAnalysis.matchSelfReports(events, byDate: byDate, withinDays: $0) }
-        var accepted: [Int32: [Int]] = [:]
+        let isAsk = { (i: Int) in events[i].solicited && (matched?[i] ?? -1) < 0 }
+        let accepted = LedgerAnalysis.acceptAsks(events, order: byDate, cap: cap, isAsk: isAsk) { _, _ in }
         var asks: [Int32: [Int]] = [:]
-        for i in byDate where events[i].solicited && (matched?[i] ?? -1) < 0 {
-            let adv = events[i].advocate
-            asks[adv, default: []].append(i)
-            let list = accepted[adv] ?? []
-            let day = events[i].date.dayNumber
-            let inWindow = list.reversed().prefix { events[$0].date.dayNumber >= day - 364 }.count
-            if let last = list.last, day - events[last].date.dayNumber < cap.minDaysBetween { continue }
-            if inWindow >= cap.maxPerYear { continue }
-            accepted[adv, default: []].append(i)
-        }
+        for i in byDate where isAsk(i) { asks[events[i].advocate, default: []].append(i) }
         let yearStart = asOf.dayNumber - 364
         var out: [Entry] = []
         var everyone = Set<Int32>()

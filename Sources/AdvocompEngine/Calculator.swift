@@ -70,9 +70,7 @@ public struct Calculator {
     /// step 8): their amount is still computed, their status is `held`.
     public func run(roster: Roster, explain: Set<String> = [], recordKPIActuals: Bool = false,
                     held: Set<String> = []) throws -> RunResult {
-        let filterByPlan = roster.columns.contains("plan")
-        var onPlan = roster.payees.indices.filter { !filterByPlan || roster.payees[$0].plan == plan.id }
-        onPlan = PayeeOrder.sorted(onPlan, ids: roster.payees)
+        let onPlan = PayeeOrder.sorted(roster.indices(onPlan: plan.id), ids: roster.payees)
         let payees = onPlan.map { roster.payees[$0] }
         let index = RunIndex(plan: plan, rows: actuals.rows, period: period, kpiIndex: kpiIndex, roster: roster, order: onPlan, payees: payees)
 

@@ -94,25 +94,16 @@ public enum LedgerAnalysis {
 
         // (2) ask_cap: each advocate's solicited events in date order, from the ledger's start.
         if let a = g.askCap {
-            var accepted: [Int32: [Int]] = [:]  // advocate -> accepted asks (event indices), in order
-            var windowStart: [Int32: Int] = [:]  // first accepted ask that may still be in a 365-day window
-            for i in byDate where inLedger(i) && events[i].solicited {
-                let adv = events[i].advocate
-                let list = accepted[adv] ?? []
-                let day = events[i].date.dayNumber
-                var start = windowStart[adv] ?? 0
-                while start < list.count, events[list[start]].date.dayNumber < day - 364 { start += 1 }
-                windowStart[adv] = start
-                if let last = list.last, day - events[last].date.dayNumber < a.minDaysBetween {
-                    let gap = day - events[last].date.dayNumber
+            _ = acceptAsks(events, order: byDate, cap: a, isAsk: { inLedger($0) && events[$0].solicited }) { i, reason in
+                switch reason {
+                case .tooSoon(let last):
+                    let gap = events[i].date.dayNumber - events[last].date.dayNumber
                     mark(i, .askCap, a.action,
                          "ask of advocate \(ledger.advocate(of: events[i])) on \(events[i].date) came \(gap) day\(gap == 1 ? "" : "s") after the accepted ask \(events[last].id) of \(events[last].date) (minimum \(a.minDaysBetween) days between asks)")
-                } else if list.count - start >= a.maxPerYear {
-                    let inWindow = list[start...].map { events[$0].id }
+                case .yearFull(let window):
+                    let ids = window.map { events[$0].id }
                     mark(i, .askCap, a.action,
-                         "ask of advocate \(ledger.advocate(of: events[i])) on \(events[i].date): \(inWindow.count) accepted ask\(inWindow.count == 1 ? "" : "s") already in the 365 days ending that day (\(inWindow.joined(separator: ", "))); maximum \(a.maxPerYear) a year")
-                } else {
-                    accepted[adv, default: []].append(i)
+                         "ask of advocate \(ledger.advocate(of: events[i])) on \(events[i].date): \(ids.count) accepted ask\(ids.count == 1 ? "" : "s") already in the 365 days ending that day (\(ids.joined(separator: ", "))); maximum \(a.maxPerYear) a year")
                 }
             }
         }
@@ -216,6 +207,40 @@ public enum LedgerAnalysis {
         return keyed.map(\.index)
     }
 
+    /// Why an ask is over the cap: too soon after the accepted ask `last`, or the
+    /// accepted asks in `window` already fill the 365 days ending on its date.
+    public enum OverCap {
+        case tooSoon(last: Int)
+        case yearFull(window: [Int])
+    }
+
+    /// The `ask_cap` rule (SPEC section 6), shared by the check and the ask calendar:
+    /// the asks (`isAsk`) among `order` (date order), per advocate. An ask is over the cap
+    /// fewer than `min_days_between` days after the advocate's last accepted ask, or when
+    /// `max_per_year` accepted asks fall in the 365 days ending on its date; over-cap asks
+    /// go to `over` and are not accepted. Returns the accepted asks per advocate, in order.
+    public static func acceptAsks(_ events: [AdvocacyEvent], order: [Int], cap: GamingChecks.AskCap,
+                                  isAsk: (Int) -> Bool, over: (Int, OverCap) -> Void) -> [Int32: [Int]] {
+        var accepted: [Int32: [Int]] = [:]
+        var windowStart: [Int32: Int] = [:]  // first accepted ask that may still be in a 365-day window
+        for i in order where isAsk(i) {
+            let adv = events[i].advocate
+            let list = accepted[adv] ?? []
+            let day = events[i].date.dayNumber
+            var start = windowStart[adv] ?? 0
+            while start < list.count, events[list[start]].date.dayNumber < day - 364 { start += 1 }
+            windowStart[adv] = start
+            if let last = list.last, day - events[last].date.dayNumber < cap.minDaysBetween {
+                over(i, .tooSoon(last: last))
+            } else if list.count - start >= cap.maxPerYear {
+                over(i, .yearFull(window: Array(list[start...])))
+            } else {
+                accepted[adv, default: []].append(i)
+            }
+        }
+        return accepted
+    }
+
     static func key(_ e: AdvocacyEvent) -> Int64 { Int64(e.advocate) << 32 | Int64(UInt32(bitPattern: e.type)) }
 
     /// `part / whole > share`, exactly (integers against the plan's decimal).
@@ -240,6 +265,7 @@ public enum LedgerAnalysis {
         // Person (ledger number) -> unit (roster: rows of every plan).
         let unitOfPerson: [String?] = ledger.people.map { p in roster.rowOf[p].map { roster.payees[$0].unit } }
         let payeeUnits = payeeIDs.compactMap { roster.rowOf[$0].map { roster.payees[$0].unit } }
+        let personIndex = Dictionary(ledger.people.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
         var rows: [ActualRow] = []
         for kpi in derived {
             guard let d = kpi.fromEvents else { continue }
@@ -282,7 +308,6 @@ public enum LedgerAnalysis {
                     rows.append(ActualRow(period: period, scope: .unit(unit), kpi: kpi.id, value: byUnit[unit] ?? .zero, line: 0))
                 }
             case .payee:
-                let personIndex = Dictionary(ledger.people.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
                 for p in payeeIDs {
                     let v = personIndex[p].flatMap { byPerson[$0] } ?? .zero
                     rows.append(ActualRow(period: period, scope: .payee(p), kpi: kpi.id, value: v, line: 0))

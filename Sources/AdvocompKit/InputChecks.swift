@@ -20,7 +20,7 @@ enum InputChecks {
             out.append(.error("the roster has no 'unit' column, and KPI '\(k?.id ?? "")' is measured or targeted per unit", at: header,
                               notes: k.map { [.init("KPI defined here", at: $0.location)] } ?? []))
         }
-        let onPlan = roster.payees.filter { cols.contains("plan") ? $0.plan == plan.id : true }
+        let onPlan = roster.indices(onPlan: plan.id).map { roster.payees[$0] }
         if onPlan.isEmpty {
             out.append(.warning("no roster row is on plan '\(plan.id)'" + (cols.contains("plan") ? " (column 'plan')" : ""), at: header))
         }

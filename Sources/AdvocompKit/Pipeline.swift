@@ -113,8 +113,7 @@ public enum Pipeline {
 
     /// The roster's payees on `plan`.
     static func payeeIDs(_ roster: Roster, _ plan: Plan) -> [String] {
-        let byPlan = roster.columns.contains("plan")
-        return roster.payees.filter { !byPlan || $0.plan == plan.id }.map(\.id)
+        roster.indices(onPlan: plan.id).map { roster.payees[$0].id }
     }
 
     /// What `audit` needs: the plan, the roster, the events and the period (no actuals).

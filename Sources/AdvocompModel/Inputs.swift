@@ -40,6 +40,13 @@ public struct Roster: Sendable {
         self.file = file; self.columns = columns; self.payees = payees
         self.rowOf = rowOf ?? Dictionary(payees.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
     }
+
+    /// Indices of the rows on plan `id`: every row when the roster has no `plan` column
+    /// (SPEC section 3: rows naming another plan are skipped; a blank cell names none).
+    public func indices(onPlan id: String) -> [Int] {
+        guard columns.contains("plan") else { return Array(payees.indices) }
+        return payees.indices.filter { payees[$0].plan == id }
+    }
 }
 
 /// Where an actual applies: `company`, `unit:NAME` or `payee:ID`.
