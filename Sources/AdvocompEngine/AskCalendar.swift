@@ -44,7 +44,7 @@ public enum AskCalendar {
         for i in byDate { everyone.insert(events[i].advocate) }
         for adv in everyone {
             let list = asks[adv] ?? []
-            let acc = accepted[adv] ?? []
+            let acc = Array(accepted[Int(adv)])
             let accDays = acc.map { events[$0].date.dayNumber }
             // The earliest day >= asOf that passes both rules; each step moves past the
             // ask that blocks it, so this ends within max_per_year + 1 steps.

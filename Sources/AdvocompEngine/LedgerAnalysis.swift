@@ -1,4 +1,5 @@
 import AdvocompModel
+import Foundation
 
 /// What the advocacy ledger gives a run (SPEC section 6): the credit each event earns,
 /// the gaming findings, the payees whose payout is held, and the actuals of every KPI
@@ -46,20 +47,22 @@ public enum LedgerAnalysis {
         var findings: [Finding] = []
         let events = ledger.events
         let onPlan = Set(payeeIDs)
+        let personOnPlan = ledger.people.map { onPlan.contains($0) }  // by the ledger's person number
         func inPeriod(_ i: Int) -> Bool { events[i].date >= firstDay && events[i].date <= lastDay }
         // A finding is reported when its event is in the period and concerns a payee of
         // this run or nobody; whatever is reported, the action applies to the event.
         func reportable(_ i: Int) -> Bool {
             guard inPeriod(i) else { return false }
-            guard let who = ledger.creditedTo(events[i]) else { return true }
-            return onPlan.contains(who)
+            let who = events[i].creditedTo
+            return who < 0 || personOnPlan[Int(who)]
         }
-        func mark(_ i: Int, _ check: GamingChecks.Check, _ action: GamingAction, _ detail: String) {
+        // The detail is worded only for a finding that is reported.
+        func mark(_ i: Int, _ check: GamingChecks.Check, _ action: GamingAction, _ detail: @autoclosure () -> String) {
             state[i].marks |= 1 << UInt8(check.rank)
             if action != .flag { state[i].credited = false }
             if reportable(i) {
                 findings.append(Finding(check: check, payeeID: ledger.creditedTo(events[i]), eventIDs: [events[i].id],
-                                        action: action, detail: detail, line: Int(events[i].line)))
+                                        action: action, detail: detail(), line: Int(events[i].line)))
             }
         }
         // Events in date order, then event_id (the order every check reads the ledger in).
@@ -101,29 +104,29 @@ public enum LedgerAnalysis {
                     mark(i, .askCap, a.action,
                          "ask of advocate \(ledger.advocate(of: events[i])) on \(events[i].date) came \(gap) day\(gap == 1 ? "" : "s") after the accepted ask \(events[last].id) of \(events[last].date) (minimum \(a.minDaysBetween) days between asks)")
                 case .yearFull(let window):
-                    let ids = window.map { events[$0].id }
                     mark(i, .askCap, a.action,
-                         "ask of advocate \(ledger.advocate(of: events[i])) on \(events[i].date): \(ids.count) accepted ask\(ids.count == 1 ? "" : "s") already in the 365 days ending that day (\(ids.joined(separator: ", "))); maximum \(a.maxPerYear) a year")
+                         "ask of advocate \(ledger.advocate(of: events[i])) on \(events[i].date): \(window.count) accepted ask\(window.count == 1 ? "" : "s") already in the 365 days ending that day (\(window.map { events[$0].id }.joined(separator: ", "))); maximum \(a.maxPerYear) a year")
                 }
             }
         }
 
-        // Events credited to each payee of the run inside the period (credited ones only).
-        var creditedInPeriod: [Int32: [Int]] = [:]  // person -> event indices, date order
-        for i in byDate where state[i].credited && inPeriod(i) && events[i].creditedTo >= 0 {
-            creditedInPeriod[events[i].creditedTo, default: []].append(i)
+        // Events credited to each payee of the run inside the period (credited ones only),
+        // in date order; payees by payee_id.
+        let creditedInPeriod = EventGroups(groups: ledger.people.count, order: byDate) { i in
+            let who = events[i].creditedTo
+            return who >= 0 && personOnPlan[Int(who)] && state[i].credited && inPeriod(i) ? who : -1
         }
-        func payeeFinding(_ person: Int32, _ check: GamingChecks.Check, _ action: GamingAction, _ ids: [Int], _ detail: String) {
-            let who = ledger.people[Int(person)]
-            guard onPlan.contains(who) else { return }
-            findings.append(Finding(check: check, payeeID: who, eventIDs: ids.map { events[$0].id }, action: action,
+        let payeesByID = ledger.people.indices.filter { personOnPlan[$0] }.sorted { ledger.people[$0] < ledger.people[$1] }
+        func payeeFinding(_ person: Int, _ check: GamingChecks.Check, _ action: GamingAction, _ ids: [Int], _ detail: String) {
+            findings.append(Finding(check: check, payeeID: ledger.people[person], eventIDs: ids.map { events[$0].id }, action: action,
                                     detail: detail, line: ids.map { Int(events[$0].line) }.min() ?? 0))
         }
         // (3) period_end_spike and concentration judge a payee on the credited events.
         if let s = g.periodEndSpike {
             let from = lastDay.adding(days: -(s.lastDays - 1))
-            for (person, list) in creditedInPeriod.sorted(by: { ledger.people[Int($0.key)] < ledger.people[Int($1.key)] })
-            where list.count >= s.minEvents {
+            for person in payeesByID {
+                let list = creditedInPeriod[person]
+                guard list.count >= s.minEvents else { continue }
                 let late = list.filter { events[$0].date >= from }
                 if exceeds(late.count, of: list.count, s.shareAbove) {
                     payeeFinding(person, .periodEndSpike, s.action, late,
@@ -132,24 +135,34 @@ public enum LedgerAnalysis {
             }
         }
         if let c = g.concentration {
-            for (person, list) in creditedInPeriod.sorted(by: { ledger.people[Int($0.key)] < ledger.people[Int($1.key)] })
-            where list.count >= c.minEvents {
-                var byAdvocate: [Int32: [Int]] = [:]
-                for i in list { byAdvocate[events[i].advocate, default: []].append(i) }
+            var countOf = [Int](repeating: 0, count: ledger.advocates.count)  // scratch, zero between payees
+            for person in payeesByID {
+                let list = creditedInPeriod[person]
+                guard list.count >= c.minEvents else { continue }
                 // The advocate with the most events (ties: advocate id ascending).
-                guard let top = byAdvocate.max(by: { a, b in
-                    a.value.count != b.value.count ? a.value.count < b.value.count
-                        : ledger.advocates[Int(a.key)] > ledger.advocates[Int(b.key)]
-                }) else { continue }
-                if exceeds(top.value.count, of: list.count, c.shareAbove) {
-                    payeeFinding(person, .concentration, c.action, top.value,
-                                 "\(top.value.count) of \(list.count) credited events (\(share(top.value.count, list.count))) come from advocate \(ledger.advocates[Int(top.key)]); the check trips above \(c.shareAbove.percentString()) with at least \(c.minEvents) events")
+                var top: Int32 = -1
+                for i in list {
+                    let a = events[i].advocate
+                    countOf[Int(a)] += 1
+                    if top < 0 || countOf[Int(a)] > countOf[Int(top)]
+                        || (countOf[Int(a)] == countOf[Int(top)] && ledger.advocates[Int(a)] < ledger.advocates[Int(top)]) {
+                        top = a
+                    }
+                }
+                let topCount = top < 0 ? 0 : countOf[Int(top)]
+                for i in list { countOf[Int(events[i].advocate)] = 0 }
+                if top >= 0, exceeds(topCount, of: list.count, c.shareAbove) {
+                    payeeFinding(person, .concentration, c.action, list.filter { events[$0].advocate == top },
+                                 "\(topCount) of \(list.count) credited events (\(share(topCount, list.count))) come from advocate \(ledger.advocates[Int(top)]); the check trips above \(c.shareAbove.percentString()) with at least \(c.minEvents) events")
                 }
             }
         }
-        findings.sort { a, b in
-            a.check != b.check ? a.check < b.check : (a.line != b.line ? a.line < b.line : (a.payeeID ?? "") < (b.payeeID ?? ""))
+        // Check order, then file line, then payee (sorting numbers, then moving each finding once).
+        let keys = findings.map { (rank: $0.check.rank, line: $0.line) }
+        let order = findings.indices.sorted { x, y in
+            keys[x] != keys[y] ? keys[x] < keys[y] : (findings[x].payeeID ?? "") < (findings[y].payeeID ?? "")
         }
+        findings = order.map { findings[$0] }
         var held = Set<String>()
         for f in findings where f.action == .hold { if let p = f.payeeID { held.insert(p) } }
 
@@ -163,49 +176,45 @@ public enum LedgerAnalysis {
     /// earliest first, takes the earliest unmatched system event of the same advocate and
     /// type dated within `withinDays` days of it, before or after (one-to-one).
     public static func matchSelfReports(_ events: [AdvocacyEvent], byDate: [Int], withinDays: Int) -> [Int32] {
-        var systemByKey: [Int64: [Int]] = [:]
-        for i in byDate where events[i].source == .system { systemByKey[key(events[i]), default: []].append(i) }
-        var taken = Array(repeating: false, count: events.count)
         var matched = Array(repeating: Int32(-1), count: events.count)
-        for i in byDate where events[i].source == .selfReported {
-            guard let candidates = systemByKey[key(events[i])] else { continue }
-            let day = events[i].date.dayNumber
-            // First candidate not before the window (dates ascending).
-            var lo = 0, hi = candidates.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if events[candidates[mid]].date.dayNumber < day - withinDays { lo = mid + 1 } else { hi = mid }
-            }
-            var j = lo
-            while j < candidates.count, events[candidates[j]].date.dayNumber <= day + withinDays {
-                if !taken[candidates[j]] { taken[candidates[j]] = true; matched[i] = Int32(candidates[j]); break }
-                j += 1
+        var taken = Array(repeating: false, count: events.count)
+        // Each advocate's events in date order; a self-report looks for its system event
+        // among its advocate's events dated within the window.
+        let byAdvocate = EventGroups(groups: advocateCount(events), order: byDate) { events[$0].advocate }
+        for a in 0..<byAdvocate.count {
+            let list = byAdvocate[a]
+            for i in list where events[i].source == .selfReported {
+                let e = events[i], day = e.date.dayNumber
+                // First event not before the window (dates ascending).
+                var lo = list.startIndex, hi = list.endIndex
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if events[list[mid]].date.dayNumber < day - withinDays { lo = mid + 1 } else { hi = mid }
+                }
+                var j = lo
+                while j < list.endIndex, events[list[j]].date.dayNumber <= day + withinDays {
+                    let c = list[j]
+                    if !taken[c], events[c].source == .system, events[c].type == e.type {
+                        taken[c] = true
+                        matched[i] = Int32(c)
+                        break
+                    }
+                    j += 1
+                }
             }
         }
         return matched
     }
 
-    /// Indices of `events` in date order, then event_id: the order the checks read the ledger in.
-    public static func dateOrder(_ events: [AdvocacyEvent]) -> [Int] {
-        // Keyed by (day, the id's first 8 bytes big-endian): integer comparisons, the
-        // full id only when both are equal. Ids compare by their bytes (plain byte order).
-        var keyed: [(day: Int, prefix: UInt64, index: Int)] = events.indices.map { i in
-            var prefix: UInt64 = 0, n = 0
-            for b in events[i].id.utf8 {
-                if n == 8 { break }
-                prefix |= UInt64(b) << (56 - 8 * n)
-                n += 1
-            }
-            return (events[i].date.dayNumber, prefix, i)
-        }
-        keyed.sort { a, b in
-            if a.day != b.day { return a.day < b.day }
-            if a.prefix != b.prefix { return a.prefix < b.prefix }
-            let x = events[a.index].id.utf8, y = events[b.index].id.utf8
-            return x.elementsEqual(y) ? a.index < b.index : x.lexicographicallyPrecedes(y)
-        }
-        return keyed.map(\.index)
+    /// One more than the highest advocate number in `events`.
+    static func advocateCount(_ events: [AdvocacyEvent]) -> Int {
+        var n: Int32 = -1
+        for e in events where e.advocate > n { n = e.advocate }
+        return Int(n) + 1
     }
+
+    /// Indices of `events` in date order, then event_id: the order the checks read the ledger in.
+    public static func dateOrder(_ events: [AdvocacyEvent]) -> [Int] { Ledger.dateOrder(events) }
 
     /// Why an ask is over the cap: too soon after the accepted ask `last`, or the
     /// accepted asks in `window` already fill the 365 days ending on its date.
@@ -218,30 +227,32 @@ public enum LedgerAnalysis {
     /// the asks (`isAsk`) among `order` (date order), per advocate. An ask is over the cap
     /// fewer than `min_days_between` days after the advocate's last accepted ask, or when
     /// `max_per_year` accepted asks fall in the 365 days ending on its date; over-cap asks
-    /// go to `over` and are not accepted. Returns the accepted asks per advocate, in order.
+    /// go to `over` and are not accepted. Returns the accepted asks per advocate number, in order.
     public static func acceptAsks(_ events: [AdvocacyEvent], order: [Int], cap: GamingChecks.AskCap,
-                                  isAsk: (Int) -> Bool, over: (Int, OverCap) -> Void) -> [Int32: [Int]] {
-        var accepted: [Int32: [Int]] = [:]
-        var windowStart: [Int32: Int] = [:]  // first accepted ask that may still be in a 365-day window
-        for i in order where isAsk(i) {
-            let adv = events[i].advocate
-            let list = accepted[adv] ?? []
-            let day = events[i].date.dayNumber
-            var start = windowStart[adv] ?? 0
-            while start < list.count, events[list[start]].date.dayNumber < day - 364 { start += 1 }
-            windowStart[adv] = start
-            if let last = list.last, day - events[last].date.dayNumber < cap.minDaysBetween {
-                over(i, .tooSoon(last: last))
-            } else if list.count - start >= cap.maxPerYear {
-                over(i, .yearFull(window: Array(list[start...])))
-            } else {
-                accepted[adv, default: []].append(i)
+                                  isAsk: (Int) -> Bool, over: (Int, OverCap) -> Void) -> EventGroups {
+        let asks = EventGroups(groups: advocateCount(events), order: order) { isAsk($0) ? events[$0].advocate : -1 }
+        var starts = [0], items: [Int] = []
+        starts.reserveCapacity(asks.count + 1)
+        var list: [Int] = []  // the advocate's accepted asks so far
+        for a in 0..<asks.count {
+            list.removeAll(keepingCapacity: true)
+            var start = 0  // first accepted ask that may still be in a 365-day window
+            for i in asks[a] {
+                let day = events[i].date.dayNumber
+                while start < list.count, events[list[start]].date.dayNumber < day - 364 { start += 1 }
+                if let last = list.last, day - events[last].date.dayNumber < cap.minDaysBetween {
+                    over(i, .tooSoon(last: last))
+                } else if list.count - start >= cap.maxPerYear {
+                    over(i, .yearFull(window: Array(list[start...])))
+                } else {
+                    list.append(i)
+                }
             }
+            items += list
+            starts.append(items.count)
         }
-        return accepted
+        return EventGroups(starts: starts, items: items)
     }
-
-    static func key(_ e: AdvocacyEvent) -> Int64 { Int64(e.advocate) << 32 | Int64(UInt32(bitPattern: e.type)) }
 
     /// `part / whole > share`, exactly (integers against the plan's decimal).
     static func exceeds(_ part: Int, of whole: Int, _ share: FixedDecimal) -> Bool {
@@ -269,11 +280,12 @@ public enum LedgerAnalysis {
         var rows: [ActualRow] = []
         for kpi in derived {
             guard let d = kpi.fromEvents else { continue }
-            let types = Set(d.types.compactMap { typeIndex[$0] })
+            var counted = [Bool](repeating: false, count: ledger.types.count)
+            for t in d.types { if let k = typeIndex[t] { counted[Int(k)] = true } }
             var company = FixedDecimal.zero
             var byPerson: [Int32: FixedDecimal] = [:]
             var overflow = false
-            for (i, e) in events.enumerated() where state[i].credited && types.contains(e.type) && e.date >= firstDay && e.date <= lastDay {
+            for (i, e) in events.enumerated() where state[i].credited && counted[Int(e.type)] && e.date >= firstDay && e.date <= lastDay {
                 var v: FixedDecimal
                 if d.value == .count {
                     v = .one

@@ -4,7 +4,8 @@
 /// million events stay compact and the checks compare integers.
 public struct Ledger: Sendable {
     public var file: String
-    /// In file order.
+    /// `EventsReader` leaves them in date order, then event_id (`Ledger.dateOrder`), each
+    /// with its file line; the checks put them in that order whatever order they come in.
     public var events: [AdvocacyEvent]
     /// Event types, advocates, people (`credited_to`, `requested_by`) and accounts, by number.
     public var types: [String]
@@ -58,4 +59,72 @@ public struct AdvocacyEvent: Sendable {
         self.requestedBy = requestedBy; self.account = account; self.solicited = solicited; self.source = source
         self.consent = consent; self.amount = amount; self.line = line
     }
+}
+
+extension Ledger {
+    /// Indices of `events` in date order, then event_id compared as bytes, then index:
+    /// the order every check reads the ledger in (SPEC section 6).
+    ///
+    /// Events already in that order (as `EventsReader` leaves them) cost one pass. Otherwise
+    /// they are bucketed by day (a counting sort: a ledger spans a few hundred days) and
+    /// each day is sorted by the id's first 8 bytes, the full id only on a tie.
+    public static func dateOrder(_ events: [AdvocacyEvent]) -> [Int] {
+        dateOrder(count: events.count, day: { events[$0].date.dayNumber }, id: { events[$0].id })
+    }
+
+    /// The same order for `count` events given by their day numbers and ids.
+    public static func dateOrder(count n: Int, day: (Int) -> Int, id: (Int) -> String) -> [Int] {
+        guard n > 1 else { return Array(0..<n) }
+        var inOrder = true
+        var lo = day(0), hi = lo
+        for k in 1..<n {
+            let d = day(k)
+            lo = min(lo, d); hi = max(hi, d)
+            if inOrder, d < day(k - 1) || (d == day(k - 1) && precedes(id(k), id(k - 1))) { inOrder = false }
+        }
+        if inOrder { return Array(0..<n) }
+
+        typealias Keyed = (prefix: UInt64, index: Int)
+        func key(_ i: Int) -> Keyed {
+            var prefix: UInt64 = 0, k = 0
+            for b in id(i).utf8 {
+                if k == 8 { break }
+                prefix |= UInt64(b) << (56 - 8 * k)
+                k += 1
+            }
+            return (prefix, i)
+        }
+        func less(_ a: Keyed, _ b: Keyed) -> Bool {
+            if a.prefix != b.prefix { return a.prefix < b.prefix }
+            let x = id(a.index), y = id(b.index)
+            return x.utf8.elementsEqual(y.utf8) ? a.index < b.index : precedes(x, y)
+        }
+        let span = hi - lo + 1
+        guard span <= 4 * n + 4096 else {
+            // Dates spread over far more days than there are events: one comparison sort.
+            var keyed = (0..<n).map { i in (day: day(i), key: key(i)) }
+            keyed.sort { $0.day != $1.day ? $0.day < $1.day : less($0.key, $1.key) }
+            return keyed.map(\.key.index)
+        }
+        var start = [Int](repeating: 0, count: span + 1)
+        for i in 0..<n { start[day(i) - lo + 1] += 1 }
+        for d in 0..<span { start[d + 1] += start[d] }
+        var next = start
+        var keyed = [Keyed](repeating: (0, 0), count: n)
+        for i in 0..<n {
+            let d = day(i) - lo
+            keyed[next[d]] = key(i)
+            next[d] += 1
+        }
+        keyed.withUnsafeMutableBufferPointer { all in
+            for d in 0..<span where start[d + 1] - start[d] > 1 {
+                var oneDay = UnsafeMutableBufferPointer(rebasing: all[start[d]..<start[d + 1]])
+                oneDay.sort(by: less)
+            }
+        }
+        return keyed.map(\.index)
+    }
+
+    /// Event ids compare as bytes.
+    static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 }

@@ -1,4 +1,5 @@
 import AdvocompModel
+import Dispatch
 
 /// Reads the advocacy events CSV (SPEC sections 3 and 6):
 /// `event_id,date,type,advocate_id,account_id,credited_to,requested_by,solicited,source,consent,amount`.
@@ -35,107 +36,203 @@ public enum EventsReader {
         }
         let accountCol = col["account_id"], requestedCol = col["requested_by"]
         let consentCol = col["consent"], amountCol = col["amount"]
-        let cells = CellReader(table: table)
+        let n = table.count
+
+        // The columns in two groups, read on two cores into column arrays, then zipped in
+        // date order: (A) event_id and its duplicates, date, the keywords, amount and
+        // account_id; (B) type, advocate_id, credited_to and requested_by.
+        var ids: [String] = [], dates: [CivilDate] = [], flags: [UInt8] = [], accountOf: [Int32] = []
+        var amountOf: [Int32] = [], amountValues: [FixedDecimal] = []  // amountOf[row]: index into amountValues, -1: blank
+        var badA: [Bool] = [], diagnosticsA: [Diagnostic] = []
         var types = Interner(), advocates = Interner(), people = Interner(), accounts = Interner()
-        var events: [AdvocacyEvent] = []
-        events.reserveCapacity(table.count)
-        var firstLine: [String: Int32] = [:]
-        firstLine.reserveCapacity(table.count)
+        var typeOf: [Int32] = [], advocateOf: [Int32] = [], creditedOf: [Int32] = [], requestedOf: [Int32] = []
+        var badB: [Bool] = [], diagnosticsB: [Diagnostic] = []
 
-        for r in 0..<table.count {
-            let line = Int32(table.line(of: r))
-            var ok = true
-            func blankError(_ c: Int, _ what: String) {
-                local.append(.error("\(what) is blank", at: table.location(row: r, column: c)))
-                ok = false
-            }
-            let id = table.trimmedString(row: r, column: ic)
-            if id.isEmpty { blankError(ic, "event_id") }
-            let (blankDate, date) = table.withTrimmedBytes(row: r, column: dc) { ($0.isEmpty, CivilDate.parse(bytes: $0)) }
-            if date == nil {
-                local.append(.error(blankDate ? "date is blank" : "date '\(table.trimmedString(row: r, column: dc))' is not a date (expected YYYY-MM-DD)",
-                                    at: table.location(row: r, column: dc)))
-                ok = false
-            }
-            let type = table.withTrimmedBytes(row: r, column: tc) { $0.isEmpty ? nil : types.intern($0).id }
-            if type == nil { blankError(tc, "type") }
-            let advocate = table.withTrimmedBytes(row: r, column: ac) { $0.isEmpty ? nil : advocates.intern($0).id }
-            if advocate == nil { blankError(ac, "advocate_id") }
-            let credited = table.withTrimmedBytes(row: r, column: cc) { $0.isEmpty ? -1 : people.intern($0).id }
-            let requested = requestedCol.map { c in table.withTrimmedBytes(row: r, column: c) { $0.isEmpty ? -1 : people.intern($0).id } } ?? -1
-            let account = accountCol.map { c in table.withTrimmedBytes(row: r, column: c) { $0.isEmpty ? -1 : accounts.intern($0).id } } ?? -1
-
-            let solicited: Bool? = table.withTrimmedBytes(row: r, column: sc) { b in
-                switch lower(b) {
-                case "true", "yes": return true
-                case "false", "no": return false
-                default: return nil
-                }
-            }
-            if solicited == nil {
-                local.append(.error("solicited '\(table.trimmedString(row: r, column: sc))' must be true, false, yes or no",
-                                    at: table.location(row: r, column: sc)))
-                ok = false
-            }
-            let source: AdvocacyEvent.Source? = table.withTrimmedBytes(row: r, column: oc) { b in
-                switch lower(b) {
-                case "system": return .system
-                case "self_reported": return .selfReported
-                default: return nil
-                }
-            }
-            if source == nil {
-                let found = table.trimmedString(row: r, column: oc)
-                local.append(.error("source '\(found)' must be system or self_reported"
-                                    + Suggest.didYouMean(found, in: ["system", "self_reported"]),
-                                    at: table.location(row: r, column: oc)))
-                ok = false
-            }
-            var consent = AdvocacyEvent.Consent.blank
-            if let c = consentCol {
-                let parsed: AdvocacyEvent.Consent? = table.withTrimmedBytes(row: r, column: c) { b in
-                    switch lower(b) {
-                    case "yes": return .yes
-                    case "no": return .no
-                    case "": return .blank
-                    default: return nil
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                let cells = CellReader(table: table)
+                var seen = EventIDTable(expecting: n)
+                ids.reserveCapacity(n); dates.reserveCapacity(n); flags.reserveCapacity(n); accountOf.reserveCapacity(n)
+                badA = Array(repeating: false, count: n)
+                if amountCol != nil { amountOf = Array(repeating: -1, count: n) }
+                for r in 0..<n {
+                    var ok = true
+                    let (id, firstRow) = table.withTrimmedBytes(row: r, column: ic) { b -> (String, Int) in
+                        b.isEmpty ? ("", -1) : (String(decoding: b, as: UTF8.self), seen.insert(row: r, bytes: b, table: table, column: ic))
                     }
+                    if id.isEmpty {
+                        diagnosticsA.append(.error("event_id is blank", at: table.location(row: r, column: ic)))
+                        ok = false
+                    }
+                    let (blankDate, date) = table.withTrimmedBytes(row: r, column: dc) { ($0.isEmpty, CivilDate.parse(bytes: $0)) }
+                    if date == nil {
+                        diagnosticsA.append(.error(blankDate ? "date is blank" : "date '\(table.trimmedString(row: r, column: dc))' is not a date (expected YYYY-MM-DD)",
+                                                   at: table.location(row: r, column: dc)))
+                        ok = false
+                    }
+                    let solicited: Bool? = table.withTrimmedBytes(row: r, column: sc) { b in
+                        matches(b, "true") || matches(b, "yes") ? true : matches(b, "false") || matches(b, "no") ? false : nil
+                    }
+                    if solicited == nil {
+                        diagnosticsA.append(.error("solicited '\(table.trimmedString(row: r, column: sc))' must be true, false, yes or no",
+                                                   at: table.location(row: r, column: sc)))
+                        ok = false
+                    }
+                    let source: AdvocacyEvent.Source? = table.withTrimmedBytes(row: r, column: oc) { b in
+                        matches(b, "system") ? .system : matches(b, "self_reported") ? .selfReported : nil
+                    }
+                    if source == nil {
+                        let found = table.trimmedString(row: r, column: oc)
+                        diagnosticsA.append(.error("source '\(found)' must be system or self_reported"
+                                                   + Suggest.didYouMean(found, in: ["system", "self_reported"]),
+                                                   at: table.location(row: r, column: oc)))
+                        ok = false
+                    }
+                    var consent = AdvocacyEvent.Consent.blank
+                    if let c = consentCol {
+                        let parsed: AdvocacyEvent.Consent? = table.withTrimmedBytes(row: r, column: c) { b in
+                            b.isEmpty ? .blank : matches(b, "yes") ? .yes : matches(b, "no") ? .no : nil
+                        }
+                        if let parsed { consent = parsed } else {
+                            diagnosticsA.append(.error("consent '\(table.trimmedString(row: r, column: c))' must be yes, no or blank",
+                                                       at: table.location(row: r, column: c)))
+                            ok = false
+                        }
+                    }
+                    if let c = amountCol, !table.isBlank(row: r, column: c) {
+                        let before = diagnosticsA.count
+                        if let v = cells.nonNegative(r, c, "amount", &diagnosticsA) {
+                            amountOf[r] = Int32(amountValues.count)
+                            amountValues.append(v)
+                        }
+                        if diagnosticsA.count > before { ok = false }
+                    }
+                    if firstRow >= 0 {
+                        let first = table.line(of: firstRow)
+                        diagnosticsA.append(.error("duplicate event_id '\(id)' (first given on line \(first))",
+                                                   at: table.location(row: r, column: ic),
+                                                   notes: [.init("first given here", at: SourceLocation(file: file, line: first, column: ic + 1))]))
+                        ok = false
+                    }
+                    let account = accountCol.map { c in table.withTrimmedBytes(row: r, column: c) { $0.isEmpty ? -1 : accounts.lookup($0) } } ?? -1
+                    ids.append(id)
+                    dates.append(date ?? CivilDate(dayNumber: 0))
+                    flags.append(((solicited ?? false) ? 1 : 0) | (source ?? .system).rawValue << 1 | consent.rawValue << 2)
+                    accountOf.append(account)
+                    if !ok { badA[r] = true }
                 }
-                if let parsed { consent = parsed } else {
-                    local.append(.error("consent '\(table.trimmedString(row: r, column: c))' must be yes, no or blank",
-                                        at: table.location(row: r, column: c)))
-                    ok = false
+            } else {
+                typeOf.reserveCapacity(n); advocateOf.reserveCapacity(n); creditedOf.reserveCapacity(n); requestedOf.reserveCapacity(n)
+                badB = Array(repeating: false, count: n)
+                for r in 0..<n {
+                    let type = table.withTrimmedBytes(row: r, column: tc) { $0.isEmpty ? -1 : types.lookup($0) }
+                    if type < 0 {
+                        diagnosticsB.append(.error("type is blank", at: table.location(row: r, column: tc)))
+                        badB[r] = true
+                    }
+                    let advocate = table.withTrimmedBytes(row: r, column: ac) { $0.isEmpty ? -1 : advocates.lookup($0) }
+                    if advocate < 0 {
+                        diagnosticsB.append(.error("advocate_id is blank", at: table.location(row: r, column: ac)))
+                        badB[r] = true
+                    }
+                    let credited = table.withTrimmedBytes(row: r, column: cc) { $0.isEmpty ? -1 : people.lookup($0) }
+                    var requested: Int32 = -1
+                    if let c = requestedCol {
+                        // Most asks are made by the person credited: then no lookup is needed.
+                        let same = table.withTrimmedBytes(row: r, column: c) { q in
+                            table.withTrimmedBytes(row: r, column: cc) { q.elementsEqual($0) }
+                        }
+                        requested = same ? credited : table.withTrimmedBytes(row: r, column: c) { $0.isEmpty ? -1 : people.lookup($0) }
+                    }
+                    typeOf.append(type); advocateOf.append(advocate); creditedOf.append(credited); requestedOf.append(requested)
                 }
             }
-            var amount: FixedDecimal?
-            if let c = amountCol, !table.isBlank(row: r, column: c) {
-                let before = local.count
-                amount = cells.nonNegative(r, c, "amount", &local)
-                if local.count > before { ok = false }
-            }
-            if !id.isEmpty {
-                if let first = firstLine[id] {
-                    local.append(.error("duplicate event_id '\(id)' (first given on line \(first))",
-                                        at: table.location(row: r, column: ic),
-                                        notes: [.init("first given here", at: SourceLocation(file: file, line: Int(first), column: ic + 1))]))
-                    ok = false
-                } else {
-                    firstLine[id] = line
-                }
-            }
-            guard ok, let date, let type, let advocate, let solicited, let source else { continue }
-            events.append(AdvocacyEvent(id: id, date: date, type: type, advocate: advocate, creditedTo: credited,
-                                        requestedBy: requested, account: account, solicited: solicited, source: source,
-                                        consent: consent, amount: amount, line: line))
         }
+
+        // In date order, then event_id: the order the checks read the ledger in.
+        let order = Ledger.dateOrder(count: n, day: { dates[$0].dayNumber }, id: { ids[$0] })
+        var events: [AdvocacyEvent] = []
+        events.reserveCapacity(n)
+        for r in order where !badA[r] && !badB[r] {
+            let f = flags[r]
+            events.append(AdvocacyEvent(id: ids[r], date: dates[r], type: typeOf[r], advocate: advocateOf[r], creditedTo: creditedOf[r],
+                                        requestedBy: requestedOf[r], account: accountOf[r], solicited: f & 1 != 0,
+                                        source: AdvocacyEvent.Source(rawValue: (f >> 1) & 1) ?? .system,
+                                        consent: AdvocacyEvent.Consent(rawValue: f >> 2) ?? .blank,
+                                        amount: amountCol == nil || amountOf[r] < 0 ? nil : amountValues[Int(amountOf[r])],
+                                        line: Int32(table.line(of: r))))
+        }
+        // Each row's problems together, in column order.
+        local += (diagnosticsA + diagnosticsB).enumerated().sorted { x, y in
+            let a = x.element.location, b = y.element.location
+            if a?.line != b?.line { return (a?.line ?? 0) < (b?.line ?? 0) }
+            if a?.column != b?.column { return (a?.column ?? 0) < (b?.column ?? 0) }
+            return x.offset < y.offset
+        }.map(\.element)
         diagnostics += local
         return Ledger(file: file, events: events, types: types.strings, advocates: advocates.strings,
                       people: people.strings, accounts: accounts.strings)
     }
 
-    /// The cell in lower case, for the few keyword columns (short: compared as a String).
-    private static func lower(_ b: UnsafeBufferPointer<UInt8>) -> String {
-        guard b.count <= 16 else { return "?" }
-        return String(decoding: b.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+    /// Whether the cell is `word` (lower case ASCII), in any case.
+    private static func matches(_ b: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        guard b.count == word.utf8CodeUnitCount else { return false }
+        let w = word.utf8Start
+        for i in 0..<b.count {
+            let c = b[i]
+            if (c >= 65 && c <= 90 ? c + 32 : c) != w[i] { return false }
+        }
+        return true
+    }
+}
+
+
+/// The event ids seen so far, to find duplicates: open addressing over 8-byte slots
+/// (a 32-bit hash and the row), comparing the cells' bytes on a hash match. A million
+/// ids take 16 MB, and no String is kept for them here.
+struct EventIDTable {
+    private var slots: [UInt64]
+    private var used = 0
+
+    init(expecting n: Int) {
+        var capacity = 1024
+        while capacity < n * 2 { capacity *= 2 }
+        slots = Array(repeating: 0, count: capacity)
+    }
+
+    /// Adds row `row`'s id (`bytes`, read from `column`); returns the row that first had
+    /// the same id, or -1 when it is new.
+    mutating func insert(row: Int, bytes: UnsafeBufferPointer<UInt8>, table: CSVTable, column: Int) -> Int {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for x in bytes { h = (h ^ UInt64(x)) &* 0x0000_0100_0000_01b3 }
+        h ^= h >> 32
+        let tag = h & 0xffff_ffff
+        let mask = slots.count - 1
+        var i = EventIDTable.home(tag) & mask
+        while slots[i] != 0 {
+            if slots[i] >> 32 == tag {
+                let other = Int(slots[i] & 0xffff_ffff) - 1
+                if table.withTrimmedBytes(row: other, column: column, { $0.elementsEqual(bytes) }) { return other }
+            }
+            i = (i + 1) & mask
+        }
+        slots[i] = tag << 32 | UInt64(row + 1)
+        used += 1
+        if used * 2 > slots.count { grow() }
+        return -1
+    }
+
+    /// The first slot to try, from the 32-bit hash a slot keeps (so growing can rehash).
+    private static func home(_ tag: UInt64) -> Int { Int(truncatingIfNeeded: (tag &* 0x9e37_79b9_7f4a_7c15) >> 20) }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: 0, count: old.count * 2)
+        let mask = slots.count - 1
+        for s in old where s != 0 {
+            var i = EventIDTable.home(s >> 32) & mask
+            while slots[i] != 0 { i = (i + 1) & mask }
+            slots[i] = s
+        }
     }
 }

@@ -4,7 +4,9 @@ import AdvocompModel
 public enum TextEncoding {
     /// A diagnostic at the first line holding invalid UTF-8, or nil when the bytes are valid.
     public static func check(_ bytes: [UInt8], file: String) -> Diagnostic? {
-        if String(validating: bytes, as: UTF8.self) != nil { return nil }
+        // Plain ASCII (the usual case) needs no decoding, and no copy of the file.
+        let high = bytes.withUnsafeBufferPointer { b in b.reduce(UInt8(0)) { $0 | $1 } }
+        if high < 0x80 || String(validating: bytes, as: UTF8.self) != nil { return nil }
         var line = 1
         var start = 0
         for i in 0...bytes.count where i == bytes.count || bytes[i] == 10 {

@@ -25,8 +25,9 @@ public enum AuditReport {
         if outcome.findings.isEmpty { return o + "\nNo findings.\n" }
         let byID = Dictionary(ledger.events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var groups: [(String?, [Finding])] = []
+        var groupOf: [String?: Int] = [:]  // payee -> index in groups
         for f in outcome.findings {
-            if let i = groups.firstIndex(where: { $0.0 == f.payeeID }) { groups[i].1.append(f) } else { groups.append((f.payeeID, [f])) }
+            if let i = groupOf[f.payeeID] { groups[i].1.append(f) } else { groupOf[f.payeeID] = groups.count; groups.append((f.payeeID, [f])) }
         }
         groups.sort { ($0.0 ?? "\u{10FFFF}") < ($1.0 ?? "\u{10FFFF}") }
         o += "\n\(outcome.findings.count) finding\(outcome.findings.count == 1 ? "" : "s") for \(groups.count) payee\(groups.count == 1 ? "" : "s")\n"

@@ -2,6 +2,7 @@
 //
 //   advocomp-bench generate --payees N --out DIR [--seed S] [--events E]
 //   advocomp-bench engine --dir DIR [--repeat K] [--period 2026-Q1]
+//   advocomp-bench ledger --dir DIR [--repeat K] [--period 2026-Q1]
 //   advocomp-bench numbers [--iterations N]
 //
 // Plain CommandLine.arguments parsing: this target depends on AdvocompKit only.
@@ -21,6 +22,9 @@ usage:
   advocomp-bench engine --dir DIR [--repeat K] [--period 2026-Q1]
       Loads DIR's files once, then times parsing, Calculator.run and CSV rendering
       (best and median of K runs, default 5) and prints a table.
+  advocomp-bench ledger --dir DIR [--repeat K] [--period 2026-Q1]
+      Times the advocacy ledger (DIR from generate --events): reading events.csv,
+      the checks and derived KPIs, and the whole calculation with --events.
 """
 
 /// `--key value` options after the subcommand; exits with usage on anything else.
@@ -91,6 +95,11 @@ case "engine":
     guard let dir = opts["dir"] else { fail("missing --dir DIR") }
     let k = intOption(opts, "repeat", default: 5, min: 1)
     exit(EngineBench(dir: dir, repeats: k, period: opts["period"] ?? "2026-Q1").run())
+case "ledger":
+    let opts = parseOptions(argv[2...], allowed: ["dir", "repeat", "period"])
+    guard let dir = opts["dir"] else { fail("missing --dir DIR") }
+    let k = intOption(opts, "repeat", default: 5, min: 1)
+    exit(LedgerBench(dir: dir, repeats: k, period: opts["period"] ?? "2026-Q1").run())
 case "-h", "--help", "help":
     print(usage)
 default:

@@ -9,8 +9,8 @@ enum FileIO {
         var files: [InputFile] = []
         var failed = false
         for path in paths {
-            if let data = FileManager.default.contents(atPath: path) {
-                files.append(InputFile(path: path, bytes: data.withUnsafeBytes { [UInt8]($0) }))
+            if let bytes = readBytes(path) {
+                files.append(InputFile(path: path, bytes: bytes))
             } else {
                 var isDir: ObjCBool = false
                 let why = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
@@ -21,6 +21,34 @@ enum FileIO {
         }
         if failed { throw ExitCode(1) }
         return files
+    }
+
+    /// The file's bytes, read straight into the array (a 76 MB events file is not
+    /// copied twice), or nil when it cannot be opened or read.
+    static func readBytes(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR else { return nil }
+        var bytes: [UInt8] = []
+        var capacity = max(Int(st.st_size), 0) + 1  // one spare byte to see the end in one read
+        while true {
+            var failed = false
+            let got = [UInt8](unsafeUninitializedCapacity: capacity - bytes.count) { buffer, count in
+                count = 0
+                while count < buffer.count {
+                    let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
+                    if n < 0 { if errno == EINTR { continue }; failed = true; break }
+                    if n == 0 { break }
+                    count += n
+                }
+            }
+            if failed { return nil }
+            if bytes.isEmpty { bytes = got } else { bytes += got }
+            if bytes.count < capacity { return bytes }  // end of file
+            capacity *= 2  // a pipe, or a file that grew while being read
+        }
     }
 
     /// Reads one file, or reports why it cannot be read and returns nil.

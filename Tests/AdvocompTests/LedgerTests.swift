@@ -224,9 +224,9 @@ final class LedgerTests: XCTestCase {
             "events.csv:3:9: error: source 'crm' must be system or self_reported",
             "events.csv:3:10: error: consent 'sure' must be yes, no or blank",
             "events.csv:3:11: error: amount must not be negative",
+            "events.csv:4:1: error: duplicate event_id 'e1' (first given on line 2)\nevents.csv:2:1: note: first given here",
             "events.csv:4:3: error: type is blank",
             "events.csv:4:4: error: advocate_id is blank",
-            "events.csv:4:1: error: duplicate event_id 'e1' (first given on line 2)\nevents.csv:2:1: note: first given here",
         ])
     }
 
