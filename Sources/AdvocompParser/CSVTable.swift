@@ -70,17 +70,17 @@ public struct CSVTable: Sendable {
         }
         guard split > 0, split < n else { return false }
         var first = CSVTable(file: file, empty: ()), second = CSVTable(file: file, empty: ())
-        var problems = [[Diagnostic]](repeating: [], count: 2)
+        var problemsFirst: [Diagnostic] = [], problemsSecond: [Diagnostic] = []  // one variable per thread
         first.content.reserveCapacity(split)
         second.content.reserveCapacity(n - split)
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
-                first.parse(UnsafeBufferPointer(rebasing: b[0..<split]), startLine: 1, skipBOM: true, &problems[0])
+                first.parse(UnsafeBufferPointer(rebasing: b[0..<split]), startLine: 1, skipBOM: true, &problemsFirst)
             } else {
-                second.parse(UnsafeBufferPointer(rebasing: b[split..<n]), startLine: 1 + newlines, skipBOM: false, &problems[1])
+                second.parse(UnsafeBufferPointer(rebasing: b[split..<n]), startLine: 1 + newlines, skipBOM: false, &problemsSecond)
             }
         }
-        guard problems[0].isEmpty, problems[1].isEmpty else { return false }
+        guard problemsFirst.isEmpty, problemsSecond.isEmpty else { return false }
         // Concatenate: the second half's cells start after the first's.
         let contentBase = first.content.count, cellBase = first.cellStart.count - 1
         first.content += second.content
