@@ -67,12 +67,14 @@ public enum LedgerAnalysis {
         }
         // Events in date order, then event_id (the order every check reads the ledger in).
         let byDate = dateOrder(events)
+        // Each advocate's events in date order, shared by the self-report matching and ask_cap.
+        let byAdvocate = EventGroups(groups: advocateCount(events), order: byDate) { events[$0].advocate }
         let g = plan.gaming ?? GamingChecks()
 
         // (1) unverified: each self-report, earliest first, takes the earliest unmatched
         // system event of the same advocate and type within `within_days` days.
         if let u = g.unverified {
-            let matched = matchSelfReports(events, byDate: byDate, withinDays: u.withinDays)
+            let matched = matchSelfReports(events, byAdvocate: byAdvocate, withinDays: u.withinDays)
             for i in byDate where events[i].source == .selfReported {
                 if matched[i] >= 0 {
                     state[i].matchedBy = matched[i]
@@ -97,7 +99,7 @@ public enum LedgerAnalysis {
 
         // (2) ask_cap: each advocate's solicited events in date order, from the ledger's start.
         if let a = g.askCap {
-            _ = acceptAsks(events, order: byDate, cap: a, isAsk: { inLedger($0) && events[$0].solicited }) { i, reason in
+            _ = acceptAsks(events, byAdvocate: byAdvocate, cap: a, isAsk: { inLedger($0) && events[$0].solicited }) { i, reason in
                 switch reason {
                 case .tooSoon(let last):
                     let gap = events[i].date.dayNumber - events[last].date.dayNumber
@@ -176,11 +178,16 @@ public enum LedgerAnalysis {
     /// earliest first, takes the earliest unmatched system event of the same advocate and
     /// type dated within `withinDays` days of it, before or after (one-to-one).
     public static func matchSelfReports(_ events: [AdvocacyEvent], byDate: [Int], withinDays: Int) -> [Int32] {
+        matchSelfReports(events, byAdvocate: EventGroups(groups: advocateCount(events), order: byDate) { events[$0].advocate },
+                         withinDays: withinDays)
+    }
+
+    /// The same, given each advocate's events in date order.
+    static func matchSelfReports(_ events: [AdvocacyEvent], byAdvocate: EventGroups, withinDays: Int) -> [Int32] {
         var matched = Array(repeating: Int32(-1), count: events.count)
         var taken = Array(repeating: false, count: events.count)
-        // Each advocate's events in date order; a self-report looks for its system event
-        // among its advocate's events dated within the window.
-        let byAdvocate = EventGroups(groups: advocateCount(events), order: byDate) { events[$0].advocate }
+        // A self-report looks for its system event among its advocate's events dated
+        // within the window.
         for a in 0..<byAdvocate.count {
             let list = byAdvocate[a]
             for i in list where events[i].source == .selfReported {
@@ -230,14 +237,20 @@ public enum LedgerAnalysis {
     /// go to `over` and are not accepted. Returns the accepted asks per advocate number, in order.
     public static func acceptAsks(_ events: [AdvocacyEvent], order: [Int], cap: GamingChecks.AskCap,
                                   isAsk: (Int) -> Bool, over: (Int, OverCap) -> Void) -> EventGroups {
-        let asks = EventGroups(groups: advocateCount(events), order: order) { isAsk($0) ? events[$0].advocate : -1 }
+        acceptAsks(events, byAdvocate: EventGroups(groups: advocateCount(events), order: order) { events[$0].advocate },
+                   cap: cap, isAsk: isAsk, over: over)
+    }
+
+    /// The same, given each advocate's events in date order.
+    static func acceptAsks(_ events: [AdvocacyEvent], byAdvocate asks: EventGroups, cap: GamingChecks.AskCap,
+                           isAsk: (Int) -> Bool, over: (Int, OverCap) -> Void) -> EventGroups {
         var starts = [0], items: [Int] = []
         starts.reserveCapacity(asks.count + 1)
         var list: [Int] = []  // the advocate's accepted asks so far
         for a in 0..<asks.count {
             list.removeAll(keepingCapacity: true)
             var start = 0  // first accepted ask that may still be in a 365-day window
-            for i in asks[a] {
+            for i in asks[a] where isAsk(i) {
                 let day = events[i].date.dayNumber
                 while start < list.count, events[list[start]].date.dayNumber < day - 364 { start += 1 }
                 if let last = list.last, day - events[last].date.dayNumber < cap.minDaysBetween {
