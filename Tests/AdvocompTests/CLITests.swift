@@ -233,6 +233,21 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(findings[1]["detail"] as? String, "reference_call with advocate A5 on 2026-02-20 has consent no (yes is needed)")
     }
 
+    /// Inputs are read to their end whatever they are: an events file coming through a
+    /// pipe (size 0 to stat) gives the same payouts as the file itself.
+    func testEventsThroughAPipeGiveTheSameResult() throws {
+        let folder = try caseFolder("04-ledger-gaming")
+        let args = ["calculate", "--actuals", "actuals.csv", "--format", "csv", "--plan", "plan.yaml", "--roster", "roster.csv",
+                    "--period", "2026-Q1", "-q"]
+        let direct = try advocomp(args + ["--events", "events.csv"], in: folder)
+        XCTAssertEqual(direct.status, 0, direct.stderr)
+        let piped = try Self.run(URL(fileURLWithPath: "/bin/sh"),
+                                 ["-c", "cat events.csv | \"$0\" \"$@\" --events /dev/stdin", Self.binary.path] + args, in: folder)
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertTrue(direct.stdout.contains(",held"), direct.stdout)
+        XCTAssertEqual(piped.stdout, direct.stdout)
+    }
+
     func testAuditExitsZeroWithFindings() throws {
         let r = try advocomp(["audit"] + Self.case04, in: try caseFolder("04-ledger-gaming"))
         XCTAssertEqual(r.status, 0, r.stderr)
