@@ -32,7 +32,7 @@ public enum AskCalendar {
 
     public static func compute(ledger: Ledger, cap: GamingChecks.AskCap, unverifiedWithinDays: Int?, asOf: CivilDate) -> [Entry] {
         let events = ledger.events
-        let byDate = LedgerAnalysis.dateOrder(events).filter { events[$0].date <= asOf }
+        let byDate = Ledger.dateOrder(events).filter { events[$0].date <= asOf }
         let matched = unverifiedWithinDays.map { LedgerAnalysis.matchSelfReports(events, byDate: byDate, withinDays: $0) }
         let isAsk = { (i: Int) in events[i].solicited && (matched?[i] ?? -1) < 0 }
         let accepted = LedgerAnalysis.acceptAsks(events, order: byDate, cap: cap, isAsk: isAsk) { _, _ in }

@@ -1,5 +1,4 @@
 import AdvocompModel
-import Foundation
 
 /// What the advocacy ledger gives a run (SPEC section 6): the credit each event earns,
 /// the gaming findings, the payees whose payout is held, and the actuals of every KPI
@@ -66,7 +65,7 @@ public enum LedgerAnalysis {
             }
         }
         // Events in date order, then event_id (the order every check reads the ledger in).
-        let byDate = dateOrder(events)
+        let byDate = Ledger.dateOrder(events)
         // Each advocate's events in date order, shared by the self-report matching and ask_cap.
         let byAdvocate = EventGroups(groups: advocateCount(events), order: byDate) { events[$0].advocate }
         let g = plan.gaming ?? GamingChecks()
@@ -219,9 +218,6 @@ public enum LedgerAnalysis {
         for e in events where e.advocate > n { n = e.advocate }
         return Int(n) + 1
     }
-
-    /// Indices of `events` in date order, then event_id: the order the checks read the ledger in.
-    public static func dateOrder(_ events: [AdvocacyEvent]) -> [Int] { Ledger.dateOrder(events) }
 
     /// Why an ask is over the cap: too soon after the accepted ask `last`, or the
     /// accepted asks in `window` already fill the 365 days ending on its date.

@@ -25,14 +25,6 @@ struct Interner {
 
     init() {}
 
-    /// Room for `n` distinct values without growing.
-    init(expecting n: Int) {
-        var capacity = 64
-        while capacity < n * 2 { capacity *= 2 }
-        slots = Array(repeating: Slot(), count: capacity)
-        strings.reserveCapacity(n)
-    }
-
     /// Distinct values so far; ids are 0..<count.
     var count: Int { strings.count }
 

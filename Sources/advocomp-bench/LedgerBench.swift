@@ -38,7 +38,7 @@ struct LedgerBench {
                 EventsReader.read(file: eventsFile.path, bytes: eventsFile.bytes, diagnostics: &diagnostics)
             }
             if diagnostics.hasErrors { engine.report(diagnostics); return 1 }
-            let order = time("  date order") { LedgerAnalysis.dateOrder(ledger.events) }
+            let order = time("  date order") { Ledger.dateOrder(ledger.events) }
             if let u = plan.gaming?.unverified {
                 _ = time("  self-report matching") { LedgerAnalysis.matchSelfReports(ledger.events, byDate: order, withinDays: u.withinDays) }
             }
