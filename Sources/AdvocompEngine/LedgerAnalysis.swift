@@ -1,4 +1,5 @@
 import AdvocompModel
+import Dispatch
 
 /// What the advocacy ledger gives a run (SPEC section 6): the credit each event earns,
 /// the gaming findings, the payees whose payout is held, and the actuals of every KPI
@@ -55,32 +56,31 @@ public enum LedgerAnalysis {
             let who = events[i].creditedTo
             return who < 0 || personOnPlan[Int(who)]
         }
-        // The detail is worded only for a finding that is reported.
-        func mark(_ i: Int, _ check: GamingChecks.Check, _ action: GamingAction, _ detail: @autoclosure () -> String) {
+        // A reported finding about one event is worded after the checks, on two cores:
+        // a year's ledger can give a hundred thousand of them.
+        var pending: [(event: Int, check: GamingChecks.Check, action: GamingAction, evidence: Evidence)] = []
+        func mark(_ i: Int, _ check: GamingChecks.Check, _ action: GamingAction, _ evidence: Evidence) {
             state[i].marks |= 1 << UInt8(check.rank)
             if action != .flag { state[i].credited = false }
-            if reportable(i) {
-                findings.append(Finding(check: check, payeeID: ledger.creditedTo(events[i]), eventIDs: [events[i].id],
-                                        action: action, detail: detail(), line: Int(events[i].line)))
-            }
+            if reportable(i) { pending.append((i, check, action, evidence)) }
         }
         // Events in date order, then event_id (the order every check reads the ledger in).
         let byDate = Ledger.dateOrder(events)
         // Each advocate's events in date order, shared by the self-report matching and ask_cap.
         let byAdvocate = EventGroups(groups: advocateCount(events), order: byDate) { events[$0].advocate }
+        let columns = EventColumns(events)
         let g = plan.gaming ?? GamingChecks()
 
         // (1) unverified: each self-report, earliest first, takes the earliest unmatched
         // system event of the same advocate and type within `within_days` days.
         if let u = g.unverified {
-            let matched = matchSelfReports(events, byAdvocate: byAdvocate, withinDays: u.withinDays)
+            let matched = matchSelfReports(columns, byAdvocate: byAdvocate, withinDays: u.withinDays)
             for i in byDate where events[i].source == .selfReported {
                 if matched[i] >= 0 {
                     state[i].matchedBy = matched[i]
                     state[i].credited = false  // it leaves the ledger: the system event stands for it
                 } else {
-                    mark(i, .unverified, u.action,
-                         "self-reported \(ledger.type(of: events[i])) of advocate \(ledger.advocate(of: events[i])) on \(events[i].date) has no system event of the same advocate and type within \(u.withinDays) days")
+                    mark(i, .unverified, u.action, .unverified(withinDays: u.withinDays))
                 }
             }
         }
@@ -90,26 +90,18 @@ public enum LedgerAnalysis {
         if let c = g.consent {
             let types = Set(ledger.types.indices.filter { c.types.contains(ledger.types[$0]) }.map { Int32($0) })
             for i in byDate where inLedger(i) && events[i].consent != .yes && types.contains(events[i].type) {
-                let given = events[i].consent == .no ? "no" : "blank"
-                mark(i, .consent, c.action,
-                     "\(ledger.type(of: events[i])) with advocate \(ledger.advocate(of: events[i])) on \(events[i].date) has consent \(given) (yes is needed)")
+                mark(i, .consent, c.action, .consent)
             }
         }
 
         // (2) ask_cap: each advocate's solicited events in date order, from the ledger's start.
         if let a = g.askCap {
-            _ = acceptAsks(events, byAdvocate: byAdvocate, cap: a, isAsk: { inLedger($0) && events[$0].solicited }) { i, reason in
-                switch reason {
-                case .tooSoon(let last):
-                    let gap = events[i].date.dayNumber - events[last].date.dayNumber
-                    mark(i, .askCap, a.action,
-                         "ask of advocate \(ledger.advocate(of: events[i])) on \(events[i].date) came \(gap) day\(gap == 1 ? "" : "s") after the accepted ask \(events[last].id) of \(events[last].date) (minimum \(a.minDaysBetween) days between asks)")
-                case .yearFull(let window):
-                    mark(i, .askCap, a.action,
-                         "ask of advocate \(ledger.advocate(of: events[i])) on \(events[i].date): \(window.count) accepted ask\(window.count == 1 ? "" : "s") already in the 365 days ending that day (\(window.map { events[$0].id }.joined(separator: ", "))); maximum \(a.maxPerYear) a year")
-                }
+            _ = acceptAsks(columns.day, byAdvocate: byAdvocate, cap: a,
+                           isAsk: { columns.bits[$0] & EventColumns.solicited != 0 && inLedger($0) }) { i, reason in
+                mark(i, .askCap, a.action, .askCap(reason, a))
             }
         }
+        findings = word(pending, ledger: ledger)
 
         // Events credited to each payee of the run inside the period (credited ones only),
         // in date order; payees by payee_id.
@@ -173,39 +165,86 @@ public enum LedgerAnalysis {
                              diagnostics: diagnostics, firstDay: firstDay, lastDay: lastDay)
     }
 
+    /// What tripped a check on one event, for the finding's wording.
+    enum Evidence {
+        case unverified(withinDays: Int)
+        case consent
+        case askCap(OverCap, GamingChecks.AskCap)
+    }
+
+    /// The findings about single events, worded (in two halves on two cores), in the
+    /// order given.
+    static func word(_ pending: [(event: Int, check: GamingChecks.Check, action: GamingAction, evidence: Evidence)],
+                     ledger: Ledger) -> [Finding] {
+        let events = ledger.events
+        func finding(_ p: (event: Int, check: GamingChecks.Check, action: GamingAction, evidence: Evidence)) -> Finding {
+            let e = events[p.event]
+            let detail: String
+            switch p.evidence {
+            case .unverified(let days):
+                detail = "self-reported \(ledger.type(of: e)) of advocate \(ledger.advocate(of: e)) on \(e.date) has no system event of the same advocate and type within \(days) days"
+            case .consent:
+                detail = "\(ledger.type(of: e)) with advocate \(ledger.advocate(of: e)) on \(e.date) has consent \(e.consent == .no ? "no" : "blank") (yes is needed)"
+            case .askCap(.tooSoon(let last), let cap):
+                let gap = e.date.dayNumber - events[last].date.dayNumber
+                detail = "ask of advocate \(ledger.advocate(of: e)) on \(e.date) came \(gap) day\(gap == 1 ? "" : "s") after the accepted ask \(events[last].id) of \(events[last].date) (minimum \(cap.minDaysBetween) days between asks)"
+            case .askCap(.yearFull(let window), let cap):
+                detail = "ask of advocate \(ledger.advocate(of: e)) on \(e.date): \(window.count) accepted ask\(window.count == 1 ? "" : "s") already in the 365 days ending that day (\(window.map { events[$0].id }.joined(separator: ", "))); maximum \(cap.maxPerYear) a year"
+            }
+            return Finding(check: p.check, payeeID: ledger.creditedTo(e), eventIDs: [e.id], action: p.action, detail: detail, line: Int(e.line))
+        }
+        guard pending.count >= 1000 else { return pending.map(finding) }
+        return [Finding](unsafeUninitializedCapacity: pending.count) { buffer, initialized in
+            let half = pending.count / 2
+            DispatchQueue.concurrentPerform(iterations: 2) { part in
+                guard let base = buffer.baseAddress else { return }
+                for k in part == 0 ? 0..<half : half..<pending.count { (base + k).initialize(to: finding(pending[k])) }
+            }
+            initialized = pending.count
+        }
+    }
+
     /// For each self-report, the system event that verifies it (or -1): each self-report,
     /// earliest first, takes the earliest unmatched system event of the same advocate and
     /// type dated within `withinDays` days of it, before or after (one-to-one).
     public static func matchSelfReports(_ events: [AdvocacyEvent], byDate: [Int], withinDays: Int) -> [Int32] {
-        matchSelfReports(events, byAdvocate: EventGroups(groups: advocateCount(events), order: byDate) { events[$0].advocate },
+        matchSelfReports(EventColumns(events), byAdvocate: EventGroups(groups: advocateCount(events), order: byDate) { events[$0].advocate },
                          withinDays: withinDays)
     }
 
     /// The same, given each advocate's events in date order.
-    static func matchSelfReports(_ events: [AdvocacyEvent], byAdvocate: EventGroups, withinDays: Int) -> [Int32] {
-        var matched = Array(repeating: Int32(-1), count: events.count)
-        var taken = Array(repeating: false, count: events.count)
-        // A self-report looks for its system event among its advocate's events dated
-        // within the window.
-        for a in 0..<byAdvocate.count {
-            let list = byAdvocate[a]
-            for i in list where events[i].source == .selfReported {
-                let e = events[i], day = e.date.dayNumber
-                // First event not before the window (dates ascending).
-                var lo = list.startIndex, hi = list.endIndex
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if events[list[mid]].date.dayNumber < day - withinDays { lo = mid + 1 } else { hi = mid }
-                }
-                var j = lo
-                while j < list.endIndex, events[list[j]].date.dayNumber <= day + withinDays {
-                    let c = list[j]
-                    if !taken[c], events[c].source == .system, events[c].type == e.type {
-                        taken[c] = true
-                        matched[i] = Int32(c)
-                        break
+    static func matchSelfReports(_ columns: EventColumns, byAdvocate: EventGroups, withinDays: Int) -> [Int32] {
+        let n = columns.day.count
+        var matched = Array(repeating: Int32(-1), count: n)
+        var taken = Array(repeating: false, count: n)
+        let window = Int32(clamping: withinDays)
+        columns.day.withUnsafeBufferPointer { day in
+            columns.type.withUnsafeBufferPointer { type in
+                columns.bits.withUnsafeBufferPointer { bits in
+                    // A self-report looks for its system event among its advocate's events
+                    // dated within the window.
+                    for a in 0..<byAdvocate.count {
+                        let list = byAdvocate[a]
+                        for i in list where bits[i] & EventColumns.selfReported != 0 {
+                            let d = day[i]
+                            // First event not before the window (dates ascending).
+                            var lo = list.startIndex, hi = list.endIndex
+                            while lo < hi {
+                                let mid = (lo + hi) / 2
+                                if day[list[mid]] < d &- window { lo = mid + 1 } else { hi = mid }
+                            }
+                            var j = lo
+                            while j < list.endIndex, day[list[j]] <= d &+ window {
+                                let c = list[j]
+                                if !taken[c], bits[c] & EventColumns.selfReported == 0, type[c] == type[i] {
+                                    taken[c] = true
+                                    matched[i] = Int32(c)
+                                    break
+                                }
+                                j += 1
+                            }
+                        }
                     }
-                    j += 1
                 }
             }
         }
@@ -233,12 +272,12 @@ public enum LedgerAnalysis {
     /// go to `over` and are not accepted. Returns the accepted asks per advocate number, in order.
     public static func acceptAsks(_ events: [AdvocacyEvent], order: [Int], cap: GamingChecks.AskCap,
                                   isAsk: (Int) -> Bool, over: (Int, OverCap) -> Void) -> EventGroups {
-        acceptAsks(events, byAdvocate: EventGroups(groups: advocateCount(events), order: order) { events[$0].advocate },
+        acceptAsks(EventColumns(events).day, byAdvocate: EventGroups(groups: advocateCount(events), order: order) { events[$0].advocate },
                    cap: cap, isAsk: isAsk, over: over)
     }
 
     /// The same, given each advocate's events in date order.
-    static func acceptAsks(_ events: [AdvocacyEvent], byAdvocate asks: EventGroups, cap: GamingChecks.AskCap,
+    static func acceptAsks(_ day: [Int32], byAdvocate asks: EventGroups, cap: GamingChecks.AskCap,
                            isAsk: (Int) -> Bool, over: (Int, OverCap) -> Void) -> EventGroups {
         var starts = [0], items: [Int] = []
         starts.reserveCapacity(asks.count + 1)
@@ -247,9 +286,9 @@ public enum LedgerAnalysis {
             list.removeAll(keepingCapacity: true)
             var start = 0  // first accepted ask that may still be in a 365-day window
             for i in asks[a] where isAsk(i) {
-                let day = events[i].date.dayNumber
-                while start < list.count, events[list[start]].date.dayNumber < day - 364 { start += 1 }
-                if let last = list.last, day - events[last].date.dayNumber < cap.minDaysBetween {
+                let today = Int(day[i])
+                while start < list.count, Int(day[list[start]]) < today - 364 { start += 1 }
+                if let last = list.last, today - Int(day[last]) < cap.minDaysBetween {
                     over(i, .tooSoon(last: last))
                 } else if list.count - start >= cap.maxPerYear {
                     over(i, .yearFull(window: Array(list[start...])))

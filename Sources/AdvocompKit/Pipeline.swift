@@ -53,26 +53,29 @@ public enum Pipeline {
 
     public static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader) -> CalculationOutcome {
         // The plan is small and read first; then the roster, the actuals and the events,
-        // which are independent, are read and checked against it in parallel.
+        // which are independent, are read and checked against it on two threads (the
+        // events, the largest, on this one: their reader splits its work over two cores).
         let (plan, planDiagnostics) = loadPlan(request.plan, loadFile: loadFile)
         var rosterDiagnostics: [Diagnostic] = [], actualsDiagnostics: [Diagnostic] = [], eventsDiagnostics: [Diagnostic] = []
         var roster: Roster?, actuals: Actuals?, ledger: Ledger?
-        DispatchQueue.concurrentPerform(iterations: 3) { i in
-            switch i {
-            case 0:
-                let r = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &rosterDiagnostics)
-                if let plan { rosterDiagnostics += InputChecks.roster(r, plan: plan) }
-                roster = r
-            case 1:
-                let a = ActualsReader.read(file: request.actuals.path, bytes: request.actuals.bytes, diagnostics: &actualsDiagnostics)
-                if let plan { actualsDiagnostics += InputChecks.actuals(a, plan: plan) }
-                actuals = a
-            default:
-                guard let events = request.events else { return }
+        let readRoster = {
+            let r = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &rosterDiagnostics)
+            if let plan { rosterDiagnostics += InputChecks.roster(r, plan: plan) }
+            roster = r
+        }
+        let readActuals = {
+            let a = ActualsReader.read(file: request.actuals.path, bytes: request.actuals.bytes, diagnostics: &actualsDiagnostics)
+            if let plan { actualsDiagnostics += InputChecks.actuals(a, plan: plan) }
+            actuals = a
+        }
+        if let events = request.events {
+            alongside({ readRoster(); readActuals() }, {
                 let l = EventsReader.read(file: events.path, bytes: events.bytes, diagnostics: &eventsDiagnostics)
                 if let plan { eventsDiagnostics += InputChecks.events(l, plan: plan) }
                 ledger = l
-            }
+            })
+        } else {
+            alongside(readRoster, readActuals)
         }
         var diagnostics = planDiagnostics + rosterDiagnostics + actualsDiagnostics + eventsDiagnostics
         if let plan, request.events == nil { diagnostics += InputChecks.ledgerNeeded(plan) }
@@ -133,15 +136,13 @@ public enum Pipeline {
         let (plan, planDiagnostics) = loadPlan(request.plan, loadFile: loadFile)
         var rosterDiagnostics: [Diagnostic] = [], eventsDiagnostics: [Diagnostic] = []
         var roster: Roster?, ledger: Ledger?
-        DispatchQueue.concurrentPerform(iterations: 2) { i in
-            if i == 0 {
-                roster = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &rosterDiagnostics)
-            } else {
-                let l = EventsReader.read(file: request.events.path, bytes: request.events.bytes, diagnostics: &eventsDiagnostics)
-                if let plan { eventsDiagnostics += InputChecks.events(l, plan: plan) }
-                ledger = l
-            }
-        }
+        alongside({
+            roster = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &rosterDiagnostics)
+        }, {
+            let l = EventsReader.read(file: request.events.path, bytes: request.events.bytes, diagnostics: &eventsDiagnostics)
+            if let plan { eventsDiagnostics += InputChecks.events(l, plan: plan) }
+            ledger = l
+        })
         var diagnostics = planDiagnostics + rosterDiagnostics + eventsDiagnostics
         let period = Period.parse(request.period)
         if period == nil {
@@ -170,6 +171,18 @@ public enum Pipeline {
         let cap = plan.gaming?.askCap ?? GamingChecks.AskCap()
         let entries = AskCalendar.compute(ledger: ledger, cap: cap, unverifiedWithinDays: plan.gaming?.unverified?.withinDays, asOf: date)
         return (entries, cap, plan.gaming?.askCap != nil, sorted(diagnostics))
+    }
+
+    /// Runs `background` on another thread while `body` runs on this one; returns when
+    /// both are done. Not `DispatchQueue.concurrentPerform`: libdispatch runs a
+    /// concurrentPerform nested in another one serially, and the events reader and the
+    /// CSV reader split their own work over two cores (nested, a million-event ledger
+    /// was read on one core).
+    static func alongside(_ background: @escaping () -> Void, _ body: () -> Void) {
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group, execute: background)
+        body()
+        group.wait()
     }
 
     static func example(_ pays: Plan.Pays, _ year: Int) -> String {

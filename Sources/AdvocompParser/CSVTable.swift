@@ -11,8 +11,9 @@ public struct CSVTable: Sendable {
     public private(set) var header: [String] = []
     /// Cell contents, concatenated.
     private var content: [UInt8] = []
-    /// Cell k spans content[cellStart[k] ..< cellStart[k + 1]].
-    private var cellStart: [Int] = [0]
+    /// Cell k spans content[cellStart[k] ..< cellStart[k + 1]]. 32-bit: a million-event
+    /// ledger has 11 million cells, and half the bytes to write and read is time saved.
+    private var cellStart: [UInt32] = [0]
     /// Row r's cells are rowFirstCell[r] ..< rowFirstCell[r + 1] (row 0 is the header).
     private var rowFirstCell: [Int] = [0]
     /// 1-based line on which each row starts.
@@ -27,6 +28,10 @@ public struct CSVTable: Sendable {
     public init(file: String, bytes: [UInt8], diagnostics: inout [Diagnostic]) {
         self.file = file
         if let bad = TextEncoding.check(bytes, file: file) { diagnostics.append(bad) }
+        guard bytes.count < Int(UInt32.max) else {
+            diagnostics.append(.error("the file is larger than 4 GiB, more than advocomp reads", at: SourceLocation(file: file, line: 1, column: 1)))
+            return
+        }
         content.reserveCapacity(bytes.count)
         cellStart.reserveCapacity(bytes.count / 6)
         bytes.withUnsafeBufferPointer { b in
@@ -73,6 +78,8 @@ public struct CSVTable: Sendable {
         var problemsFirst: [Diagnostic] = [], problemsSecond: [Diagnostic] = []  // one variable per thread
         first.content.reserveCapacity(split)
         second.content.reserveCapacity(n - split)
+        first.cellStart.reserveCapacity(split / 6)
+        second.cellStart.reserveCapacity((n - split) / 6)
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             if part == 0 {
                 first.parse(UnsafeBufferPointer(rebasing: b[0..<split]), startLine: 1, skipBOM: true, &problemsFirst)
@@ -85,7 +92,7 @@ public struct CSVTable: Sendable {
         let contentBase = first.content.count, cellBase = first.cellStart.count - 1
         first.content += second.content
         first.cellStart.reserveCapacity(first.cellStart.count + second.cellStart.count)
-        for x in second.cellStart.dropFirst() { first.cellStart.append(x + contentBase) }
+        for x in second.cellStart.dropFirst() { first.cellStart.append(x + UInt32(contentBase)) }
         for x in second.rowFirstCell.dropFirst() { first.rowFirstCell.append(x + cellBase) }
         first.rowLine += second.rowLine
         content = first.content; cellStart = first.cellStart; rowFirstCell = first.rowFirstCell; rowLine = first.rowLine
@@ -151,11 +158,11 @@ public struct CSVTable: Sendable {
                         content.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<i]))
                     }
                 }
-                cellStart.append(content.count)
+                cellStart.append(UInt32(truncatingIfNeeded: content.count))
                 if i >= n { break recordLoop }
                 switch b[i] {
                 case UInt8(ascii: ","): i += 1
-                    if i >= n { cellStart.append(content.count); break recordLoop }  // trailing comma: empty last field
+                    if i >= n { cellStart.append(UInt32(truncatingIfNeeded: content.count)); break recordLoop }  // trailing comma: empty last field
                 case 13: i += (i + 1 < n && b[i + 1] == 10) ? 2 : 1; line += 1; break recordLoop
                 default: i += 1; line += 1; break recordLoop
                 }
@@ -176,7 +183,7 @@ public struct CSVTable: Sendable {
     private func rawString(row: Int, column: Int) -> String {
         let k = rowFirstCell[row + 1] + column
         return content.withUnsafeBufferPointer {
-            String(decoding: UnsafeBufferPointer(rebasing: $0[cellStart[k]..<cellStart[k + 1]]), as: UTF8.self)
+            String(decoding: UnsafeBufferPointer(rebasing: $0[Int(cellStart[k])..<Int(cellStart[k + 1])]), as: UTF8.self)
         }
     }
 
@@ -191,7 +198,7 @@ public struct CSVTable: Sendable {
         guard column < cellCount(row: row) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         let k = rowFirstCell[row + 1] + column
         return content.withUnsafeBufferPointer { all in
-            var s = cellStart[k], e = cellStart[k + 1]
+            var s = Int(cellStart[k]), e = Int(cellStart[k + 1])
             while s < e && (all[s] == 32 || all[s] == 9) { s += 1 }
             while e > s && (all[e - 1] == 32 || all[e - 1] == 9) { e -= 1 }
             return body(UnsafeBufferPointer(rebasing: all[s..<e]))
@@ -202,7 +209,7 @@ public struct CSVTable: Sendable {
     public func withUntrimmedBytes<R>(row: Int, column: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         guard column < cellCount(row: row) else { return body(UnsafeBufferPointer(start: nil, count: 0)) }
         let k = rowFirstCell[row + 1] + column
-        return content.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[cellStart[k]..<cellStart[k + 1]])) }
+        return content.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[Int(cellStart[k])..<Int(cellStart[k + 1])])) }
     }
 
     /// The cell text with surrounding spaces and tabs removed.

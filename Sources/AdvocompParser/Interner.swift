@@ -9,7 +9,8 @@
 struct Interner {
     private(set) var strings: [String] = []
     /// Slots hold an id + 1 (0: empty); the capacity is a power of two, at most half full.
-    private var slots: [Slot] = Array(repeating: Slot(), count: 64)
+    /// Shared by copies of the interner until one of them adds a value.
+    private var slots = ZeroedTable<Slot>(count: 64)
     /// The bytes of values longer than 16 bytes, back to back (`Slot.b` is the start).
     private var overflow: [UInt8] = []
     private var last = Slot()
@@ -61,15 +62,15 @@ struct Interner {
         }
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash) & mask
-        let found: Int32? = slots.withUnsafeBufferPointer { s in
-            while s[i].id != 0 {
-                let slot = s[i]
-                if slot.count == key.count, slot.a == key.a, n <= 16 ? slot.b == key.b : equalOverflow(Int(slot.b), bytes) {
-                    return slot.id
-                }
-                i = (i + 1) & mask
+        let s = slots.base
+        var found: Int32?
+        while s[i].id != 0 {
+            let slot = s[i]
+            if slot.count == key.count, slot.a == key.a, n <= 16 ? slot.b == key.b : equalOverflow(Int(slot.b), bytes) {
+                found = slot.id
+                break
             }
-            return nil
+            i = (i + 1) & mask
         }
         if let found {
             if n <= 16 { key.id = found; last = key }
@@ -82,6 +83,7 @@ struct Interner {
             overflow.append(contentsOf: bytes)
         }
         key.id = id + 1
+        if !isKnownUniquelyReferenced(&slots) { slots = slots.copy() }
         slots[i] = key
         if n <= 16 { last = key }
         if strings.count * 2 > slots.count { grow() }
@@ -108,9 +110,10 @@ struct Interner {
     }
 
     private mutating func grow() {
-        var bigger = [Slot](repeating: Slot(), count: slots.count * 2)
+        let bigger = ZeroedTable<Slot>(count: slots.count * 2)
         let mask = bigger.count - 1
-        for slot in slots where slot.id != 0 {
+        for k in 0..<slots.count where slots[k].id != 0 {
+            let slot = slots[k]
             var i = Int(truncatingIfNeeded: hash(of: slot)) & mask
             while bigger[i].id != 0 { i = (i + 1) & mask }
             bigger[i] = slot

@@ -41,6 +41,61 @@ final class FastReaderTests: XCTestCase {
         XCTAssertEqual(Set(ids).count, values.count, "ids: \(ids)")
     }
 
+    func testACopiedInternerKeepsItsOwnValues() {
+        // The slot table is shared by copies until one of them adds a value.
+        var original = Interner()
+        let a = Array("A1".utf8).withUnsafeBufferPointer { original.lookup($0) }
+        var copy = original
+        let b = Array("B2".utf8).withUnsafeBufferPointer { copy.lookup($0) }
+        XCTAssertEqual([a, b], [0, 1])
+        XCTAssertEqual(original.count, 1)
+        let c = Array("C3".utf8).withUnsafeBufferPointer { original.lookup($0) }
+        XCTAssertEqual(c, 1, "the original must not see the copy's value")
+        XCTAssertEqual(original.strings, ["A1", "C3"])
+        XCTAssertEqual(copy.strings, ["A1", "B2"])
+        XCTAssertEqual(Array("B2".utf8).withUnsafeBufferPointer { copy.lookup($0) }, 1)
+        XCTAssertEqual(Array("B2".utf8).withUnsafeBufferPointer { original.lookup($0) }, 2)
+    }
+
+    func testAnInternerOfMegabytesGivesTheSameIds() {
+        // 200,000 values put the slot table over 2 MiB: it is then mapped as huge pages.
+        var interner = Interner()
+        let values = (0..<200_000).map { "A\($0 &* 7919 % 200_000)" }
+        let ids = values.map { v in Array(v.utf8).withUnsafeBufferPointer { interner.lookup($0) } }
+        XCTAssertEqual(interner.count, 200_000)
+        XCTAssertEqual(ids, Array(0..<200_000).map(Int32.init))
+        for k in stride(from: 0, to: values.count, by: 997) {
+            XCTAssertEqual(Array(values[k].utf8).withUnsafeBufferPointer { interner.lookup($0) }, Int32(k))
+        }
+    }
+
+    func testLargeTablesStartZeroedAndCopyWhatIsWritten() {
+        for count in [16, 1 << 20] {  // from malloc, and mapped (8 MiB)
+            let t = ZeroedTable<UInt64>(count: count)
+            XCTAssertTrue(stride(from: 0, to: count, by: 4093).allSatisfy { t[$0] == 0 })
+            XCTAssertEqual(t[count - 1], 0)
+            t[0] = 7; t[count - 1] = 9
+            let c = t.copy()
+            c[0] = 8
+            XCTAssertEqual([t[0], t[count - 1], c[0], c[count - 1]], [7, 9, 8, 9])
+        }
+    }
+
+    // MARK: Dates
+
+    func testDatesAreWrittenAsFourDigitYearMonthDay() {
+        let cases: [(Int, Int, Int, String)] = [(1, 1, 1, "0001-01-01"), (999, 12, 31, "0999-12-31"), (1970, 1, 1, "1970-01-01"),
+                                                (2026, 2, 28, "2026-02-28"), (2024, 2, 29, "2024-02-29"), (9999, 12, 31, "9999-12-31"),
+                                                (10000, 1, 1, "10000-01-01")]
+        for (y, m, d, text) in cases {
+            let date = CivilDate(year: y, month: m, day: d)
+            XCTAssertEqual(date?.description, text)
+            if y <= 9999 { XCTAssertEqual(CivilDate.parse(text), date) }
+        }
+        // The day before 0001-01-01 (reachable only by arithmetic) is year 0.
+        XCTAssertEqual(CivilDate(year: 1, month: 1, day: 1)?.adding(days: -1).description, "0000-12-31")
+    }
+
     // MARK: Duplicate event ids
 
     func testDuplicateEventIdsAreFoundAmongThousandsAndNameTheFirstLine() {
