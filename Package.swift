@@ -35,14 +35,18 @@ let package = Package(
         .target(name: "AdvocompXLSX", dependencies: ["CXLSXWriter"]),
         // The workbook export: live formula chains that recompute to the engine's figures.
         .target(name: "AdvocompWorkbook", dependencies: ["AdvocompModel", "AdvocompEngine", "AdvocompXLSX"]),
+        // SQLite (Debian: libsqlite3-dev), seen only through AdvocompStore.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // The run history: runs, approvals, closed periods, in an SQLite file.
+        .target(name: "AdvocompStore", dependencies: ["AdvocompModel", "CSQLite"]),
         // glibc allocator settings for the command line (see allocator_tuning.h).
         .target(name: "CAllocatorTuning"),
         .executableTarget(name: "advocomp", dependencies: [
-            "AdvocompKit", "AdvocompWorkbook", "AdvocompXLSX", "CAllocatorTuning",
+            "AdvocompKit", "AdvocompWorkbook", "AdvocompXLSX", "AdvocompStore", "CAllocatorTuning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "advocomp-bench", dependencies: ["AdvocompKit"]),
-        .testTarget(name: "AdvocompTests", dependencies: ["AdvocompKit", "AdvocompXLSX", "AdvocompWorkbook"],
+        .testTarget(name: "AdvocompTests", dependencies: ["AdvocompKit", "AdvocompXLSX", "AdvocompWorkbook", "AdvocompStore"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

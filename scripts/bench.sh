@@ -4,8 +4,9 @@
 #   scripts/bench.sh
 #
 # Builds release, generates synthetic companies (advocomp-bench generate), runs
-#   advocomp calculate --plan ... --roster ... --actuals ... --period 2026-Q1 --format csv --output FILE
-# on each (best of BENCH_RUNS runs: wall time, CPU time, peak RSS), then the in-memory
+#   advocomp calculate --no-db --plan ... --roster ... --actuals ... --period 2026-Q1 --format csv --output FILE
+# on each (best of BENCH_RUNS runs: wall time, CPU time, peak RSS; --no-db: the history is
+# timed once, separately), then the in-memory
 # phase timings of `advocomp-bench engine` on the largest company, and prints a summary.
 #
 # Environment (all optional):
@@ -64,7 +65,7 @@ now() {
 # One end-to-end run: prints "wall_s user_s sys_s rss_kb" (rss "-" without GNU time).
 run_once() {
   local dir=$1 out=$2 log=$3 t0 t1 rc=0
-  local cmd=("$ADVOCOMP" calculate --plan "$dir/plan.yaml" --roster "$dir/roster.csv" --actuals "$dir/actuals.csv"
+  local cmd=("$ADVOCOMP" calculate --no-db --plan "$dir/plan.yaml" --roster "$dir/roster.csv" --actuals "$dir/actuals.csv"
              --period 2026-Q1 --format csv --output "$out")
   rm -f "$out"
   if [ $HAVE_TIME = 1 ]; then
@@ -145,6 +146,18 @@ if [ -n "$largest" ]; then
   { echo; "$BENCH" engine --dir "$OUT/company-$largest" --repeat "$REPEAT"; } | tee -a "$SUMMARY"
 fi
 
+# Recording a run in the history (--db): the largest company into a fresh database.
+if [ -n "$largest" ]; then
+  rm -f "$OUT/history.db" "$OUT/history.db-wal" "$OUT/history.db-shm"
+  dir=$OUT/company-$largest
+  t0=$(now)
+  "$ADVOCOMP" calculate --db "$OUT/history.db" --plan "$dir/plan.yaml" --roster "$dir/roster.csv" --actuals "$dir/actuals.csv" \
+    --period 2026-Q1 --format csv --output "$dir/payouts.csv" 2>/dev/null
+  t1=$(now)
+  { echo; printf 'History: the same run recorded with --db (fresh database): %.2f s, database %s MB\n' \
+      "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$(( $(wc -c < "$OUT/history.db") / 1048576 ))"; } | tee -a "$SUMMARY"
+fi
+
 echo "== number types: 10 million multiply-adds" >&2
 { echo; "$BENCH" numbers; } | tee -a "$SUMMARY"
 
@@ -157,11 +170,11 @@ if [ -n "${BENCH_XLSX:-}" ]; then
     [ -d "$dir" ] || "$BENCH" generate --payees "$n" --out "$dir" --seed "$SEED" >&2
     t0=$(now)
     if [ $HAVE_TIME = 1 ]; then
-      /usr/bin/time -f '%M' -o "$dir/xlsx.time" "$ADVOCOMP" calculate --plan "$dir/plan.yaml" --roster "$dir/roster.csv" \
+      /usr/bin/time -f '%M' -o "$dir/xlsx.time" "$ADVOCOMP" calculate --no-db --plan "$dir/plan.yaml" --roster "$dir/roster.csv" \
         --actuals "$dir/actuals.csv" --period 2026-Q1 --format csv --output "$dir/payouts.csv" --xlsx "$dir/book.xlsx" 2>/dev/null
       rss=$(( $(tail -1 "$dir/xlsx.time") / 1024 ))
     else
-      "$ADVOCOMP" calculate --plan "$dir/plan.yaml" --roster "$dir/roster.csv" --actuals "$dir/actuals.csv" \
+      "$ADVOCOMP" calculate --no-db --plan "$dir/plan.yaml" --roster "$dir/roster.csv" --actuals "$dir/actuals.csv" \
         --period 2026-Q1 --format csv --output "$dir/payouts.csv" --xlsx "$dir/book.xlsx" 2>/dev/null
       rss="n/a"
     fi
@@ -181,11 +194,11 @@ if [ -n "${BENCH_EVENTS:-}" ]; then
     for r in $(seq "$RUNS"); do
       t0=$(now)
       if [ $HAVE_TIME = 1 ]; then
-        /usr/bin/time -f '%M' -o "$dir/ledger.time" "$ADVOCOMP" calculate --plan "$dir/plan-ledger.yaml" --roster "$dir/roster.csv" \
+        /usr/bin/time -f '%M' -o "$dir/ledger.time" "$ADVOCOMP" calculate --no-db --plan "$dir/plan-ledger.yaml" --roster "$dir/roster.csv" \
           --actuals "$dir/actuals.csv" --events "$dir/events.csv" --period 2026-Q1 --format csv --output "$dir/payouts.csv" 2>/dev/null
         m=$(( $(tail -1 "$dir/ledger.time") / 1024 )); [ "$m" -gt "$rss" ] && rss=$m
       else
-        "$ADVOCOMP" calculate --plan "$dir/plan-ledger.yaml" --roster "$dir/roster.csv" --actuals "$dir/actuals.csv" \
+        "$ADVOCOMP" calculate --no-db --plan "$dir/plan-ledger.yaml" --roster "$dir/roster.csv" --actuals "$dir/actuals.csv" \
           --events "$dir/events.csv" --period 2026-Q1 --format csv --output "$dir/payouts.csv" 2>/dev/null
       fi
       t1=$(now)

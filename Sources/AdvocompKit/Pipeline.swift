@@ -179,8 +179,14 @@ public enum Pipeline {
     /// CSV reader split their own work over two cores (nested, a million-event ledger
     /// was read on one core).
     static func alongside(_ background: @escaping () -> Void, _ body: () -> Void) {
+        /// The two closures touch different variables; the group's wait orders the rest.
+        final class Work: @unchecked Sendable {
+            let run: () -> Void
+            init(_ run: @escaping () -> Void) { self.run = run }
+        }
+        let work = Work(background)
         let group = DispatchGroup()
-        DispatchQueue.global().async(group: group, execute: background)
+        DispatchQueue.global().async(group: group) { work.run() }
         body()
         group.wait()
     }

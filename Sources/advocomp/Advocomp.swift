@@ -26,7 +26,8 @@ struct Advocomp: ParsableCommand {
         Every problem in an input is reported as FILE:LINE:COLUMN: error: message.
         """,
         version: AdvocompVersion.string,
-        subcommands: [Validate.self, Calculate.self, Explain.self, Audit.self, Advocates.self]
+        subcommands: [Validate.self, Calculate.self, Explain.self, Audit.self, Advocates.self,
+                      Runs.self, Show.self, Approve.self, Close.self, Diff.self, Replay.self]
     )
 }
 

@@ -1,4 +1,5 @@
 import AdvocompKit
+import AdvocompStore
 import ArgumentParser
 import Foundation
 
@@ -58,6 +59,17 @@ struct Calculate: ParsableCommand {
                                discussion: "Columns payee_id,name,currency,amount,earning_code,period; held and ineligible payees are left out and counted on standard error."))
     var payroll: String?
 
+    @Option(help: ArgumentHelp("Record the run in this history file (SQLite; default advocomp.db in the working directory).",
+                               discussion: "The plan and every input file, each payee's result and the findings, in one transaction; see advocomp runs, show, approve, close, diff and replay."))
+    var db: String?
+
+    @Flag(name: .customLong("no-db"), help: "Do not record the run (a preview).")
+    var noDB = false
+
+    func validate() throws {
+        if noDB && db != nil { throw ValidationError("--db and --no-db cannot be given together") }
+    }
+
     func run() throws {
         var request = try inputs.request()
         request.recordKPIActuals = xlsx != nil
@@ -68,6 +80,7 @@ struct Calculate: ParsableCommand {
         // The workbook goes first, before the report text is held in memory.
         let outputs = StagedOutputs()
         var text = ""
+        var recorded: (path: String, run: RunSummary)?
         do {
             if let xlsx {
                 let staging = outputs.temporaryPath(for: xlsx)
@@ -81,6 +94,9 @@ struct Calculate: ParsableCommand {
             }
             if let payroll { try outputs.stage(PayrollReport.render(result), to: payroll) }
             if let output { try outputs.stage(text, to: output) }
+            // Recorded before the outputs are put in place: a run the history was asked
+            // to keep and could not is an error, and leaves no output either.
+            recorded = try record(result, request: request, json: format == .json ? text : nil)
             try outputs.commit()
         } catch {
             outputs.discard()
@@ -92,9 +108,36 @@ struct Calculate: ParsableCommand {
             let written = result.payees.count - held - ineligible
             Output.stderr("payroll: \(written) payee\(written == 1 ? "" : "s") written to \(payroll); left out: \(held) held, \(ineligible) ineligible")
         }
+        if let (path, run) = recorded, !inputs.quiet {
+            var note = "recorded as run \(run.id) in \(path)"
+            if run.kind == .adjustment, let final = run.adjusts {
+                note += ": \(run.period) is closed for plan \(run.planID), so this is an adjustment of its final run \(final)"
+            }
+            Output.stderr(note)
+        }
         if output == nil { FileHandle.standardOutput.write(Data(text.utf8)) }
         // Everything is written; skip tearing down 100,000 payees' worth of objects.
         Foundation.exit(0)
+    }
+}
+
+extension Calculate {
+    /// Records the run unless --no-db. A history named with --db that cannot be written
+    /// is an error; the default one (advocomp.db here) is a warning, so a calculation in
+    /// a read-only directory still gives its result.
+    /// `json`: the JSON output when it is already rendered.
+    func record(_ result: RunResult, request: CalculationRequest, json: String?) throws -> (path: String, run: RunSummary)? {
+        guard !noDB else { return nil }
+        let path = db ?? History.defaultPath
+        do {
+            let store = try RunStore(path: path, create: true)
+            return (path, try store.record(History.newRun(result, request: request, json: json), inside: History.testHold))
+        } catch {
+            let why = (error as? StoreError)?.message ?? "\(error)"
+            if db != nil { throw CLIError("\(path): error: the run could not be recorded: \(why)") }
+            if !inputs.quiet { Output.stderr("\(path): warning: the run was not recorded: \(why) (--db names another file, --no-db skips recording)") }
+            return nil
+        }
     }
 }
 

@@ -22,7 +22,7 @@ final class ExportCLITests: XCTestCase {
     }
 
     func advocomp(_ args: [String], in directory: URL) throws -> Run {
-        try run(CLITests.binary, args, in: directory)
+        try run(CLITests.binary, CLITests.withoutHistory(args), in: directory)
     }
 
     /// A copy of a conformance case in a fresh temporary directory, removed after the test.

@@ -10,6 +10,24 @@ final class SHA256Tests: XCTestCase {
         XCTAssertEqual(SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: 1000)),
                        "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
     }
+
+    func testLengthsAroundTheBlockAndPaddingBoundaries() {
+        // 55/56 bytes: the length still fits in the last block, or needs one more; 63/64/65:
+        // around a whole block; a million: the FIPS 180-2 long-message vector.
+        let expected: [(Int, String)] = [
+            (55, "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318"),
+            (56, "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a"),
+            (63, "7d3e74a05d7db15bce4ad9ec0658ea98e3f06eeecf16b4c6fff2da457ddc2f34"),
+            (64, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb"),
+            (65, "635361c48bb9eab14198e76ea8ab7f1a41685d6ad62aa9146d301d4f17eb0ae0"),
+            (119, "31eba51c313a5c08226adf18d4a359cfdfd8d2e816b13f4af952f7ea6584dcfb"),
+            (128, "6836cf13bac400e9105071cd6af47084dfacad4e5e302c94bfed24e013afb73e"),
+            (1_000_000, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
+        ]
+        for (n, hash) in expected {
+            XCTAssertEqual(SHA256.hex(Array(repeating: UInt8(ascii: "a"), count: n)), hash, "\(n) bytes")
+        }
+    }
 }
 
 final class CSVInjectionTests: XCTestCase {
