@@ -63,5 +63,32 @@ enum Migrations {
             PRIMARY KEY (period, plan_id)
         );
         """,
+        // 2: plan versions with their effective dates (and the OKR sets they read); what a
+        // run was for (a calculation or an annual true-up).
+        """
+        CREATE TABLE plan_versions (
+            plan_id TEXT NOT NULL,
+            version TEXT NOT NULL,
+            effective TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            path TEXT NOT NULL,
+            content BLOB NOT NULL,
+            added_at TEXT NOT NULL,
+            added_by TEXT NOT NULL,
+            PRIMARY KEY (plan_id, version),
+            UNIQUE (plan_id, effective)
+        );
+        CREATE TABLE plan_version_files (
+            plan_id TEXT NOT NULL,
+            version TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            path TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            content BLOB NOT NULL,
+            PRIMARY KEY (plan_id, version, seq),
+            FOREIGN KEY (plan_id, version) REFERENCES plan_versions (plan_id, version)
+        );
+        ALTER TABLE runs ADD COLUMN purpose TEXT NOT NULL DEFAULT 'calculate' CHECK (purpose IN ('calculate', 'true-up'));
+        """,
     ]
 }

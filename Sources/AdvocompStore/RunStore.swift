@@ -33,9 +33,13 @@ public struct StoredPayee: Sendable, Equatable {
     }
 }
 
+/// What a run was for.
+public enum RunPurpose: String, Sendable { case calculate, trueUp = "true-up" }
+
 /// Everything `calculate` records about one run. Who, when and how are passed in: the
 /// store reads no clock and no environment.
 public struct NewRun: Sendable {
+    public var purpose: RunPurpose = .calculate
     public var period: String
     public var planID: String
     public var planVersion: String
@@ -77,6 +81,7 @@ public struct RunSummary: Sendable, Equatable {
     public var isFinal: Bool
     public var payeeCount: Int
     public var resultSHA256: String
+    public var purpose: RunPurpose
 }
 
 /// The run history: an SQLite file (WAL; created 0600), written one run per transaction.
@@ -93,10 +98,16 @@ public final class RunStore {
         self.path = path
         db = try SQLite(path: path, create: create)
         try db.execute("PRAGMA foreign_keys = ON")
-        var mode = ""
-        try db.query("PRAGMA journal_mode = WAL") { mode = $0.text(0) ?? "" }
-        guard mode.lowercased() == "wal" else { throw StoreError("cannot switch the database to write-ahead logging (journal mode \(mode))") }
-        try migrate()
+        // Two processes creating the same history at once: one switches it to WAL and
+        // migrates it; the other waits for that and finds it done.
+        try db.retryingWhileBusy {
+            var mode = ""
+            try db.query("PRAGMA journal_mode = WAL") { mode = $0.text(0) ?? "" }
+            guard mode.lowercased() == "wal" else {
+                throw StoreError("cannot switch the database to write-ahead logging (journal mode \(mode))", busy: true)
+            }
+            try migrate()
+        }
     }
 
     private func version() throws -> Int {
@@ -135,12 +146,12 @@ public final class RunStore {
             let final = try finalRun(period: run.period, planID: run.planID)
             try db.query("""
                 INSERT INTO runs (period, plan_id, plan_version, plan_sha256, kind, adjusts, created_at, created_by,
-                                  command_line, advocomp_version, result_json, result_sha256)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                  command_line, advocomp_version, result_json, result_sha256, purpose)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.text(run.period), .text(run.planID), .text(run.planVersion), .text(plan.sha256),
                       .text(final == nil ? "regular" : "adjustment"), final.map { .int($0) } ?? .null,
                       .text(run.createdAt), .text(run.createdBy), .text(run.commandLine), .text(run.advocompVersion),
-                      .text(run.resultJSON), .text(SHA256.hex(Array(run.resultJSON.utf8)))])
+                      .text(run.resultJSON), .text(SHA256.hex(Array(run.resultJSON.utf8))), .text(run.purpose.rawValue)])
             let id = db.lastInsertID
             try db.insertMany("INSERT INTO run_files (run_id, seq, role, path, sha256, bytes, lines, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                               run.files.enumerated().map { k, f in
@@ -234,7 +245,7 @@ public final class RunStore {
         r.id, r.period, r.plan_id, r.plan_version, r.plan_sha256, r.kind, r.adjusts, r.created_at, r.created_by,
         r.command_line, r.advocomp_version, r.approved_at, r.approved_by,
         EXISTS (SELECT 1 FROM closed_periods c WHERE c.final_run = r.id),
-        (SELECT COUNT(*) FROM run_payees p WHERE p.run_id = r.id), r.result_sha256
+        (SELECT COUNT(*) FROM run_payees p WHERE p.run_id = r.id), r.result_sha256, r.purpose
         """
 
     private static func summary(_ row: SQLite.Row) -> RunSummary {
@@ -243,7 +254,7 @@ public final class RunStore {
                    adjusts: row.int(6), createdAt: row.text(7) ?? "", createdBy: row.text(8) ?? "",
                    commandLine: row.text(9) ?? "", advocompVersion: row.text(10) ?? "", approvedAt: row.text(11),
                    approvedBy: row.text(12), isFinal: (row.int(13) ?? 0) != 0, payeeCount: Int(row.int(14) ?? 0),
-                   resultSHA256: row.text(15) ?? "")
+                   resultSHA256: row.text(15) ?? "", purpose: RunPurpose(rawValue: row.text(16) ?? "") ?? .calculate)
     }
 
     public func summary(_ id: Int64) throws -> RunSummary? {

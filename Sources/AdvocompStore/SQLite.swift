@@ -8,7 +8,9 @@ import Darwin
 /// What went wrong in the database, in words (SQLite's message, and what was being done).
 public struct StoreError: Error, CustomStringConvertible, Sendable {
     public let message: String
-    public init(_ message: String) { self.message = message }
+    /// Another connection held a lock SQLite would not wait for: worth trying again.
+    public var busy = false
+    public init(_ message: String, busy: Bool = false) { self.message = message; self.busy = busy }
     public var description: String { message }
 }
 
@@ -46,6 +48,25 @@ final class SQLite {
 
     var lastError: String { db.map { String(cString: sqlite3_errmsg($0)) } ?? "no connection" }
 
+    /// The last failure as an error, marked busy when another connection held a lock.
+    private var failure: StoreError {
+        let code = db.map { sqlite3_errcode($0) & 0xff } ?? SQLITE_ERROR
+        return StoreError(lastError, busy: code == SQLITE_BUSY || code == SQLITE_LOCKED)
+    }
+
+    /// Runs `body` again while it fails busy, for up to `seconds`. Some steps (switching
+    /// a new file to WAL, the first read of a file another process is creating) fail
+    /// busy at once instead of waiting for the lock.
+    func retryingWhileBusy<T>(seconds: Double = 30, _ body: () throws -> T) throws -> T {
+        var waited = 0.0
+        while true {
+            do { return try body() } catch let e as StoreError where e.busy && waited < seconds {
+                usleep(20_000)
+                waited += 0.02
+            }
+        }
+    }
+
     /// Runs SQL with no parameters and no rows (may be several statements).
     func execute(_ sql: String) throws {
         var message: UnsafeMutablePointer<CChar>?
@@ -53,7 +74,8 @@ final class SQLite {
         if rc != SQLITE_OK {
             let why = message.map { String(cString: $0) } ?? lastError
             sqlite3_free(message)
-            throw StoreError(why)
+            let code = rc & 0xff
+            throw StoreError(why, busy: code == SQLITE_BUSY || code == SQLITE_LOCKED)
         }
     }
 
@@ -75,7 +97,7 @@ final class SQLite {
     func insertMany(_ sql: String, _ rows: [[Value]], row: (Row) throws -> Void = { _ in }) throws {
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(db, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw StoreError(lastError)
+            throw failure
         }
         defer { sqlite3_finalize(statement) }
         for values in rows {
@@ -85,7 +107,7 @@ final class SQLite {
             while true {
                 let rc = sqlite3_step(statement)
                 if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else { throw StoreError(lastError) }
+                guard rc == SQLITE_ROW else { throw failure }
                 try row(Row(statement: statement))
             }
         }
@@ -102,7 +124,7 @@ final class SQLite {
                 rc = b.withUnsafeBytes { sqlite3_bind_blob64(statement, i, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), sqlite3_uint64(b.count), advocomp_sqlite_transient()) }
             case .null: rc = sqlite3_bind_null(statement, i)
             }
-            guard rc == SQLITE_OK else { throw StoreError(lastError) }
+            guard rc == SQLITE_OK else { throw failure }
         }
     }
 

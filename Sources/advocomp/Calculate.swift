@@ -6,7 +6,12 @@ import Foundation
 /// The inputs shared by `calculate` and `explain`.
 struct RunInputs: ParsableArguments {
     @Option(help: "The plan file (YAML).")
-    var plan: String
+    var plan: String?
+
+    @Option(name: .customLong("plan-id"),
+            help: ArgumentHelp("Instead of --plan: the stored version of this plan in effect for the period.",
+                               discussion: "Versions are stored with advocomp plans add FILE --effective DATE, in the run history (--db)."))
+    var planID: String?
 
     @Option(help: "The roster CSV.")
     var roster: String
@@ -24,10 +29,28 @@ struct RunInputs: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Do not print warnings (errors are always printed).")
     var quiet = false
 
-    func request(explain: Set<String> = []) throws -> CalculationRequest {
-        let files = try FileIO.readAll([plan, roster, actuals] + (events.map { [$0] } ?? []))
-        return CalculationRequest(plan: files[0], roster: files[1], actuals: files[2], period: period, explain: explain,
-                                  events: files.count > 3 ? files[3] : nil)
+    @Option(help: ArgumentHelp("The run history (SQLite). Default: advocomp.db in the working directory.",
+                               discussion: "calculate records the run there (unless --no-db); --plan-id reads plan versions from it."))
+    var db: String?
+
+    func validate() throws {
+        if (plan == nil) == (planID == nil) { throw ValidationError("give the plan as --plan FILE or as --plan-id ID (a stored version), one of them") }
+    }
+
+    /// The request, and the loader for the OKR sets its plan reads.
+    func request(explain: Set<String> = []) throws -> (CalculationRequest, PlanParser.FileLoader) {
+        let files = try FileIO.readAll((plan.map { [$0] } ?? []) + [roster, actuals] + (events.map { [$0] } ?? []))
+        var rest = files[...]
+        let planFile: InputFile, loader: PlanParser.FileLoader
+        if let planID {
+            (planFile, loader) = try PlanVersionInput.inEffect(planID: planID, period: period, db: db ?? History.defaultPath)
+        } else {
+            planFile = rest.removeFirst()
+            loader = FileIO.loader
+        }
+        let roster = rest.removeFirst(), actuals = rest.removeFirst()
+        return (CalculationRequest(plan: planFile, roster: roster, actuals: actuals, period: period, explain: explain, events: rest.first),
+                loader)
     }
 }
 
@@ -59,21 +82,17 @@ struct Calculate: ParsableCommand {
                                discussion: "Columns payee_id,name,currency,amount,earning_code,period; held and ineligible payees are left out and counted on standard error."))
     var payroll: String?
 
-    @Option(help: ArgumentHelp("Record the run in this history file (SQLite; default advocomp.db in the working directory).",
-                               discussion: "The plan and every input file, each payee's result and the findings, in one transaction; see advocomp runs, show, approve, close, diff and replay."))
-    var db: String?
-
-    @Flag(name: .customLong("no-db"), help: "Do not record the run (a preview).")
+    @Flag(name: .customLong("no-db"), help: "Do not record the run in the history (a preview).")
     var noDB = false
 
     func validate() throws {
-        if noDB && db != nil { throw ValidationError("--db and --no-db cannot be given together") }
+        if noDB && inputs.db != nil { throw ValidationError("--db and --no-db cannot be given together") }
     }
 
     func run() throws {
-        var request = try inputs.request()
+        var (request, loader) = try inputs.request()
         request.recordKPIActuals = xlsx != nil
-        let outcome = Pipeline.calculate(request, loadFile: FileIO.loader)
+        let outcome = Pipeline.calculate(request, loadFile: loader)
         Output.report(outcome.diagnostics, quiet: inputs.quiet)
         guard let result = outcome.result else { throw ExitCode(1) }
         // Every file output is staged first and renamed together: all of them or none.
@@ -128,13 +147,13 @@ extension Calculate {
     /// `json`: the JSON output when it is already rendered.
     func record(_ result: RunResult, request: CalculationRequest, json: String?) throws -> (path: String, run: RunSummary)? {
         guard !noDB else { return nil }
-        let path = db ?? History.defaultPath
+        let path = inputs.db ?? History.defaultPath
         do {
             let store = try RunStore(path: path, create: true)
             return (path, try store.record(History.newRun(result, request: request, json: json), inside: History.testHold))
         } catch {
             let why = (error as? StoreError)?.message ?? "\(error)"
-            if db != nil { throw CLIError("\(path): error: the run could not be recorded: \(why)") }
+            if inputs.db != nil { throw CLIError("\(path): error: the run could not be recorded: \(why)") }
             if !inputs.quiet { Output.stderr("\(path): warning: the run was not recorded: \(why) (--db names another file, --no-db skips recording)") }
             return nil
         }
@@ -154,7 +173,8 @@ struct Explain: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let outcome = Pipeline.calculate(try inputs.request(explain: [payee]), loadFile: FileIO.loader)
+        let (request, loader) = try inputs.request(explain: [payee])
+        let outcome = Pipeline.calculate(request, loadFile: loader)
         Output.report(outcome.diagnostics, quiet: inputs.quiet)
         guard let result = outcome.result else { throw ExitCode(1) }
         guard let p = result.payees.first(where: { $0.payee.id == payee }) else {

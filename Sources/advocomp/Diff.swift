@@ -93,11 +93,7 @@ struct Diff: ParsableCommand {
                 [r.payeeID, r.a.map { "\($0.payout) \($0.currency) \($0.status)" } ?? "-",
                  r.b.map { "\($0.payout) \($0.currency) \($0.status)" } ?? "-", difference(r.a, r.b) ?? "-", r.cause]
             }
-            let widths = header.indices.map { c in ([header[c]] + cells.map { $0[c] }).map(\.count).max() ?? 0 }
-            for line in [header] + cells {
-                print(line.enumerated().map { c, s in s.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
-                    .joined(separator: "  ").trimmingCharacters(in: .whitespaces))
-            }
+            print(TextTable.render(header, cells))
         }
     }
 

@@ -134,12 +134,7 @@ struct Runs: ParsableCommand {
                     r.kind == .adjustment ? "adjusts \(r.adjusts.map(String.init) ?? "?")" : "regular",
                     state, String(r.payeeCount), r.createdAt, r.createdBy]
         }
-        let widths = header.indices.map { c in ([header[c]] + rows.map { $0[c] }).map(\.count).max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { c, s in s.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }
-        print(([line(header)] + rows.map(line)).joined(separator: "\n"))
+        print(TextTable.render(header, rows))
     }
 }
 

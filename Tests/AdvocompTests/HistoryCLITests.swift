@@ -208,14 +208,17 @@ final class HistoryCLITests: XCTestCase {
         XCTAssertEqual(next.stderr, "recorded as run 2 in advocomp.db\n")
     }
 
-    func testTwoCalculationsAtOnceBothLand() throws {
+    func testCalculationsAtOnceAllLandEvenIntoANewHistory() throws {
+        // Four processes start together on a history that does not exist yet: they race
+        // to create it, switch it to WAL and migrate it, then queue for their writes.
+        // --db names it, so a run that could not be recorded would exit 1.
         let dir = try workspace()
-        let a = try start(["calculate"] + Self.args, in: dir), b = try start(["calculate"] + Self.args, in: dir)
-        a.waitUntilExit(); b.waitUntilExit()
-        XCTAssertEqual([a.terminationStatus, b.terminationStatus], [0, 0])
+        let all = try (0..<4).map { _ in try start(["calculate", "--db", "advocomp.db"] + Self.args, in: dir) }
+        for p in all { p.waitUntilExit() }
+        XCTAssertEqual(all.map(\.terminationStatus), [0, 0, 0, 0])
         let store = try RunStore(path: dir.appendingPathComponent("advocomp.db").path, create: false)
-        XCTAssertEqual(try store.runs().map(\.id), [1, 2])
-        XCTAssertEqual(try store.payees(1).map(\.payout), try store.payees(2).map(\.payout))
+        XCTAssertEqual(try store.runs().map(\.id), [1, 2, 3, 4])
+        XCTAssertEqual(try store.payees(1).map(\.payout), try store.payees(4).map(\.payout))
     }
 
     func testAHistoryFromANewerAdvocompIsRefused() throws {

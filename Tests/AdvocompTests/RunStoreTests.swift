@@ -29,7 +29,8 @@ final class RunStoreTests: XCTestCase {
     func testMigrationsAreFrozen() {
         // A migration never changes once shipped: a schema change is a new migration at
         // the end. If this fails, undo the edit and append a migration instead.
-        let shipped = ["d92dbce055ee376304dbade2f67d7a2b6c2f9e87418a502de822db0d78d47322"]
+        let shipped = ["d92dbce055ee376304dbade2f67d7a2b6c2f9e87418a502de822db0d78d47322",
+                       "10248ef6f22f0ba1237bd89c75397d3c6a50f5898b9de5aa4f695650fd756b58"]
         XCTAssertGreaterThanOrEqual(Migrations.all.count, shipped.count)
         for (k, hash) in shipped.enumerated() {
             XCTAssertEqual(SHA256.hex(Array(Migrations.all[k].utf8)), hash, "migration \(k + 1) changed")
@@ -53,6 +54,30 @@ final class RunStoreTests: XCTestCase {
         }
         // Opening again migrates nothing and keeps the run.
         XCTAssertEqual(try RunStore(path: path).runs().count, 1)
+    }
+
+    func testAnOlderHistoryIsMigratedAndKeepsItsRuns() throws {
+        // A history written when schema 1 was the latest (before plan versions).
+        let path = try scratch().appendingPathComponent("h.db").path
+        do {
+            let old = try SQLite(path: path, create: true)
+            try old.execute("PRAGMA journal_mode = WAL")
+            try old.execute(Migrations.all[0])
+            try old.execute("PRAGMA user_version = 1")
+            try old.execute("""
+                INSERT INTO runs (period, plan_id, plan_version, plan_sha256, kind, created_at, created_by, command_line,
+                                  advocomp_version, result_json, result_sha256)
+                VALUES ('2026-Q1', 'cmo', '1', 'x', 'regular', 't', 'fin', 'advocomp calculate', '0.1.0', '{}', 'y')
+                """)
+        }
+        let store = try RunStore(path: path)
+        var version: Int64 = 0
+        try store.db.query("PRAGMA user_version") { version = $0.int(0) ?? 0 }
+        XCTAssertEqual(version, Int64(Migrations.all.count))
+        let runs = try store.runs()
+        XCTAssertEqual(runs.map(\.id), [1])
+        XCTAssertEqual(runs.first?.purpose, .calculate)
+        XCTAssertEqual(try store.planVersions(), [])
     }
 
     func testAHistoryFromANewerSchemaIsRefused() throws {
