@@ -52,10 +52,17 @@ public enum Pipeline {
     }
 
     public static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader) -> CalculationOutcome {
+        calculate(request, loadFile: loadFile, planFor: { $0 })
+    }
+
+    /// The same, with the plan as `planFor` makes it from the file (the true-up's full year).
+    static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader,
+                          planFor: (Plan) -> Plan) -> CalculationOutcome {
         // The plan is small and read first; then the roster, the actuals and the events,
         // which are independent, are read and checked against it on two threads (the
         // events, the largest, on this one: their reader splits its work over two cores).
-        let (plan, planDiagnostics) = loadPlan(request.plan, loadFile: loadFile)
+        let (planRead, planDiagnostics) = loadPlan(request.plan, loadFile: loadFile)
+        let plan = planRead.map(planFor)
         var rosterDiagnostics: [Diagnostic] = [], actualsDiagnostics: [Diagnostic] = [], eventsDiagnostics: [Diagnostic] = []
         var roster: Roster?, actuals: Actuals?, ledger: Ledger?
         let readRoster = {
@@ -171,6 +178,26 @@ public enum Pipeline {
         let cap = plan.gaming?.askCap ?? GamingChecks.AskCap()
         let entries = AskCalendar.compute(ledger: ledger, cap: cap, unverifiedWithinDays: plan.gaming?.unverified?.withinDays, asOf: date)
         return (entries, cap, plan.gaming?.askCap != nil, sorted(diagnostics))
+    }
+
+    /// The annual true-up of fiscal year `year`: the plan's full year (annual targets, paid
+    /// per year) calculated on `request`'s inputs for `YYYY-FY`, less `basis`.
+    public static func trueUp(_ request: CalculationRequest, year: Int, basis: TrueUpBasis,
+                              loadFile: @escaping PlanParser.FileLoader) -> (result: TrueUpResult?, diagnostics: [Diagnostic]) {
+        var request = request
+        request.period = "\(year)-FY"
+        var missing: Diagnostic?
+        let outcome = calculate(request, loadFile: loadFile) { plan in
+            if plan.trueUp == nil {
+                missing = .error("plan '\(plan.id)' has no true_up section: add one (README, \"The annual true-up\") to true up its year",
+                                 at: SourceLocation(file: plan.sourceFile, line: 1, column: 1))
+            }
+            return plan.fullYear()
+        }
+        if let missing { return (nil, sorted(outcome.diagnostics + [missing])) }
+        guard let full = outcome.result, let t = full.plan.trueUp else { return (nil, outcome.diagnostics) }
+        let (result, more) = TrueUpCalculation.run(fullYear: full, year: year, basis: basis, negative: t.negative)
+        return (result, outcome.diagnostics + more)
     }
 
     /// Runs `background` on another thread while `body` runs on this one; returns when

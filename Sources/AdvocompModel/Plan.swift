@@ -22,6 +22,8 @@ public struct Plan: Sendable {
     public var pool: Pool?
     /// The advocacy ledger's gaming checks (`gaming:`); nil when the plan has none.
     public var gaming: GamingChecks?
+    /// The annual true-up (`true_up:`); nil when the plan has none.
+    public var trueUp: TrueUp?
     /// Payroll earning code for the bonus (`earning_code`, default BONUS).
     public var earningCode: String = "BONUS"
     /// The plan file, as named on the command line.

@@ -241,6 +241,15 @@ public final class RunStore {
         return id
     }
 
+    /// The run whose payouts stand for a closed period: its latest approved adjustment,
+    /// else its final run; nil while the period is open.
+    public func standingRun(period: String, planID: String) throws -> Int64? {
+        guard let final = try finalRun(period: period, planID: planID) else { return nil }
+        var adjustment: Int64?
+        try db.query("SELECT MAX(id) FROM runs WHERE adjusts = ? AND approved_at IS NOT NULL", [.int(final)]) { adjustment = $0.int(0) }
+        return adjustment ?? final
+    }
+
     private static let summaryColumns = """
         r.id, r.period, r.plan_id, r.plan_version, r.plan_sha256, r.kind, r.adjusts, r.created_at, r.created_by,
         r.command_line, r.advocomp_version, r.approved_at, r.approved_by,

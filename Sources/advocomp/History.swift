@@ -81,8 +81,44 @@ enum History {
                       createdBy: user, commandLine: WorkbookExport.commandLine(), advocompVersion: AdvocompVersion.string)
     }
 
-    /// Calculates a stored run again from its stored inputs, with this advocomp.
-    static func recalculate(_ store: RunStore, _ run: RunSummary, recordKPIActuals: Bool = false) throws -> (RunResult?, [Diagnostic], CalculationRequest) {
+    /// A stored run calculated again from its stored inputs, with this advocomp.
+    enum Rerun {
+        case calculation(RunResult, CalculationRequest)
+        case trueUp(TrueUpResult)
+        case failed([Diagnostic])
+
+        /// The JSON output, as the run's command writes it.
+        var json: String? {
+            switch self {
+            case .calculation(let r, _): return JSONReport.render(r)
+            case .trueUp(let t): return TrueUpReport.json(t)
+            case .failed: return nil
+            }
+        }
+
+        /// Each payee's id, JSON object, payout (the true-up for a true-up), currency and status.
+        var payees: [StoredPayee] {
+            switch self {
+            case .calculation(let r, _):
+                return r.payees.map { p in
+                    StoredPayee(payeeID: p.payee.id, name: p.payee.name, currency: p.currency.code,
+                                payout: p.payout.formatted(places: p.currency.minorDigits), status: p.status.rawValue,
+                                json: JSONReport.payeeObject(p, plan: r.plan))
+                }
+            case .trueUp(let t):
+                return t.lines.map { l in
+                    StoredPayee(payeeID: l.payeeID, name: l.name, currency: l.currency.code,
+                                payout: l.trueUp.formatted(places: l.currency.minorDigits), status: l.status.rawValue,
+                                json: TrueUpReport.lineObject(l))
+                }
+            case .failed: return []
+            }
+        }
+    }
+
+    /// Calculates a stored run again: a calculation from its stored inputs; a true-up
+    /// from its stored inputs and the paid amounts its result recorded.
+    static func rerun(_ store: RunStore, _ run: RunSummary, recordKPIActuals: Bool = false) throws -> Rerun {
         let files = try store.files(run.id)
         func file(_ role: StoredFile.Role) -> InputFile? {
             files.first { $0.role == role }.map { InputFile(path: $0.path, bytes: $0.content) }
@@ -100,8 +136,14 @@ enum History {
         }
         var request = CalculationRequest(plan: plan, roster: roster, actuals: actuals, period: run.period, events: file(.events))
         request.recordKPIActuals = recordKPIActuals
+        if run.purpose == .trueUp {
+            guard let stored = try store.resultJSON(run.id) else { throw StoreError("run \(run.id) has no stored result") }
+            let (year, basis) = try TrueUpHistory.basis(fromJSON: stored)
+            let (t, diagnostics) = Pipeline.trueUp(request, year: year, basis: basis, loadFile: loader)
+            return t.map { .trueUp($0) } ?? .failed(diagnostics)
+        }
         let outcome = Pipeline.calculate(request, loadFile: loader)
-        return (outcome.result, outcome.diagnostics, request)
+        return outcome.result.map { .calculation($0, request) } ?? .failed(outcome.diagnostics)
     }
 
     static func describe(_ r: RunSummary) -> String {
@@ -131,7 +173,7 @@ struct Runs: ParsableCommand {
         let rows = runs.map { r -> [String] in
             let state = r.isFinal ? "final" : r.approvedAt != nil ? "approved" : "draft"
             return [String(r.id), r.period, r.planID, r.planVersion,
-                    r.kind == .adjustment ? "adjusts \(r.adjusts.map(String.init) ?? "?")" : "regular",
+                    r.kind == .adjustment ? "adjusts \(r.adjusts.map(String.init) ?? "?")" : r.purpose == .trueUp ? "true-up" : "regular",
                     state, String(r.payeeCount), r.createdAt, r.createdBy]
         }
         print(TextTable.render(header, rows))
@@ -167,19 +209,27 @@ struct Show: ParsableCommand {
             try Output.emit(stored, to: output)
             return
         }
-        let (result, diagnostics, request) = try History.recalculate(store, summary, recordKPIActuals: xlsx != nil)
-        guard let result, JSONReport.render(result) == stored else {
-            Output.report(diagnostics.filter { $0.severity == .error })
+        let rerun: History.Rerun
+        do { rerun = try History.rerun(store, summary, recordKPIActuals: xlsx != nil) } catch { throw History.fail(database.db, error) }
+        guard rerun.json == stored else {
+            if case .failed(let diagnostics) = rerun { Output.report(diagnostics.filter { $0.severity == .error }) }
             Output.stderr("\(database.db): error: run \(runID) was recorded by advocomp \(summary.advocompVersion) and this advocomp (\(AdvocompVersion.string)) no longer gives the same result from its inputs; `advocomp replay \(runID)` names the differences, and `--format json` shows the run as stored")
             throw ExitCode(1)
         }
         let text: String
-        switch format {
-        case .table: text = TableReport.render(result)
-        case .csv: text = CSVReport.render(result)
-        case .json: text = stored
+        switch (rerun, format) {
+        case (_, .json): text = stored
+        case (.calculation(let result, _), .table): text = TableReport.render(result)
+        case (.calculation(let result, _), .csv): text = CSVReport.render(result)
+        case (.trueUp(let t), .table): text = TrueUpReport.table(t)
+        case (.trueUp(let t), .csv): text = TrueUpReport.csv(t)
+        case (.failed, _): throw ExitCode(1)
         }
         if let xlsx {
+            guard case .calculation(let result, let request) = rerun else {
+                Output.stderr("advocomp: error: run \(runID) is a true-up: it is shown as table, csv or json, not as a workbook")
+                throw ExitCode(1)
+            }
             do { try WorkbookExport.write(result, request: request, to: xlsx) } catch let e as CLIError {
                 Output.stderr(e.description)
                 throw ExitCode(1)
@@ -242,29 +292,28 @@ struct Replay: ParsableCommand {
 
     func run() throws {
         let (store, summary, stored) = try database.run(runID)
-        let (result, diagnostics, _) = try History.recalculate(store, summary)
-        guard let result else {
-            Output.report(diagnostics)
+        let rerun: History.Rerun
+        do { rerun = try History.rerun(store, summary) } catch { throw History.fail(database.db, error) }
+        guard let json = rerun.json else {
+            if case .failed(let diagnostics) = rerun { Output.report(diagnostics) }
             Output.stderr("\(database.db): error: run \(runID) cannot be recalculated from its stored inputs")
             throw ExitCode(1)
         }
-        let json = JSONReport.render(result)
+        let now = rerun.payees
         if json == stored {
-            print("run \(runID) replayed: identical (\(result.payees.count) payees, result SHA-256 \(SHA256.hex(Array(json.utf8))))")
+            print("run \(runID) replayed: identical (\(now.count) payees, result SHA-256 \(SHA256.hex(Array(json.utf8))))")
             return
         }
         let storedPayees = Dictionary(try store.payees(runID).map { ($0.payeeID, $0) }, uniquingKeysWith: { a, _ in a })
         var differences: [String] = []
         var seen = Set<String>()
-        for p in result.payees {
-            seen.insert(p.payee.id)
-            let now = JSONReport.payeeObject(p, plan: result.plan)
-            guard let before = storedPayees[p.payee.id] else { differences.append("\(p.payee.id): not in the stored run"); continue }
-            if before.json != now {
-                let payout = p.payout.formatted(places: p.currency.minorDigits)
-                differences.append(before.payout == payout && before.status == p.status.rawValue
-                                   ? "\(p.payee.id): payout \(payout) \(p.currency.code) unchanged, details differ"
-                                   : "\(p.payee.id): stored \(before.payout) \(before.currency) (\(before.status)), now \(payout) \(p.currency.code) (\(p.status.rawValue))")
+        for p in now {
+            seen.insert(p.payeeID)
+            guard let before = storedPayees[p.payeeID] else { differences.append("\(p.payeeID): not in the stored run"); continue }
+            if before.json != p.json {
+                differences.append(before.payout == p.payout && before.status == p.status
+                                   ? "\(p.payeeID): payout \(p.payout) \(p.currency) unchanged, details differ"
+                                   : "\(p.payeeID): stored \(before.payout) \(before.currency) (\(before.status)), now \(p.payout) \(p.currency) (\(p.status))")
             }
         }
         for id in storedPayees.keys.sorted() where !seen.contains(id) { differences.append("\(id): in the stored run, not in the recalculation") }

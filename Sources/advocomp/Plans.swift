@@ -157,7 +157,7 @@ struct Plans: ParsableCommand {
 
 /// `--plan-id`: the stored plan version in effect for a period, as an input file.
 enum PlanVersionInput {
-    static func inEffect(planID: String, period: String, db: String) throws -> (InputFile, PlanParser.FileLoader) {
+    static func inEffect(planID: String, period: String, db: String, onLastDay: Bool = false) throws -> (InputFile, PlanParser.FileLoader) {
         let database = try DatabaseOption.parse(["--db", db])
         let versions = try Plans.versions(database, planID)
         func loader(_ v: PlanVersion) -> PlanParser.FileLoader {
@@ -174,7 +174,7 @@ enum PlanVersionInput {
         // A period that does not parse is reported by the calculation; the latest version stands in.
         let chosen: PlanVersion
         if let p = Period.parse(period) {
-            guard let k = PlanVersionChoice.inEffect(parsed, period: p),
+            guard let k = PlanVersionChoice.inEffect(parsed, period: p, onLastDay: onLastDay),
                   let v = versions.first(where: { $0.effective == parsed[k].effective }) else {
                 Output.stderr("\(db): error: plan \(planID) has no version in effect for \(period) (stored: \(Plans.describe(versions)))")
                 throw ExitCode(1)

@@ -1,0 +1,121 @@
+import AdvocompEngine
+import AdvocompModel
+
+/// The annual true-up as a table, a CSV and JSON, like `calculate`'s three formats.
+public enum TrueUpReport {
+    /// `payee_id,status,currency,full_year_payout,paid,carried_in,true_up,carry_forward,forgiven`.
+    public static func csv(_ t: TrueUpResult) -> String {
+        var out = "payee_id,status,currency,full_year_payout,paid,carried_in,true_up,carry_forward,forgiven\n"
+        for l in t.lines {
+            let d = l.currency.minorDigits
+            out += [CSVField.escape(l.payeeID), l.status.rawValue, l.currency.code] .joined(separator: ",") + ","
+            out += [l.fullYear, l.paid, l.carriedIn, l.trueUp, l.carryForward, l.forgiven].map { $0.formatted(places: d) }.joined(separator: ",")
+            out += "\n"
+        }
+        return out
+    }
+
+    public static func table(_ t: TrueUpResult) -> String {
+        let run = t.fullYear
+        var out = "True-up of \(run.plan.title ?? run.plan.id) (\(run.plan.id) v\(run.plan.version)) for fiscal year \(t.year): \(run.firstDay) to \(run.lastDay)\n"
+        out += "paid: " + t.basis.periods.map { "\($0.period) run \($0.run)" }.joined(separator: ", ")
+        if let c = t.basis.carriedFrom { out += "; carried in from run \(c)" }
+        out += "; a negative true-up is \(word(t.negative))\n\n"
+        let header = ["payee", "name", "status", "cur", "full year", "paid", "carried in", "true-up", "carry forward", "forgiven"]
+        let rows = t.lines.map { l -> [String] in
+            let d = l.currency.minorDigits
+            return [l.payeeID, l.name, l.status.rawValue, l.currency.code] + [l.fullYear, l.paid, l.carriedIn, l.trueUp, l.carryForward, l.forgiven]
+                .map { Display.money($0, digits: d) }
+        }
+        out += Display.table(header, rows, rightAligned: [4, 5, 6, 7, 8, 9])
+        out += "\nBy currency\n"
+        out += Display.table(["cur", "payees", "full year", "paid", "carried in", "true-up", "carry forward", "forgiven"],
+                             totals(t).map { c in [c.currency, String(c.payees)] + c.sums.map { Display.money($0, digits: c.digits) } },
+                             rightAligned: [1, 2, 3, 4, 5, 6, 7])
+        return out
+    }
+
+    /// One object: the year, the periods paid and their runs, each payee's line, totals
+    /// by currency, and `full_year`: the full-year calculation as `calculate` gives it.
+    public static func json(_ t: TrueUpResult) -> String {
+        let w = JSONWriter()
+        let run = t.fullYear
+        w.object {
+            w.key("true_up"); w.raw("true")
+            w.key("plan"); w.string(run.plan.id)
+            w.key("version"); w.string(run.plan.version)
+            w.key("year"); w.raw(String(t.year))
+            w.key("period"); w.string(run.period.description)
+            w.key("negative"); w.string(t.negative.rawValue)
+            w.key("periods")
+            w.array { for p in t.basis.periods { w.object { w.key("period"); w.string(p.period); w.key("run"); w.raw(String(p.run)) } } }
+            w.key("carried_from_run"); w.raw(t.basis.carriedFrom.map(String.init) ?? "null")
+            w.key("payees")
+            w.array { for l in t.lines { w.raw(lineObject(l)) } }
+            w.key("totals")
+            w.object {
+                for c in totals(t) {
+                    w.key(c.currency)
+                    w.object {
+                        w.key("payees"); w.raw(String(c.payees))
+                        for (k, v) in zip(sumKeys, c.sums) { w.key(k); w.string(v.formatted(places: c.digits)) }
+                    }
+                }
+            }
+            w.key("full_year"); w.raw(JSONReport.render(run).dropLast().description)
+        }
+        return w.text + "\n"
+    }
+
+    static let sumKeys = ["full_year_payout", "paid", "carried_in", "true_up", "carry_forward", "forgiven"]
+
+    /// One payee's object of `json`'s `payees`.
+    public static func lineObject(_ l: TrueUpLine) -> String {
+        let w = JSONWriter(), d = l.currency.minorDigits
+        w.object {
+            w.key("payee_id"); w.string(l.payeeID)
+            w.key("name"); w.string(l.name)
+            w.key("status"); w.string(l.status.rawValue)
+            w.key("currency"); w.string(l.currency.code)
+            w.key("full_year_payout"); w.string(l.fullYear.formatted(places: d))
+            w.key("paid_by_period")
+            w.object { for p in l.paidByPeriod { w.key(p.period); w.string(p.amount.formatted(places: d)) } }
+            w.key("paid"); w.string(l.paid.formatted(places: d))
+            w.key("carried_in"); w.string(l.carriedIn.formatted(places: d))
+            w.key("true_up"); w.string(l.trueUp.formatted(places: d))
+            w.key("carry_forward"); w.string(l.carryForward.formatted(places: d))
+            w.key("forgiven"); w.string(l.forgiven.formatted(places: d))
+        }
+        return w.text
+    }
+
+    struct CurrencyTotal {
+        var currency: String
+        var digits: Int
+        var payees: Int
+        /// In `sumKeys` order.
+        var sums: [FixedDecimal]
+    }
+
+    /// Sums by currency (never across currencies), currencies in code order.
+    static func totals(_ t: TrueUpResult) -> [CurrencyTotal] {
+        var by: [String: CurrencyTotal] = [:]
+        for l in t.lines {
+            var c = by[l.currency.code] ?? CurrencyTotal(currency: l.currency.code, digits: l.currency.minorDigits, payees: 0,
+                                                         sums: Array(repeating: .zero, count: sumKeys.count))
+            c.payees += 1
+            let values = [l.fullYear, l.paid, l.carriedIn, l.trueUp, l.carryForward, l.forgiven]
+            for k in values.indices { c.sums[k] = (try? c.sums[k] + values[k]) ?? c.sums[k] }
+            by[l.currency.code] = c
+        }
+        return by.values.sorted { $0.currency < $1.currency }
+    }
+
+    static func word(_ n: TrueUp.Negative) -> String {
+        switch n {
+        case .clawback: return "clawed back"
+        case .carry: return "carried to next year"
+        case .forgive: return "forgiven"
+        }
+    }
+}
