@@ -18,6 +18,20 @@ public enum PayrollReport {
         return out
     }
 
+    /// The true-up's payroll hand-off, in the same columns: one row per payee with a true-up
+    /// other than zero (a clawback as a negative amount, to deduct), period `YYYY-FY`. Held
+    /// payees are left out, like a held period payout.
+    public static func render(_ t: TrueUpResult) -> String {
+        var out = header + "\n"
+        let code = CSVField.escape(t.fullYear.plan.earningCode)
+        let period = t.fullYear.period.description
+        for l in t.lines where l.status != .held && !l.trueUp.isZero {
+            out += CSVField.escape(l.payeeID) + "," + CSVField.escape(l.name) + "," + l.currency.code + ","
+            out += l.trueUp.formatted(places: l.currency.minorDigits) + "," + code + "," + period + "\n"
+        }
+        return out
+    }
+
     /// (held, ineligible) counts: the payees the payroll file leaves out.
     public static func leftOut(_ run: RunResult) -> (held: Int, ineligible: Int) {
         (run.payees.filter { $0.status == .held }.count, run.payees.filter { $0.status == .ineligible }.count)

@@ -38,6 +38,10 @@ struct TrueUpCommand: ParsableCommand {
     @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
     var output: String?
 
+    @Option(help: ArgumentHelp("Also write a payroll CSV of the true-ups to pay or recover.",
+                               discussion: "Columns payee_id,name,currency,amount,earning_code,period: each payee with a true-up other than zero (a clawback is a negative amount); held payees are left out."))
+    var payroll: String?
+
     @Option(help: "The run history (SQLite). Default: advocomp.db in the working directory.")
     var db: String?
 
@@ -91,6 +95,7 @@ struct TrueUpCommand: ParsableCommand {
         var recorded: RunSummary?
         do {
             if let output { try outputs.stage(text, to: output) }
+            if let payroll { try outputs.stage(PayrollReport.render(result), to: payroll) }
             if !noDB {
                 do {
                     recorded = try store.record(TrueUpHistory.newRun(result, request: request, json: json))

@@ -222,6 +222,19 @@ final class TrueUpTests: XCTestCase {
         XCTAssertEqual(e004[6], "0.00")
         XCTAssertNotEqual(e004[7], "0.00", "E004 left in March: the year earns less than Q1 paid")
 
+        // The payroll hand-off: the true-ups to pay, none for E004 (carried).
+        let pay = try advocomp(["true-up", "--year", "2026", "--no-db", "--payroll", "pay.csv", "--output", "t.csv", "--format", "csv"] + Self.inputs, in: dir)
+        XCTAssertEqual(pay.status, 0, pay.stderr)
+        let payroll = try String(contentsOf: dir.appendingPathComponent("pay.csv"), encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(payroll.first, "payee_id,name,currency,amount,earning_code,period")
+        XCTAssertEqual(payroll.dropFirst().map { $0.split(separator: ",")[0] }, ["E001", "E002", "E003", "E005"])
+        for row in payroll.dropFirst() {
+            let f = row.split(separator: ",").map(String.init)
+            XCTAssertEqual(f[3], lines.first { $0[0] == f[0] }?[6], row)
+            XCTAssertEqual(f[4...], ["BONUS", "2026-FY"], row)
+        }
+        XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("t.csv"), encoding: .utf8), csv.stdout)
+
         // The true-up is a run: replayed identically, shown as calculated.
         XCTAssertEqual(try advocomp(["replay", "6"], in: dir).status, 0)
         XCTAssertEqual(try advocomp(["show", "6", "--format", "csv"], in: dir).stdout, csv.stdout)
