@@ -3,7 +3,8 @@
 /// a new migration at the end. `MigrationTests` pins each one's text by its SHA-256.
 enum Migrations {
     static let all: [String] = [
-        // 1: runs, their input files, payee results and findings; approvals; closed periods.
+        // 1: runs, their input files (each content stored once, by SHA-256), payee results
+        // and findings; approvals; closed periods.
         """
         CREATE TABLE runs (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -23,15 +24,18 @@ enum Migrations {
             approved_by TEXT
         );
         CREATE INDEX runs_by_period ON runs (period, plan_id);
+        CREATE TABLE file_contents (
+            sha256 TEXT PRIMARY KEY,
+            bytes INTEGER NOT NULL,
+            lines INTEGER NOT NULL,
+            content BLOB NOT NULL
+        );
         CREATE TABLE run_files (
             run_id INTEGER NOT NULL REFERENCES runs(id),
             seq INTEGER NOT NULL,
             role TEXT NOT NULL CHECK (role IN ('plan', 'roster', 'actuals', 'events', 'okr')),
             path TEXT NOT NULL,
-            sha256 TEXT NOT NULL,
-            bytes INTEGER NOT NULL,
-            lines INTEGER NOT NULL,
-            content BLOB NOT NULL,
+            sha256 TEXT NOT NULL REFERENCES file_contents(sha256),
             PRIMARY KEY (run_id, seq)
         );
         CREATE TABLE run_payees (

@@ -153,10 +153,13 @@ public final class RunStore {
                       .text(run.createdAt), .text(run.createdBy), .text(run.commandLine), .text(run.advocompVersion),
                       .text(run.resultJSON), .text(SHA256.hex(Array(run.resultJSON.utf8))), .text(run.purpose.rawValue)])
             let id = db.lastInsertID
-            try db.insertMany("INSERT INTO run_files (run_id, seq, role, path, sha256, bytes, lines, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            // A file's content is stored once however many runs read it (a recalculation
+            // on the same 70 MB ledger adds no second copy).
+            try db.insertMany("INSERT OR IGNORE INTO file_contents (sha256, bytes, lines, content) VALUES (?, ?, ?, ?)",
+                              run.files.map { f in [.text(f.sha256), .int(Int64(f.content.count)), .int(Int64(f.lines)), .blob(f.content)] })
+            try db.insertMany("INSERT INTO run_files (run_id, seq, role, path, sha256) VALUES (?, ?, ?, ?, ?)",
                               run.files.enumerated().map { k, f in
-                                  [.int(id), .int(Int64(k)), .text(f.role.rawValue), .text(f.path), .text(f.sha256),
-                                   .int(Int64(f.content.count)), .int(Int64(f.lines)), .blob(f.content)]
+                                  [.int(id), .int(Int64(k)), .text(f.role.rawValue), .text(f.path), .text(f.sha256)]
                               })
             try db.insertMany("INSERT INTO run_payees (run_id, payee_id, name, currency, payout, status, result_json) VALUES (?, ?, ?, ?, ?, ?, ?)",
                               run.payees.map { p in
@@ -292,7 +295,10 @@ public final class RunStore {
 
     public func files(_ id: Int64) throws -> [StoredFile] {
         var list: [StoredFile] = []
-        try db.query("SELECT role, path, content FROM run_files WHERE run_id = ? ORDER BY seq", [.int(id)]) { row in
+        try db.query("""
+            SELECT f.role, f.path, c.content FROM run_files f JOIN file_contents c ON c.sha256 = f.sha256
+            WHERE f.run_id = ? ORDER BY f.seq
+            """, [.int(id)]) { row in
             list.append(StoredFile(role: StoredFile.Role(rawValue: row.text(0) ?? "") ?? .okr, path: row.text(1) ?? "", content: row.blob(2)))
         }
         return list

@@ -149,7 +149,7 @@ enum History {
     static func describe(_ r: RunSummary) -> String {
         var state = r.isFinal ? "final" : r.approvedAt != nil ? "approved" : "draft"
         if r.kind == .adjustment { state += ", adjusts run \(r.adjusts.map(String.init) ?? "?")" }
-        return "run \(r.id): \(r.period), plan \(r.planID) \(r.planVersion), \(r.kind.rawValue) (\(state))"
+        return "run \(r.id): \(r.period), plan \(r.planID) \(r.planVersion), \(r.purpose == .trueUp ? "true-up" : r.kind.rawValue) (\(state))"
     }
 }
 

