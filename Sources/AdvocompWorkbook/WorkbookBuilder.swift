@@ -61,9 +61,14 @@ public struct WorkbookBuilder {
     var modifierNames: [[String: String]] = []
     var tableRowNames: [[(atLeast: String?, atMost: String?, factor: String)]] = []
 
-    public init(run: RunResult, context: WorkbookContext) {
+    /// For a true-up: its lines, on a sheet "True-up" whose full-year payouts are the
+    /// Payouts sheet's live formulas.
+    let trueUp: TrueUpResult?
+
+    public init(run: RunResult, context: WorkbookContext, trueUp: TrueUpResult? = nil) {
         self.run = run
         self.context = context
+        self.trueUp = trueUp
         plan = run.plan
         var idx: [String: Int] = [:]
         for (i, k) in plan.kpis.enumerated() { idx[k.id] = i }
@@ -75,6 +80,7 @@ public struct WorkbookBuilder {
         layoutInputs()
         let summary = try book.addSheet("Summary")
         let payouts = try book.addSheet("Payouts")
+        let trueUpSheet = try trueUp.map { _ in try book.addSheet("True-up") }
         let inputs = try book.addSheet("Inputs")
         let planSheet = try book.addSheet("Plan")
         let statements = try book.addSheet("Statements")
@@ -83,6 +89,7 @@ public struct WorkbookBuilder {
         try writePlan(planSheet, book)
         try writeInputs(inputs)
         try writePayouts(payouts)
+        if let trueUp, let trueUpSheet { try writeTrueUp(trueUpSheet, trueUp) }
         try writeSummary(summary, book)
         try writeStatements(statements)
         try writeFindings(findings)
@@ -772,6 +779,52 @@ public struct WorkbookBuilder {
             try s.text(row, 3, f.action.rawValue, .plain)
             try s.text(row, 4, f.detail, .plain)
             try s.text(row, 5, "\(ledger.ledger.file):\(f.line)", .plain)
+        }
+    }
+
+    /// The true-up, payee by payee: the full-year payout from Payouts, what each period
+    /// paid (from the run history: values), and the true-up as formulas over them.
+    func writeTrueUp(_ s: SheetSink, _ t: TrueUpResult) throws {
+        let periods = t.basis.periods.map(\.period)
+        let header = ["payee_id", "name", "status", "currency", "full_year_payout"] + periods.map { "paid \($0)" }
+            + ["paid", "carried_in", "difference", "true_up", "carry_forward", "forgiven"]
+        try s.columnWidths([12, 22, 10, 6, 16] + periods.map { _ in 14 } + [14, 12, 14, 14, 14, 12])
+        try s.freezeHeader(rows: 1, cols: 1)
+        try s.autofilter(lastRow: max(t.lines.count, 1), lastCol: header.count - 1)
+        for (c, h) in header.enumerated() { try s.text(0, c, h, .header) }
+        let rowOf = Dictionary(run.payees.enumerated().map { ($1.payee.id, excelRow($0)) }, uniquingKeysWith: { a, _ in a })
+        let paidCol = 5 + periods.count
+        for (i, l) in t.lines.enumerated() {
+            let row = i + 1, r = row + 1, d = l.currency.minorDigits
+            try s.text(row, 0, l.payeeID, .plain)
+            try s.text(row, 1, l.name, .plain)
+            try s.text(row, 2, l.status.rawValue, .plain)
+            try s.text(row, 3, l.currency.code, .plain)
+            if let payoutsRow = rowOf[l.payeeID] {
+                try s.formula(row, 4, "Payouts!\(col(payoutCol))\(payoutsRow)", cached: double(l.fullYear), .money(d))
+            } else {
+                try s.number(row, 4, 0, .money(d))  // not on the plan's roster this year
+            }
+            let paid = Dictionary(l.paidByPeriod.map { ($0.period, $0.amount) }, uniquingKeysWith: { a, _ in a })
+            for (k, p) in periods.enumerated() { try s.number(row, 5 + k, double(paid[p] ?? .zero), .money(d)) }
+            let paidSum = periods.isEmpty ? "0" : "SUM(\(col(5))\(r):\(col(paidCol - 1))\(r))"
+            try s.formula(row, paidCol, paidSum, cached: double(l.paid), .money(d))
+            try s.number(row, paidCol + 1, double(l.carriedIn), .money(d))
+            let difference = "\(col(4))\(r)-\(col(paidCol))\(r)-\(col(paidCol + 1))\(r)"
+            let cached = (try? l.fullYear - l.paid - l.carriedIn) ?? .zero
+            try s.formula(row, paidCol + 2, difference, cached: double(cached), .money(d))
+            let diff = "\(col(paidCol + 2))\(r)"
+            try s.formula(row, paidCol + 3, t.negative == .clawback ? diff : "MAX(0,\(diff))", cached: double(l.trueUp), .money(d))
+            try s.formula(row, paidCol + 4, t.negative == .carry ? "MAX(0,-\(diff))" : "0", cached: double(l.carryForward), .money(d))
+            try s.formula(row, paidCol + 5, t.negative == .forgive ? "MAX(0,-\(diff))" : "0", cached: double(l.forgiven), .money(d))
+        }
+        var row = t.lines.count + 2
+        let runs = t.basis.periods.map { "\($0.period): run \($0.run)" }.joined(separator: ", ")
+        for note in ["True-up of fiscal year \(t.year): the full-year payout (sheet Payouts, at annual targets) less what the closed periods paid (\(runs))"
+                     + (t.basis.carriedFrom.map { " and what the true-up run \($0) carried forward" } ?? "") + ".",
+                     "A negative difference is \(t.negative == .clawback ? "clawed back (the true-up is negative)" : t.negative == .carry ? "carried to next year" : "forgiven")."] {
+            try s.text(row, 0, note, .plain)
+            row += 1
         }
     }
 

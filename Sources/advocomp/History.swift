@@ -84,14 +84,14 @@ enum History {
     /// A stored run calculated again from its stored inputs, with this advocomp.
     enum Rerun {
         case calculation(RunResult, CalculationRequest)
-        case trueUp(TrueUpResult)
+        case trueUp(TrueUpResult, CalculationRequest)
         case failed([Diagnostic])
 
         /// The JSON output, as the run's command writes it.
         var json: String? {
             switch self {
             case .calculation(let r, _): return JSONReport.render(r)
-            case .trueUp(let t): return TrueUpReport.json(t)
+            case .trueUp(let t, _): return TrueUpReport.json(t)
             case .failed: return nil
             }
         }
@@ -105,7 +105,7 @@ enum History {
                                 payout: p.payout.formatted(places: p.currency.minorDigits), status: p.status.rawValue,
                                 json: JSONReport.payeeObject(p, plan: r.plan))
                 }
-            case .trueUp(let t):
+            case .trueUp(let t, _):
                 return t.lines.map { l in
                     StoredPayee(payeeID: l.payeeID, name: l.name, currency: l.currency.code,
                                 payout: l.trueUp.formatted(places: l.currency.minorDigits), status: l.status.rawValue,
@@ -140,7 +140,7 @@ enum History {
             guard let stored = try store.resultJSON(run.id) else { throw StoreError("run \(run.id) has no stored result") }
             let (year, basis) = try TrueUpHistory.basis(fromJSON: stored)
             let (t, diagnostics) = Pipeline.trueUp(request, year: year, basis: basis, loadFile: loader)
-            return t.map { .trueUp($0) } ?? .failed(diagnostics)
+            return t.map { .trueUp($0, request) } ?? .failed(diagnostics)
         }
         let outcome = Pipeline.calculate(request, loadFile: loader)
         return outcome.result.map { .calculation($0, request) } ?? .failed(outcome.diagnostics)
@@ -221,16 +221,18 @@ struct Show: ParsableCommand {
         case (_, .json): text = stored
         case (.calculation(let result, _), .table): text = TableReport.render(result)
         case (.calculation(let result, _), .csv): text = CSVReport.render(result)
-        case (.trueUp(let t), .table): text = TrueUpReport.table(t)
-        case (.trueUp(let t), .csv): text = TrueUpReport.csv(t)
+        case (.trueUp(let t, _), .table): text = TrueUpReport.table(t)
+        case (.trueUp(let t, _), .csv): text = TrueUpReport.csv(t)
         case (.failed, _): throw ExitCode(1)
         }
         if let xlsx {
-            guard case .calculation(let result, let request) = rerun else {
-                Output.stderr("advocomp: error: run \(runID) is a true-up: it is shown as table, csv or json, not as a workbook")
-                throw ExitCode(1)
+            let (result, request, trueUp): (RunResult, CalculationRequest, TrueUpResult?)
+            switch rerun {
+            case .calculation(let r, let q): (result, request, trueUp) = (r, q, nil)
+            case .trueUp(let t, let q): (result, request, trueUp) = (t.fullYear, q, t)
+            case .failed: throw ExitCode(1)
             }
-            do { try WorkbookExport.write(result, request: request, to: xlsx) } catch let e as CLIError {
+            do { try WorkbookExport.write(result, request: request, to: xlsx, trueUp: trueUp) } catch let e as CLIError {
                 Output.stderr(e.description)
                 throw ExitCode(1)
             }

@@ -38,6 +38,10 @@ struct TrueUpCommand: ParsableCommand {
     @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
     var output: String?
 
+    @Option(help: ArgumentHelp("Also write a workbook: the full-year calculation as live formulas, and a True-up sheet.",
+                               discussion: "As calculate's workbook for the period YYYY-FY, with a True-up sheet whose full-year payouts are the Payouts sheet's formulas and whose true-ups are formulas over what each period paid."))
+    var xlsx: String?
+
     @Option(help: ArgumentHelp("Also write a payroll CSV of the true-ups to pay or recover.",
                                discussion: "Columns payee_id,name,currency,amount,earning_code,period: each payee with a true-up other than zero (a clawback is a negative amount); held payees are left out."))
     var payroll: String?
@@ -68,8 +72,9 @@ struct TrueUpCommand: ParsableCommand {
             planFile = rest.removeFirst()
             loader = FileIO.loader
         }
-        let request = CalculationRequest(plan: planFile, roster: rest.removeFirst(), actuals: rest.removeFirst(),
+        var request = CalculationRequest(plan: planFile, roster: rest.removeFirst(), actuals: rest.removeFirst(),
                                          period: "\(year)-FY", events: rest.first)
+        request.recordKPIActuals = xlsx != nil
         // The plan says which periods the year has; the history says what they paid.
         let (parsed, planDiagnostics) = Pipeline.loadPlan(planFile, loadFile: loader)
         guard let parsed else {
@@ -94,6 +99,11 @@ struct TrueUpCommand: ParsableCommand {
         let outputs = StagedOutputs()
         var recorded: RunSummary?
         do {
+            if let xlsx {
+                let staging = outputs.temporaryPath(for: xlsx)
+                try WorkbookExport.write(result.fullYear, request: request, to: staging, reportAs: xlsx, trueUp: result)
+                outputs.record(temporary: staging, target: xlsx)
+            }
             if let output { try outputs.stage(text, to: output) }
             if let payroll { try outputs.stage(PayrollReport.render(result), to: payroll) }
             if !noDB {
@@ -109,7 +119,7 @@ struct TrueUpCommand: ParsableCommand {
             if let e = error as? CLIError { Output.stderr(e.description) }
             throw ExitCode(1)
         }
-        if let run = recorded, !quiet {
+        if let run = recorded {  // said even with --quiet: it is not a warning
             Output.stderr("recorded as run \(run.id) in \(dbPath)" + (run.kind == .adjustment ? ": \(run.period) is closed, so this is an adjustment of its final run \(run.adjusts.map(String.init) ?? "?")" : ""))
         }
         if output == nil { FileHandle.standardOutput.write(Data(text.utf8)) }

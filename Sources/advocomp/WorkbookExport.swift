@@ -11,7 +11,8 @@ enum WorkbookExport {
     static let streamingThreshold = 5_000
 
     /// Writes the workbook to `path`; messages name `reportAs` (the user's target).
-    static func write(_ result: RunResult, request: CalculationRequest, to path: String, reportAs target: String? = nil) throws {
+    static func write(_ result: RunResult, request: CalculationRequest, to path: String, reportAs target: String? = nil,
+                      trueUp: TrueUpResult? = nil) throws {
         let shown = target ?? path
         let inputs = [("plan", request.plan)] + FileIO.loaded.map { ("OKR set", $0) }
             + [("roster", request.roster), ("actuals", request.actuals)] + (request.events.map { [("events", $0)] } ?? [])
@@ -29,7 +30,7 @@ enum WorkbookExport {
             throw CLIError("\(shown): error: cannot write the workbook: \(reason(error))")
         }
         do {
-            var builder = WorkbookBuilder(run: result, context: context)
+            var builder = WorkbookBuilder(run: result, context: context, trueUp: trueUp)
             try builder.write(to: sink)
             try sink.close()
         } catch {
