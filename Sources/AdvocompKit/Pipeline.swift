@@ -55,9 +55,11 @@ public enum Pipeline {
         calculate(request, loadFile: loadFile, planFor: { $0 })
     }
 
-    /// The same, with the plan as `planFor` makes it from the file (the true-up's full year).
+    /// The same, with the plan as `planFor` makes it from the file (the true-up's full
+    /// year), and the actuals as `adjust` changes them once read and checked (a what-if).
     static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader,
-                          planFor: (Plan) -> Plan) -> CalculationOutcome {
+                          planFor: (Plan) -> Plan,
+                          adjust: ((inout Actuals, Plan, Roster, Period) -> Void)? = nil) -> CalculationOutcome {
         // The plan is small and read first; then the roster, the actuals and the events,
         // which are independent, are read and checked against it on two threads (the
         // events, the largest, on this one: their reader splits its work over two cores).
@@ -106,6 +108,7 @@ public enum Pipeline {
             actuals.rows += o.derivedRows
             outcome = o
         }
+        adjust?(&actuals, plan, roster, period)
         do {
             let calculator = try Calculator(plan: plan, actuals: actuals, period: period)
             var result = try calculator.run(roster: roster, explain: request.explain, recordKPIActuals: request.recordKPIActuals,

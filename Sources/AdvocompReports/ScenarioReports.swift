@@ -1,0 +1,168 @@
+import AdvocompEngine
+import AdvocompModel
+
+/// `whatif`: each payee's payout before and after the overrides, and the difference.
+public enum WhatIfReport {
+    struct Line {
+        var before: PayeeResult
+        var after: PayeeResult
+        var difference: FixedDecimal
+    }
+
+    /// Payees in both runs, matched by id (both runs have the same payees: only actuals change).
+    static func lines(_ before: RunResult, _ after: RunResult) -> [Line] {
+        let afterByID = Dictionary(after.payees.map { ($0.payee.id, $0) }, uniquingKeysWith: { a, _ in a })
+        return before.payees.compactMap { b in
+            guard let a = afterByID[b.payee.id] else { return nil }
+            return Line(before: b, after: a, difference: (try? a.payout - b.payout) ?? .zero)
+        }
+    }
+
+    public static func csv(before: RunResult, after: RunResult) -> String {
+        var out = "payee_id,unit,currency,status_before,payout_before,status_after,payout_after,difference\n"
+        for l in lines(before, after) {
+            let d = l.before.currency.minorDigits
+            out += [CSVField.escape(l.before.payee.id), CSVField.escape(l.before.payee.unit), l.before.currency.code,
+                    l.before.status.rawValue, l.before.payout.formatted(places: d), l.after.status.rawValue,
+                    l.after.payout.formatted(places: d), l.difference.formatted(places: d)].joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    public static func table(before: RunResult, after: RunResult, overrides: [String]) -> String {
+        var out = "What if, \(before.plan.id) v\(before.plan.version), \(before.period): " + overrides.joined(separator: ", ") + "\n\n"
+        let all = lines(before, after)
+        let rows = all.map { l -> [String] in
+            let d = l.before.currency.minorDigits
+            let status = l.before.status == l.after.status ? l.after.status.rawValue : "\(l.before.status.rawValue) -> \(l.after.status.rawValue)"
+            return [l.before.payee.id, l.before.payee.name, l.before.payee.unit, status, l.before.currency.code,
+                    Display.money(l.before.payout, digits: d), Display.money(l.after.payout, digits: d), signed(l.difference, d)]
+        }
+        out += Display.table(["payee", "name", "unit", "status", "cur", "before", "after", "difference"], rows, rightAligned: [5, 6, 7])
+        out += "\nTotals\n"
+        out += Display.table(["cur", "payees", "before", "after", "difference", "gain", "lose"],
+                             totals(all).map { t in
+                                 [t.currency, String(t.count), Display.money(t.before, digits: t.digits), Display.money(t.after, digits: t.digits),
+                                  signed(t.difference, t.digits), String(t.gain), String(t.lose)]
+                             }, rightAligned: [1, 2, 3, 4, 5, 6])
+        return out
+    }
+
+    public static func json(before: RunResult, after: RunResult, overrides: [String]) -> String {
+        let w = JSONWriter()
+        let all = lines(before, after)
+        w.object {
+            w.key("plan"); w.string(before.plan.id)
+            w.key("period"); w.string(before.period.description)
+            w.key("set"); w.array { for o in overrides { w.string(o) } }
+            w.key("payees")
+            w.array {
+                for l in all {
+                    let d = l.before.currency.minorDigits
+                    w.object {
+                        w.key("payee_id"); w.string(l.before.payee.id)
+                        w.key("unit"); w.string(l.before.payee.unit)
+                        w.key("currency"); w.string(l.before.currency.code)
+                        w.key("status_before"); w.string(l.before.status.rawValue)
+                        w.key("payout_before"); w.string(l.before.payout.formatted(places: d))
+                        w.key("status_after"); w.string(l.after.status.rawValue)
+                        w.key("payout_after"); w.string(l.after.payout.formatted(places: d))
+                        w.key("difference"); w.string(l.difference.formatted(places: d))
+                    }
+                }
+            }
+            w.key("totals")
+            w.object {
+                for t in totals(all) {
+                    w.key(t.currency)
+                    w.object {
+                        w.key("payees"); w.raw(String(t.count))
+                        w.key("before"); w.string(t.before.formatted(places: t.digits))
+                        w.key("after"); w.string(t.after.formatted(places: t.digits))
+                        w.key("difference"); w.string(t.difference.formatted(places: t.digits))
+                        w.key("gain"); w.raw(String(t.gain))
+                        w.key("lose"); w.raw(String(t.lose))
+                    }
+                }
+            }
+        }
+        return w.text + "\n"
+    }
+
+    struct Total {
+        var currency: String
+        var digits: Int
+        var count = 0, gain = 0, lose = 0
+        var before = FixedDecimal.zero, after = FixedDecimal.zero, difference = FixedDecimal.zero
+    }
+
+    /// By currency, never across currencies.
+    static func totals(_ lines: [Line]) -> [Total] {
+        var by: [String: Total] = [:]
+        for l in lines {
+            var t = by[l.before.currency.code] ?? Total(currency: l.before.currency.code, digits: l.before.currency.minorDigits)
+            t.count += 1
+            if l.difference > .zero { t.gain += 1 } else if l.difference.isNegative { t.lose += 1 }
+            t.before = (try? t.before + l.before.payout) ?? t.before
+            t.after = (try? t.after + l.after.payout) ?? t.after
+            t.difference = (try? t.difference + l.difference) ?? t.difference
+            by[t.currency] = t
+        }
+        return by.values.sorted { $0.currency < $1.currency }
+    }
+
+    static func signed(_ v: FixedDecimal, _ digits: Int) -> String {
+        (v > .zero ? "+" : "") + Display.money(v, digits: digits)
+    }
+}
+
+/// `curve`: a payee's payout across one KPI's attainment.
+public enum CurveReport {
+    public static func csv(_ points: [(attainment: FixedDecimal, actual: FixedDecimal, payout: FixedDecimal, status: String)], digits: Int) -> String {
+        var out = "attainment,actual,payout,status\n"
+        for p in points {
+            out += "\(p.attainment.description),\(p.actual.description),\(p.payout.formatted(places: digits)),\(p.status)\n"
+        }
+        return out
+    }
+
+    public static func json(payee: String, kpi: String, currency: String, target: FixedDecimal,
+                            _ points: [(attainment: FixedDecimal, actual: FixedDecimal, payout: FixedDecimal, status: String)], digits: Int) -> String {
+        let w = JSONWriter()
+        w.object {
+            w.key("payee_id"); w.string(payee)
+            w.key("kpi"); w.string(kpi)
+            w.key("target"); w.string(target.description)
+            w.key("currency"); w.string(currency)
+            w.key("points")
+            w.array {
+                for p in points {
+                    w.object {
+                        w.key("attainment"); w.string(p.attainment.description)
+                        w.key("actual"); w.string(p.actual.description)
+                        w.key("payout"); w.string(p.payout.formatted(places: digits))
+                        w.key("status"); w.string(p.status)
+                    }
+                }
+            }
+        }
+        return w.text + "\n"
+    }
+
+    /// A table, then a text plot: one row per point, a bar as long as the payout.
+    public static func table(title: String, _ points: [(attainment: FixedDecimal, actual: FixedDecimal, payout: FixedDecimal, status: String)],
+                             currency: String, digits: Int, width: Int = 50) -> String {
+        var out = title + "\n\n"
+        let maxPayout = points.map(\.payout).max() ?? .zero
+        let rows = points.map { p -> [String] in
+            var bar = ""
+            if maxPayout > .zero, let share = try? p.payout / maxPayout, let cells = try? (share * FixedDecimal(width)).rounded(places: 0, mode: .halfEven) {
+                bar = String(repeating: "#", count: max(0, Int(cells.description) ?? 0))
+            }
+            return [p.attainment.percentString(maxPlaces: 1), p.actual.description, Display.money(p.payout, digits: digits) + " " + currency,
+                    p.status, bar]
+        }
+        out += Display.table(["attainment", "actual", "payout", "status", ""], rows, rightAligned: [0, 1, 2])
+        return out
+    }
+}

@@ -1,0 +1,133 @@
+import AdvocompKit
+import AdvocompWorkbook
+import AdvocompXLSX
+import ArgumentParser
+import Foundation
+
+/// `advocomp whatif`: calculate's inputs with some KPI actuals set on the command line;
+/// each payee's payout before and after. Nothing is recorded.
+struct WhatIf: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "whatif",
+        abstract: "Each payout before and after setting some KPI actuals, with the differences and totals.",
+        discussion: """
+        --set KPI=VALUE sets the KPI at every instance of its scope (the company, each unit, each payee);
+        --set unit:NAME/KPI=VALUE and --set payee:ID/KPI=VALUE set one. Values as in the actuals file
+        (42, 0.93, 105%). Both runs use calculate's engine; nothing is recorded in the history.
+        """)
+
+    @OptionGroup var inputs: RunInputs
+
+    @Option(name: .customLong("set"), help: "KPI=VALUE, unit:NAME/KPI=VALUE or payee:ID/KPI=VALUE (repeatable).")
+    var sets: [String] = []
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: OutputFormat = .table
+
+    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
+    var output: String?
+
+    func validate() throws {
+        if sets.isEmpty { throw ValidationError("give at least one --set KPI=VALUE") }
+    }
+
+    func run() throws {
+        // Every --set is read, and the readable ones checked against the plan, so all
+        // problems are reported at once.
+        var overrides: [ActualOverride] = [], unreadable: [Diagnostic] = []
+        for s in sets {
+            switch ActualOverride.parse(s) {
+            case .success(let o): overrides.append(o)
+            case .failure(let e): unreadable.append(.error(e.message, at: nil))
+            }
+        }
+        let (request, loader) = try inputs.request()
+        let (result, diagnostics) = Pipeline.whatIf(request, overrides: overrides, loadFile: loader)
+        Output.report(unreadable + diagnostics, quiet: inputs.quiet)
+        guard unreadable.isEmpty, let result else { throw ExitCode(1) }
+        let text: String
+        switch format {
+        case .table: text = WhatIfReport.table(before: result.before, after: result.after, overrides: sets)
+        case .csv: text = WhatIfReport.csv(before: result.before, after: result.after)
+        case .json: text = WhatIfReport.json(before: result.before, after: result.after, overrides: sets)
+        }
+        try Output.emit(text, to: output)
+    }
+}
+
+/// `advocomp curve`: one payee's payout across one KPI's attainment.
+struct CurveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "curve",
+        abstract: "A payee's payout across one KPI's attainment, everything else held.",
+        discussion: """
+        The KPI's actual at the payee's scope is set to target x attainment (target x (2 - attainment)
+        when lower is better), for each attainment from --from to --to by --step. Payouts are before
+        the pool. table adds a text plot; --xlsx writes the points with a chart.
+        """)
+
+    @OptionGroup var inputs: RunInputs
+
+    @Option(help: "The payee_id.")
+    var payee: String
+
+    @Option(help: "The KPI whose attainment varies.")
+    var kpi: String
+
+    @Option(help: "First attainment (default 50%).")
+    var from: String = "50%"
+
+    @Option(help: "Last attainment (default 150%).")
+    var to: String = "150%"
+
+    @Option(help: "Attainment step (default 5%).")
+    var step: String = "5%"
+
+    @Option(help: "Output format: table (with a text plot), csv or json.")
+    var format: OutputFormat = .table
+
+    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
+    var output: String?
+
+    @Option(help: "Also write the points and a chart as a workbook (.xlsx).")
+    var xlsx: String?
+
+    func run() throws {
+        func number(_ name: String, _ text: String) -> FixedDecimal? {
+            if case .success(let v) = FixedDecimal.parse(text) { return v }
+            Output.stderr("advocomp: error: --\(name) '\(text)' is not a number (such as 80% or 0.8)")
+            return nil
+        }
+        let a = number("from", from), b = number("to", to), c = number("step", step)
+        guard let a, let b, let c else { throw ExitCode(1) }
+        let (request, loader) = try inputs.request()
+        let (result, diagnostics) = Pipeline.curve(request, payee: payee, kpi: kpi, from: a, to: b, step: c, loadFile: loader)
+        Output.report(diagnostics, quiet: inputs.quiet)
+        guard let result else { throw ExitCode(1) }
+        let d = result.payee.currency.minorDigits, code = result.payee.currency.code
+        let points = result.points.map { (attainment: $0.attainment, actual: $0.actual, payout: $0.payout, status: $0.status.rawValue) }
+        let title = "\(result.payee.payee.id) (\(result.payee.payee.name)), \(result.run.plan.id) \(result.run.period): payout before the pool across \(kpi) attainment (target \(result.target.description) for \(result.kpi.scope == .unit ? "unit \(result.payee.payee.unit)" : result.kpi.scope.rawValue))"
+        let text: String
+        switch format {
+        case .table: text = CurveReport.table(title: title, points, currency: code, digits: d)
+        case .csv: text = CurveReport.csv(points, digits: d)
+        case .json: text = CurveReport.json(payee: payee, kpi: kpi, currency: code, target: result.target, points, digits: d)
+        }
+        if let xlsx {
+            do {
+                let sink = try XLSXSink(path: xlsx, constantMemory: false)
+                do {
+                    try ScenarioWorkbook.curve(sink, title: title, kpi: kpi, currency: code, digits: d, points: points)
+                    try sink.close()
+                } catch {
+                    sink.discard()
+                    throw error
+                }
+            } catch {
+                Output.stderr("\(xlsx): error: cannot write the workbook: \(WorkbookExport.reason(error))")
+                throw ExitCode(1)
+            }
+        }
+        try Output.emit(text, to: output)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import XCTest
+@testable import AdvocompKit
+
+/// `whatif` and `curve`: previews run on calculate's engine, so they must agree with a
+/// calculation on inputs edited by hand, to the cent.
+final class ScenarioTests: XCTestCase {
+    static let folder = "01-scorecard-basics"
+
+    func file(_ name: String) throws -> String {
+        try String(contentsOf: try ConformanceTests.folder(Self.folder).appendingPathComponent(name), encoding: .utf8)
+    }
+
+    func request(actuals: String? = nil) throws -> CalculationRequest {
+        CalculationRequest(plan: InputFile(path: "plan.yaml", bytes: Array(try file("plan.yaml").utf8)),
+                           roster: InputFile(path: "roster.csv", bytes: Array(try file("roster.csv").utf8)),
+                           actuals: InputFile(path: "actuals.csv", bytes: Array((try actuals ?? file("actuals.csv")).utf8)),
+                           period: "2026-Q1")
+    }
+
+    let none: PlanParser.FileLoader = { _ in .failure(PlanParser.FileLoadError("none")) }
+
+    func overrides(_ specs: [String]) throws -> [ActualOverride] {
+        try specs.map { try ActualOverride.parse($0).get() }
+    }
+
+    func payouts(_ r: RunResult) -> [String] { r.payees.map { "\($0.payee.id) \($0.status.rawValue) \($0.payout.formatted(places: 2))" } }
+
+    func testSettingTheActualsAsTheyAreChangesNothing() throws {
+        let calculated = try XCTUnwrap(Pipeline.calculate(try request(), loadFile: none).result)
+        let (w, d) = Pipeline.whatIf(try request(), overrides: try overrides(["nrr=101%", "unit:smb/review_velocity=48", "cac_payback=15"]), loadFile: none)
+        XCTAssertEqual(TestSupport.errors(d), [])
+        let result = try XCTUnwrap(w)
+        XCTAssertEqual(payouts(result.before), payouts(calculated))
+        XCTAssertEqual(payouts(result.after), payouts(calculated))
+        XCTAssertEqual(CSVReport.render(result.after), CSVReport.render(calculated))
+        XCTAssertTrue(WhatIfReport.csv(before: result.before, after: result.after).split(separator: "\n").dropFirst()
+                        .allSatisfy { $0.hasSuffix(",0.00") })
+    }
+
+    func testAWhatIfEqualsACalculationOnEditedActuals() throws {
+        // nrr for the company, every unit's review velocity, and one unit's again (the
+        // later --set wins for that unit).
+        let (w, d) = Pipeline.whatIf(try request(), overrides: try overrides(["nrr=106%", "review_velocity=45", "unit:smb/review_velocity=70"]),
+                                     loadFile: none)
+        XCTAssertEqual(TestSupport.errors(d), [])
+        let result = try XCTUnwrap(w)
+        let edited = try file("actuals.csv")
+            .replacingOccurrences(of: "2026-Q1,company,nrr,101%", with: "2026-Q1,company,nrr,106%")
+            .replacingOccurrences(of: "unit:enterprise,review_velocity,31", with: "unit:enterprise,review_velocity,45")
+            .replacingOccurrences(of: "unit:smb,review_velocity,48", with: "unit:smb,review_velocity,70")
+            .replacingOccurrences(of: "unit:midmarket,review_velocity,44", with: "unit:midmarket,review_velocity,45")
+        let expected = try XCTUnwrap(Pipeline.calculate(try request(actuals: edited), loadFile: none).result)
+        XCTAssertEqual(payouts(result.after), payouts(expected))
+        XCTAssertNotEqual(payouts(result.after), payouts(result.before))
+        let csv = WhatIfReport.csv(before: result.before, after: result.after).split(separator: "\n")
+        XCTAssertEqual(csv.first, "payee_id,unit,currency,status_before,payout_before,status_after,payout_after,difference")
+        for (line, (b, a)) in zip(csv.dropFirst(), zip(result.before.payees, result.after.payees)) {
+            XCTAssertEqual(line.split(separator: ",").last.map(String.init), (try a.payout - b.payout).formatted(places: 2))
+        }
+    }
+
+    func testEveryProblemWithTheSetsIsReportedAtOnce() throws {
+        XCTAssertEqual(ActualOverride.parse("foo"), .failure(ScenarioError("--set 'foo' must be KPI=VALUE, unit:NAME/KPI=VALUE or payee:ID/KPI=VALUE")))
+        XCTAssertEqual(ActualOverride.parse("nrr=abc"), .failure(ScenarioError("--set 'nrr=abc': 'abc' is not a number (such as 42, 0.93 or 105%)")))
+        XCTAssertEqual(ActualOverride.parse("team:x/nrr=1"), .failure(ScenarioError("--set 'team:x/nrr=1': 'team:x' must be unit:NAME or payee:ID")))
+        XCTAssertEqual(try ActualOverride.parse("payee:E1/k=105%").get(), ActualOverride(scope: .payee("E1"), kpi: "k", value: "1.05".d, text: "payee:E1/k=105%"))
+        let (w, d) = Pipeline.whatIf(try request(), overrides: try overrides(["nrrr=1", "unit:xx/review_velocity=1", "payee:E001/nrr=1"]), loadFile: none)
+        XCTAssertNil(w)
+        XCTAssertEqual(TestSupport.errors(d), [
+            "advocomp: error: --set 'nrrr=1': the plan has no KPI 'nrrr'; did you mean 'nrr'?",
+            "advocomp: error: --set 'unit:xx/review_velocity=1': no payee of the plan is in unit 'xx'",
+            "advocomp: error: --set 'payee:E001/nrr=1': KPI 'nrr' has company scope, so it cannot be set for payee:E001; write nrr=VALUE",
+        ])
+    }
+
+    func testACurvePointIsTheCalculationAtThatActual() throws {
+        let (c, d) = Pipeline.curve(try request(), payee: "E002", kpi: "review_velocity", from: "70%".d, to: "130%".d, step: "10%".d, loadFile: none)
+        XCTAssertEqual(TestSupport.errors(d), [])
+        let curve = try XCTUnwrap(c)
+        XCTAssertEqual(curve.target, "60".d, "E002 is in smb: the unit target")
+        XCTAssertEqual(curve.points.map { $0.attainment.percentString() }, ["70%", "80%", "90%", "100%", "110%", "120%", "130%"])
+        XCTAssertEqual(curve.points.map(\.actual), ["42", "48", "54", "60", "66", "72", "78"].map(\.d))
+        for p in curve.points {
+            let edited = try file("actuals.csv").replacingOccurrences(of: "unit:smb,review_velocity,48", with: "unit:smb,review_velocity,\(p.actual)")
+            let r = try XCTUnwrap(Pipeline.calculate(try request(actuals: edited), loadFile: none).result)
+            XCTAssertEqual(r.payees.first { $0.payee.id == "E002" }?.roundedPayout, p.payout, "at \(p.attainment.percentString())")
+        }
+        // The curve caps at 150%: beyond 120% attainment the payout stops growing.
+        XCTAssertEqual(curve.points[5].payout, curve.points[6].payout)
+        XCTAssertLessThan(curve.points[0].payout, curve.points[3].payout)
+        // Lower is better: attainment a means actual target x (2 - a).
+        let (payback, _) = Pipeline.curve(try request(), payee: "E002", kpi: "cac_payback", from: "90%".d, to: "110%".d, step: "10%".d, loadFile: none)
+        XCTAssertEqual(try XCTUnwrap(payback).points.map(\.actual), ["19.8", "18", "16.2"].map(\.d))
+    }
+
+    func testCurveMistakes() throws {
+        func errors(_ payee: String, _ kpi: String, step: String = "5%") throws -> [String] {
+            TestSupport.errors(Pipeline.curve(try request(), payee: payee, kpi: kpi, from: "50%".d, to: "150%".d, step: step.d, loadFile: none).diagnostics)
+        }
+        XCTAssertEqual(try errors("E0002", "nrr"), ["advocomp: error: payee 'E0002' is not on plan 'exec-advocacy'; did you mean 'E002'?"])
+        XCTAssertEqual(try errors("E002", "nr"), ["advocomp: error: the plan has no KPI 'nr'; did you mean 'nrr'?"])
+        XCTAssertEqual(try errors("E002", "nrr", step: "0"), ["advocomp: error: --step must be above 0 and --from at most --to"])
+        XCTAssertEqual(try errors("E002", "nrr", step: "0.01%"), ["advocomp: error: --from, --to and --step give more than 1,000 points"])
+    }
+
+    func testTheCommandsPrintEachFormatAndTheCurveWorkbook() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("advocomp-scenario-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: dir) }
+        let src = try ConformanceTests.folder(Self.folder)
+        let inputs = ["--plan", src.appendingPathComponent("plan.yaml").path, "--roster", src.appendingPathComponent("roster.csv").path,
+                      "--actuals", src.appendingPathComponent("actuals.csv").path, "--period", "2026-Q1"]
+        let table = try CLITests.run(CLITests.binary, ["whatif", "--set", "nrr=106%"] + inputs, in: dir)
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.hasPrefix("What if, exec-advocacy v2026.1, 2026-Q1: nrr=106%\n"), table.stdout)
+        XCTAssertTrue(table.stdout.contains("\nTotals\n"), table.stdout)
+        let json = try CLITests.run(CLITests.binary, ["whatif", "--set", "nrr=106%", "--format", "json"] + inputs, in: dir)
+        let o = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(o["set"] as? [String], ["nrr=106%"])
+        let none = try CLITests.run(CLITests.binary, ["whatif"] + inputs, in: dir)
+        XCTAssertEqual(none.status, 64)
+
+        let curve = try CLITests.run(CLITests.binary, ["curve", "--payee", "E002", "--kpi", "review_velocity", "--from", "80%", "--to", "120%",
+                                                       "--step", "20%", "--xlsx", "c.xlsx"] + inputs, in: dir)
+        XCTAssertEqual(curve.status, 0, curve.stderr)
+        let lines = curve.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 6, curve.stdout)  // title, blank is dropped, header, rule, 3 points
+        XCTAssertTrue(lines[4].contains("100%") && lines[4].contains("33,068.97 USD") && lines[4].hasSuffix("#"), String(lines[4]))
+        let book = try Data(contentsOf: dir.appendingPathComponent("c.xlsx"))
+        XCTAssertEqual(Array(book.prefix(2)), [0x50, 0x4b], "a zip (xlsx) file")
+        let badFrom = try CLITests.run(CLITests.binary, ["curve", "--payee", "E002", "--kpi", "nrr", "--from", "lots"] + inputs, in: dir)
+        XCTAssertEqual(badFrom.status, 1)
+        XCTAssertEqual(badFrom.stderr, "advocomp: error: --from 'lots' is not a number (such as 80% or 0.8)\n")
+    }
+}
