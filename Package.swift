@@ -34,7 +34,7 @@ let package = Package(
         // A small, throwing Swift API for writing .xlsx workbooks (wraps CXLSXWriter).
         .target(name: "AdvocompXLSX", dependencies: ["CXLSXWriter"]),
         // The workbook export: live formula chains that recompute to the engine's figures.
-        .target(name: "AdvocompWorkbook", dependencies: ["AdvocompModel", "AdvocompEngine", "AdvocompXLSX"]),
+        .target(name: "AdvocompWorkbook", dependencies: ["AdvocompModel", "AdvocompEngine", "AdvocompReports", "AdvocompXLSX"]),
         // SQLite (Debian: libsqlite3-dev), seen only through AdvocompStore.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // The run history: runs, approvals, closed periods, in an SQLite file.

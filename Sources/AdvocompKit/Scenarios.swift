@@ -187,3 +187,19 @@ extension Pipeline {
         return (PayoutCurve(run: run, payee: payee, kpi: kpi, target: target, points: points), base.diagnostics)
     }
 }
+
+extension Pipeline {
+    /// Two plans calculated on the same roster, actuals, events and period.
+    public static func compare(_ request: CalculationRequest, planB: InputFile,
+                               loadFile: @escaping PlanParser.FileLoader) -> (result: PlanComparison?, diagnostics: [Diagnostic]) {
+        let a = calculate(request, loadFile: loadFile)
+        var other = request
+        other.plan = planB
+        let b = calculate(other, loadFile: loadFile)
+        // The shared inputs' problems are reported once.
+        let seen = Set(a.diagnostics.map(\.description))
+        let all = sorted(a.diagnostics + b.diagnostics.filter { !seen.contains($0.description) })
+        guard let ra = a.result, let rb = b.result else { return (nil, all) }
+        return (PlanComparison(a: ra, b: rb), all)
+    }
+}

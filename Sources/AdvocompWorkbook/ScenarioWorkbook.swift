@@ -1,4 +1,5 @@
 import AdvocompModel
+import AdvocompReports
 
 /// Workbooks of the scenario commands: plain tables of exact figures with a chart.
 public enum ScenarioWorkbook {
@@ -23,6 +24,63 @@ public enum ScenarioWorkbook {
         try book.columnChart(on: s, row: 1, col: 5, title: "Payout across \(kpi) attainment",
                              categories: ColumnRange(sheet: "Curve", col: 0, rows: rows),
                              series: [(name: "payout", values: ColumnRange(sheet: "Curve", col: 2, rows: rows))])
+    }
+
+    /// `compare --xlsx`: one sheet per view (Summary, Drivers, Units with a chart of the
+    /// change by unit, Payees), exact figures as numbers.
+    public static func comparison(_ book: WorkbookSink, _ c: PlanComparison) throws {
+        let summary = try book.addSheet("Summary")
+        let drivers = try book.addSheet("Drivers")
+        let units = try book.addSheet("Units")
+        let payees = try book.addSheet("Payees")
+        func table(_ s: SheetSink, title: String?, header: [String], widths: [Double], rows: [[Cell]]) throws {
+            try s.columnWidths(widths)
+            var r = 0
+            if let title { try s.text(0, 0, title, .title); r = 2 }
+            for (k, h) in header.enumerated() { try s.text(r, k, h, .header) }
+            for row in rows {
+                r += 1
+                for (k, cell) in row.enumerated() {
+                    switch cell {
+                    case .text(let t): try s.text(r, k, t, .plain)
+                    case .money(let v, let d): try s.number(r, k, number(v), .money(d))
+                    case .count(let n): try s.number(r, k, Double(n), .integer)
+                    case .factor(let v): if let v { try s.number(r, k, number(v), .decimal) } else { try s.text(r, k, "-", .plain) }
+                    }
+                }
+            }
+        }
+        let title = "Plan A: \(c.a.plan.id) v\(c.a.plan.version); plan B: \(c.b.plan.id) v\(c.b.plan.version); \(c.a.period)"
+        try table(summary, title: title, header: ["currency", "payees", "plan A", "plan B", "change", "gain", "lose"],
+                  widths: [10, 8, 16, 16, 16, 8, 8],
+                  rows: c.totals.map { [.text($0.currency), .count($0.payees), .money($0.totalA, $0.digits), .money($0.totalB, $0.digits),
+                                        .money($0.change, $0.digits), .count($0.gain), .count($0.lose)] })
+        try table(drivers, title: "Component amounts after modifiers, summed over the payees; the rest is cap, floor, rounding and pool",
+                  header: ["currency", "driver", "plan A", "plan B", "change"], widths: [10, 34, 16, 16, 16],
+                  rows: c.drivers.map { [.text($0.currency), .text($0.name), .money($0.a, $0.digits), .money($0.b, $0.digits), .money($0.change, $0.digits)] }
+                      + c.modifiers.map { [.text(""), .text("modifier \($0.id): mean factor"), .factor($0.meanA), .factor($0.meanB), .text("\($0.payeesChanged) payees changed")] })
+        try table(units, title: nil, header: ["unit", "currency", "payees", "plan A", "plan B", "change", "gain", "lose"],
+                  widths: [18, 10, 8, 16, 16, 16, 8, 8],
+                  rows: c.units.map { [.text($0.key), .text($0.currency), .count($0.payees), .money($0.totalA, $0.digits), .money($0.totalB, $0.digits),
+                                       .money($0.change, $0.digits), .count($0.gain), .count($0.lose)] })
+        if !c.units.isEmpty {
+            try book.columnChart(on: units, row: 1, col: 9, title: "Change in payouts by unit",
+                                 categories: ColumnRange(sheet: "Units", col: 0, rows: 1...c.units.count),
+                                 series: [(name: "change", values: ColumnRange(sheet: "Units", col: 5, rows: 1...c.units.count))])
+        }
+        try table(payees, title: nil, header: ["payee_id", "name", "unit", "currency", "status A", "plan A", "status B", "plan B", "change"],
+                  widths: [12, 22, 16, 8, 10, 16, 10, 16, 16],
+                  rows: c.payees.map { l in
+                      [.text(l.payeeID), .text(l.name), .text(l.unit), .text(l.currency), .text(l.a?.status.rawValue ?? "absent"),
+                       .money(l.payoutA, l.digits), .text(l.b?.status.rawValue ?? "absent"), .money(l.payoutB, l.digits), .money(l.change, l.digits)]
+                  })
+    }
+
+    enum Cell {
+        case text(String)
+        case money(FixedDecimal, Int)
+        case count(Int)
+        case factor(FixedDecimal?)
     }
 
     /// A cell's number: the exact figure's shortest decimal text, read as a Double (the

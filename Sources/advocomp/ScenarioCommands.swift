@@ -131,3 +131,71 @@ struct CurveCommand: ParsableCommand {
         try Output.emit(text, to: output)
     }
 }
+
+/// `advocomp compare --plan A --plan B`: two plans on the same inputs.
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Compare two plans on the same inputs: per payee and unit, who gains and loses, the change in cost and what drives it.",
+        discussion: "table shows every view; csv is the per-payee view; json has them all; --xlsx writes one sheet per view with a chart of the change by unit.")
+
+    @Option(help: "The two plan files: --plan A.yaml --plan B.yaml.")
+    var plan: [String] = []
+
+    @Option(help: "The roster CSV.")
+    var roster: String
+
+    @Option(help: "The actuals CSV (period,scope,kpi,value).")
+    var actuals: String
+
+    @Option(help: "The advocacy event ledger CSV (when a plan reads it).")
+    var events: String?
+
+    @Option(help: "The period: 2026-Q1..Q4, 2026-H1, 2026-H2 or 2026-FY.")
+    var period: String
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: OutputFormat = .table
+
+    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
+    var output: String?
+
+    @Option(help: "Also write the comparison as a workbook (.xlsx).")
+    var xlsx: String?
+
+    @Flag(name: .shortAndLong, help: "Do not print warnings (errors are always printed).")
+    var quiet = false
+
+    func validate() throws {
+        if plan.count != 2 { throw ValidationError("give two plans: --plan A.yaml --plan B.yaml") }
+    }
+
+    func run() throws {
+        let files = try FileIO.readAll(plan + [roster, actuals] + (events.map { [$0] } ?? []))
+        let request = CalculationRequest(plan: files[0], roster: files[2], actuals: files[3], period: period, events: files.count > 4 ? files[4] : nil)
+        let (comparison, diagnostics) = Pipeline.compare(request, planB: files[1], loadFile: FileIO.loader)
+        Output.report(diagnostics, quiet: quiet)
+        guard let comparison else { throw ExitCode(1) }
+        let text: String
+        switch format {
+        case .table: text = ComparisonReport.table(comparison)
+        case .csv: text = ComparisonReport.csv(comparison)
+        case .json: text = ComparisonReport.json(comparison)
+        }
+        if let xlsx {
+            do {
+                let sink = try XLSXSink(path: xlsx, constantMemory: false)
+                do {
+                    try ScenarioWorkbook.comparison(sink, comparison)
+                    try sink.close()
+                } catch {
+                    sink.discard()
+                    throw error
+                }
+            } catch {
+                Output.stderr("\(xlsx): error: cannot write the workbook: \(WorkbookExport.reason(error))")
+                throw ExitCode(1)
+            }
+        }
+        try Output.emit(text, to: output)
+    }
+}

@@ -104,6 +104,67 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(try errors("E002", "nrr", step: "0.01%"), ["advocomp: error: --from, --to and --step give more than 1,000 points"])
     }
 
+    // MARK: compare
+
+    func planB(_ edit: (String) -> String) throws -> InputFile {
+        InputFile(path: "planB.yaml", bytes: Array(edit(try file("plan.yaml")).utf8))
+    }
+
+    func testComparingAPlanWithItselfChangesNothing() throws {
+        let (c, d) = Pipeline.compare(try request(), planB: try planB { $0 }, loadFile: none)
+        XCTAssertEqual(TestSupport.errors(d), [])
+        let comparison = try XCTUnwrap(c)
+        XCTAssertTrue(comparison.payees.allSatisfy { $0.change.isZero })
+        XCTAssertEqual(comparison.totals.map { [$0.gain, $0.lose] }, [[0, 0]])
+        XCTAssertTrue(comparison.drivers.allSatisfy { $0.change.isZero })
+        XCTAssertEqual(comparison.modifiers.map(\.payeesChanged), [0])
+    }
+
+    func testAComparisonIsTheDifferenceOfTwoCalculations() throws {
+        let edit: (String) -> String = {
+            $0.replacingOccurrences(of: "reference_fill_rate: { unit: percent, target: 90% }", with: "reference_fill_rate: { unit: percent, target: 95% }")
+              .replacingOccurrences(of: "- { at_most: 18, factor: 1.00 }", with: "- { at_most: 18, factor: 1.05 }")
+        }
+        let (c, d) = Pipeline.compare(try request(), planB: try planB(edit), loadFile: none)
+        XCTAssertEqual(TestSupport.errors(d), [])
+        let comparison = try XCTUnwrap(c)
+        let a = try XCTUnwrap(Pipeline.calculate(try request(), loadFile: none).result)
+        var other = try request()
+        other.plan = try planB(edit)
+        let b = try XCTUnwrap(Pipeline.calculate(other, loadFile: none).result)
+        XCTAssertEqual(comparison.payees.map(\.payeeID), a.payees.map(\.payee.id))
+        var total = FixedDecimal.zero, gain = 0, lose = 0
+        for (line, (x, y)) in zip(comparison.payees, zip(a.payees, b.payees)) {
+            let change = try y.payout - x.payout
+            XCTAssertEqual(line.change, change, line.payeeID)
+            total = try total + change
+            if change > .zero { gain += 1 } else if change.isNegative { lose += 1 }
+        }
+        XCTAssertEqual(comparison.totals.first?.change, total)
+        XCTAssertEqual(comparison.totals.first.map { [$0.gain, $0.lose] }, [gain, lose])
+        XCTAssertNotEqual(gain, 0)
+        // The units add up to the total; the drivers of the currency too, exactly.
+        XCTAssertEqual(try comparison.units.reduce(FixedDecimal.zero) { try $0 + $1.change }, total)
+        XCTAssertEqual(try comparison.drivers.reduce(FixedDecimal.zero) { try $0 + $1.change }, total)
+        XCTAssertEqual(comparison.drivers.map(\.name), ["component scorecard", "cap, floor, rounding and pool"])
+        // The table modifier's factor changed for the payees at 12 < payback <= 18.
+        XCTAssertEqual(comparison.modifiers.first?.id, "company-multiplier")
+        XCTAssertGreaterThan(comparison.modifiers.first?.payeesChanged ?? 0, 0)
+        XCTAssertEqual(comparison.modifiers.first?.meanB, "1.05".d)
+    }
+
+    func testPayeesOnOnePlanOnlyAreComparedWithNothing() throws {
+        // Plan B is the other plan of the roster: A's payees are absent from B and E006 from A.
+        let (c, _) = Pipeline.compare(try request(), planB: try planB { $0.replacingOccurrences(of: "plan: exec-advocacy", with: "plan: other-plan") },
+                                      loadFile: none)
+        let comparison = try XCTUnwrap(c)
+        XCTAssertEqual(comparison.payees.map(\.payeeID), ["E001", "E002", "E003", "E004", "E005", "E006"])
+        XCTAssertNil(comparison.payees.last?.a)
+        XCTAssertNotNil(comparison.payees.last?.b)
+        XCTAssertTrue(comparison.payees.dropLast().allSatisfy { $0.b == nil && $0.change == (try? FixedDecimal.zero - $0.payoutA) })
+        XCTAssertTrue(ComparisonReport.csv(comparison).contains("\nE006,midmarket,USD,absent,0.00,ok,"))
+    }
+
     func testTheCommandsPrintEachFormatAndTheCurveWorkbook() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("advocomp-scenario-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -129,6 +190,14 @@ final class ScenarioTests: XCTestCase {
         XCTAssertTrue(lines[4].contains("100%") && lines[4].contains("33,068.97 USD") && lines[4].hasSuffix("#"), String(lines[4]))
         let book = try Data(contentsOf: dir.appendingPathComponent("c.xlsx"))
         XCTAssertEqual(Array(book.prefix(2)), [0x50, 0x4b], "a zip (xlsx) file")
+        let compare = try CLITests.run(CLITests.binary, ["compare", "--plan", src.appendingPathComponent("plan.yaml").path, "--xlsx", "cmp.xlsx",
+                                                         "--format", "csv"] + inputs, in: dir)
+        XCTAssertEqual(compare.status, 0, compare.stderr)
+        XCTAssertTrue(compare.stdout.hasPrefix("payee_id,unit,currency,status_a,payout_a,status_b,payout_b,change\n"), compare.stdout)
+        XCTAssertEqual(Array(try Data(contentsOf: dir.appendingPathComponent("cmp.xlsx")).prefix(2)), [0x50, 0x4b])
+        let one = try CLITests.run(CLITests.binary, ["compare"] + inputs, in: dir)
+        XCTAssertEqual(one.status, 64)
+        XCTAssertTrue(one.stderr.contains("give two plans: --plan A.yaml --plan B.yaml"), one.stderr)
         let badFrom = try CLITests.run(CLITests.binary, ["curve", "--payee", "E002", "--kpi", "nrr", "--from", "lots"] + inputs, in: dir)
         XCTAssertEqual(badFrom.status, 1)
         XCTAssertEqual(badFrom.stderr, "advocomp: error: --from 'lots' is not a number (such as 80% or 0.8)\n")
