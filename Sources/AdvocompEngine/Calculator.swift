@@ -135,22 +135,16 @@ public struct Calculator {
             modifierFactors: [], grossBeforeClamp: .zero, gross: .zero, clamp: .none, roundedPayout: .zero,
             payout: .zero, trace: trace ? PayeeTrace() : nil, roundedTargetIncentive: .zero)
         do {
-            result.proration = try FixedDecimal(active) / FixedDecimal(daysInPeriod)
-            if let b = payee.targetBonus {
-                result.annualTarget = b
-            } else if let base = payee.baseSalary, let pct = payee.targetBonusPct {
-                result.annualTarget = try base * pct
-            }
-            if active < plan.minActiveDays {
+            let incentive = try incentive(payee)
+            result.proration = incentive.proration
+            result.annualTarget = incentive.annual
+            guard let ti = incentive.ti else {
                 result.status = .ineligible
                 return result
             }
-            // TI = annual * fraction * active / days, with one division at the end.
-            result.targetIncentive = try (result.annualTarget * FixedDecimal(active))
-                / FixedDecimal(daysInPeriod * period.periodsPerYear)
+            result.targetIncentive = ti
             result.roundedTargetIncentive = try result.targetIncentive.roundedMoney(places: currency.minorDigits, mode: plan.rounding)
 
-            let ti = result.targetIncentive
             let componentCount = compiled.componentWeights.count
             var amounts: [FixedDecimal] = []
             var scores: [FixedDecimal] = []
@@ -159,10 +153,10 @@ public struct Calculator {
             for c in 0..<componentCount {
                 let score = try componentScore(c, &state, index, &problems)
                 scores.append(score)
-                let weight = compiled.componentWeights[c]
-                let amount = try ti * weight * score
-                amounts.append(amount)
-                if trace {
+                if trace {  // the amounts as they build up, for the trace; `payout` computes them for the result
+                    let weight = compiled.componentWeights[c]
+                    let amount = try ti * weight * score
+                    amounts.append(amount)
                     result.trace?.components.append(state.lastComponent(id: plan.components[c].id, weight: weight, score: score, amount: amount))
                 }
             }
@@ -171,28 +165,23 @@ public struct Calculator {
             for m in 0..<compiled.modifierKinds.count {
                 let (factor, reason) = try modifierFactor(m, &state, index, &problems, trace: trace)
                 factors.append(factor)
-                let row = m * componentCount
-                for c in 0..<componentCount where compiled.applies[row + c] { amounts[c] = try amounts[c] * factor }
                 if trace {
+                    let row = m * componentCount
+                    for c in 0..<componentCount where compiled.applies[row + c] { amounts[c] = try amounts[c] * factor }
                     let modifier = plan.modifiers[m]
                     let targets = (0..<componentCount).filter { compiled.applies[row + $0] }.map { plan.components[$0].id }
                     result.trace?.modifiers.append(.init(id: modifier.id, type: modifier.kind.typeName, reason: reason,
                                                          factor: factor, appliesTo: targets, amountsAfter: amounts))
                 }
             }
-            var gross = FixedDecimal.zero
-            for a in amounts { gross = try gross + a }
-            result.grossBeforeClamp = gross
-            // All amounts are >= 0 (SPEC 2.1): a gross below zero (negative attainments
-            // without a curve, a formula below zero) pays nothing.
-            if gross.isNegative { gross = .zero; result.clamp = .zero }
-            if let cap = plan.cap, gross > (try cap * ti) { gross = try cap * ti; result.clamp = .cap }
-            if let floor = plan.floor, gross < (try floor * ti) { gross = try floor * ti; result.clamp = .floor }
-            result.gross = gross
-            result.roundedPayout = try gross.roundedMoney(places: currency.minorDigits, mode: plan.rounding)
+            let money = try payout(ti: ti, scores: scores, factors: factors, currency: currency)
+            result.grossBeforeClamp = money.grossBeforeClamp
+            result.clamp = money.clamp
+            result.gross = money.gross
+            result.roundedPayout = money.rounded
             result.payout = result.roundedPayout
             result.componentScores = scores
-            result.componentAmounts = amounts
+            result.componentAmounts = money.amounts
             result.modifierFactors = factors
             if trace { result.trace?.kpis = state.kpiLines(self, index) }
             return result
@@ -203,6 +192,57 @@ public struct Calculator {
             problems.failures.append((payee, EvaluationFailure(what: "the payout", error: error)))
             return result
         }
+    }
+
+    /// Steps 2 and 3: proration, the annual target and the target incentive (nil: the
+    /// payee is ineligible, too few active days).
+    func incentive(_ payee: Payee) throws -> (active: Int, proration: FixedDecimal, annual: FixedDecimal, ti: FixedDecimal?) {
+        let start = max(firstDay.dayNumber, payee.startDate?.dayNumber ?? Int.min)
+        let end = min(lastDay.dayNumber, payee.endDate?.dayNumber ?? Int.max)
+        let active = max(0, end - start + 1)
+        let proration = try FixedDecimal(active) / FixedDecimal(daysInPeriod)
+        var annual = FixedDecimal.zero
+        if let b = payee.targetBonus {
+            annual = b
+        } else if let base = payee.baseSalary, let pct = payee.targetBonusPct {
+            annual = try base * pct
+        }
+        guard active >= plan.minActiveDays else { return (active, proration, annual, nil) }
+        // TI = annual * fraction * active / days, with one division at the end.
+        return (active, proration, annual, try (annual * FixedDecimal(active)) / FixedDecimal(daysInPeriod * period.periodsPerYear))
+    }
+
+    /// Steps 5 to 9 from the component scores and modifier factors: amounts, gross, cap
+    /// and floor, rounding. The one place these are computed, for the run and the
+    /// simulation alike, so the two cannot disagree by a cent.
+    func payout(ti: FixedDecimal, scores: [FixedDecimal], factors: [FixedDecimal], currency: Currency) throws
+        -> (amounts: [FixedDecimal], grossBeforeClamp: FixedDecimal, gross: FixedDecimal, clamp: PayeeResult.Clamp, rounded: FixedDecimal) {
+        var amounts: [FixedDecimal] = []
+        let m = try payout(ti: ti, scores: scores, factors: factors, currency: currency, amounts: &amounts)
+        return (amounts, m.grossBeforeClamp, m.gross, m.clamp, m.rounded)
+    }
+
+    /// The same, the amounts written to a buffer the caller reuses (the simulation's
+    /// ten million payouts allocate nothing).
+    func payout(ti: FixedDecimal, scores: [FixedDecimal], factors: [FixedDecimal], currency: Currency, amounts: inout [FixedDecimal]) throws
+        -> (grossBeforeClamp: FixedDecimal, gross: FixedDecimal, clamp: PayeeResult.Clamp, rounded: FixedDecimal) {
+        let componentCount = scores.count
+        amounts.removeAll(keepingCapacity: true)
+        for c in 0..<componentCount { amounts.append(try ti * compiled.componentWeights[c] * scores[c]) }
+        for m in 0..<factors.count {
+            let row = m * componentCount
+            for c in 0..<componentCount where compiled.applies[row + c] { amounts[c] = try amounts[c] * factors[m] }
+        }
+        var gross = FixedDecimal.zero
+        for a in amounts { gross = try gross + a }
+        let before = gross
+        var clamp = PayeeResult.Clamp.none
+        // All amounts are >= 0 (SPEC 2.1): a gross below zero (negative attainments
+        // without a curve, a formula below zero) pays nothing.
+        if gross.isNegative { gross = .zero; clamp = .zero }
+        if let cap = plan.cap, gross > (try cap * ti) { gross = try cap * ti; clamp = .cap }
+        if let floor = plan.floor, gross < (try floor * ti) { gross = try floor * ti; clamp = .floor }
+        return (before, gross, clamp, try gross.roundedMoney(places: currency.minorDigits, mode: plan.rounding))
     }
 
     func componentScore(_ c: Int, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems) throws -> FixedDecimal {

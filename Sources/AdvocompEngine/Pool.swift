@@ -56,10 +56,25 @@ extension Calculator {
         guard total > P else {
             return PoolResult(amount: amount, currency: currency, totalBefore: before, applied: false, ratio: nil, source: source)
         }
-        // payout * P / total, floored; leftover units go to the largest remainders
-        // (ties: payee_id ascending, which is the order of `members`).
+        let shares = Calculator.poolShares(units, pool: P, total: total)
+        for (n, i) in members.enumerated() {
+            results[i].payout = try FixedDecimal(units: shares[n], places: digits)
+        }
+        return PoolResult(amount: amount, currency: currency, totalBefore: before, applied: true,
+                          ratio: try amount / before, source: source)
+    }
+}
+
+extension Calculator {
+    /// Each payout's share of a binding pool `P` (all in minor units; `total` > `P` is
+    /// their sum): `payout * P / total`, floored; the units still missing go one each to
+    /// the largest remainders (ties: the order given, payee_id ascending). Shared by the
+    /// run and the simulation.
+    static func poolShares(_ units: [Int128], pool P: Int128, total: Int128) -> [Int128] {
         var shares: [Int128] = []
         var remainders: [(rem: Int128, order: Int)] = []
+        shares.reserveCapacity(units.count)
+        remainders.reserveCapacity(units.count)
         var assigned: Int128 = 0
         for (n, u) in units.enumerated() {
             let (q, r) = WideInteger.mulDiv(u, P, total)
@@ -75,11 +90,7 @@ extension Calculator {
             leftover -= 1
             k += 1
         }
-        for (n, i) in members.enumerated() {
-            results[i].payout = try FixedDecimal(units: shares[n], places: digits)
-        }
-        return PoolResult(amount: amount, currency: currency, totalBefore: before, applied: true,
-                          ratio: try amount / before, source: source)
+        return shares
     }
 }
 

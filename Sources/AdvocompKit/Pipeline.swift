@@ -60,6 +60,37 @@ public enum Pipeline {
     static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader,
                           planFor: (Plan) -> Plan,
                           adjust: ((inout Actuals, Plan, Roster, Period) -> Void)? = nil) -> CalculationOutcome {
+        let (prepared, diagnostics) = prepare(request, loadFile: loadFile, planFor: planFor, adjust: adjust)
+        guard let p = prepared else { return CalculationOutcome(result: nil, diagnostics: diagnostics) }
+        do {
+            let calculator = try Calculator(plan: p.plan, actuals: p.actuals, period: p.period)
+            var result = try calculator.run(roster: p.roster, explain: request.explain, recordKPIActuals: request.recordKPIActuals,
+                                            held: p.ledger?.held ?? [])
+            result.actuals = p.actuals
+            result.warnings = diagnostics
+            result.ledger = p.ledger
+            return CalculationOutcome(result: result, diagnostics: diagnostics)
+        } catch let e as DiagnosticsError {
+            return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics + e.diagnostics))
+        } catch {
+            return CalculationOutcome(result: nil, diagnostics: diagnostics + [.error("\(error)", at: nil)])
+        }
+    }
+
+    /// The inputs of a run, read and checked, with the ledger's derived rows and holds:
+    /// everything the engine needs, for `calculate` and the simulation.
+    struct Prepared {
+        var plan: Plan
+        var roster: Roster
+        var actuals: Actuals
+        var period: Period
+        var ledger: LedgerOutcome?
+    }
+
+    /// Reads and checks the request's files; nil with every problem when any is an error.
+    static func prepare(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader,
+                        planFor: (Plan) -> Plan = { $0 },
+                        adjust: ((inout Actuals, Plan, Roster, Period) -> Void)? = nil) -> (Prepared?, [Diagnostic]) {
         // The plan is small and read first; then the roster, the actuals and the events,
         // which are independent, are read and checked against it on two threads (the
         // events, the largest, on this one: their reader splits its work over two cores).
@@ -92,36 +123,22 @@ public enum Pipeline {
         if period == nil {
             diagnostics.append(.error("--period '\(request.period)' is not a period (expected YYYY-Q1..Q4, YYYY-H1, YYYY-H2 or YYYY-FY)", at: nil))
         }
-        guard let plan, let roster, var actuals else { return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics)) }
+        guard let plan, let roster, var actuals else { return (nil, sorted(diagnostics)) }
         if let period, !plan.accepts(period) {
             let at = plan.keyLocations["pays"] ?? SourceLocation(file: plan.sourceFile, line: 1, column: 1)
             diagnostics.append(.error("plan '\(plan.id)' pays per \(plan.pays.rawValue), so it cannot be calculated for \(period) (ask for a \(example(plan.pays, period.fiscalYear)) period)", at: at))
         }
-        guard let period, !diagnostics.hasErrors else {
-            return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics))
-        }
+        guard let period, !diagnostics.hasErrors else { return (nil, sorted(diagnostics)) }
         // The ledger first: its derived KPIs are actuals of the run, its holds statuses.
         var outcome: LedgerOutcome?
         if let ledger {
             let o = LedgerAnalysis.run(plan: plan, ledger: ledger, roster: roster, payeeIDs: payeeIDs(roster, plan), period: period)
-            if o.diagnostics.hasErrors { return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics + o.diagnostics)) }
+            if o.diagnostics.hasErrors { return (nil, sorted(diagnostics + o.diagnostics)) }
             actuals.rows += o.derivedRows
             outcome = o
         }
         adjust?(&actuals, plan, roster, period)
-        do {
-            let calculator = try Calculator(plan: plan, actuals: actuals, period: period)
-            var result = try calculator.run(roster: roster, explain: request.explain, recordKPIActuals: request.recordKPIActuals,
-                                            held: outcome?.held ?? [])
-            result.actuals = actuals
-            result.warnings = diagnostics
-            result.ledger = outcome
-            return CalculationOutcome(result: result, diagnostics: sorted(diagnostics))
-        } catch let e as DiagnosticsError {
-            return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics + e.diagnostics))
-        } catch {
-            return CalculationOutcome(result: nil, diagnostics: diagnostics + [.error("\(error)", at: nil)])
-        }
+        return (Prepared(plan: plan, roster: roster, actuals: actuals, period: period, ledger: outcome), sorted(diagnostics))
     }
 
     /// The roster's payees on `plan`.

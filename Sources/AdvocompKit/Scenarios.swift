@@ -203,3 +203,76 @@ extension Pipeline {
         return (PlanComparison(a: ra, b: rb), all)
     }
 }
+
+extension Pipeline {
+    /// `simulate`: the scenario file read and checked against the plan and roster (every
+    /// problem located in it), then `runs` drawn runs on the compiled plan.
+    public static func simulate(_ request: CalculationRequest, scenario file: InputFile, runs: Int, seed: UInt64,
+                                loadFile: @escaping PlanParser.FileLoader,
+                                progress: (@Sendable (Int) -> Void)? = nil) -> (result: SimulationResult?, diagnostics: [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        var scenario: Scenario?
+        if let bad = TextEncoding.check(file.bytes, file: file.path) { diagnostics.append(bad) } else {
+            let (s, d) = ScenarioParser.parse(text: file.text, file: file.path)
+            scenario = s
+            diagnostics += d
+        }
+        let (prepared, prepDiagnostics) = prepare(request, loadFile: loadFile)
+        diagnostics += prepDiagnostics
+        guard let p = prepared, let scenario, !diagnostics.hasErrors else { return (nil, sorted(diagnostics)) }
+        diagnostics += check(scenario, plan: p.plan, roster: p.roster)
+        guard !diagnostics.hasErrors else { return (nil, sorted(diagnostics)) }
+        let input = SimulationInput(draws: scenario.kpis.map { .init(kpi: $0.kpi, distribution: $0.distribution, units: $0.units) },
+                                    correlations: scenario.correlations.map { ($0.a, $0.b, $0.rho) })
+        do {
+            let calculator = try Calculator(plan: p.plan, actuals: p.actuals, period: p.period)
+            let result = try calculator.simulate(roster: p.roster, held: p.ledger?.held ?? [], input: input, runs: runs, seed: seed, progress: progress)
+            return (result, sorted(diagnostics))
+        } catch let e as CorrelationError {
+            let at = scenario.correlations.first { e.kpis.contains($0.a) }?.location ?? SourceLocation(file: file.path, line: 1, column: 1)
+            return (nil, sorted(diagnostics + [.error("the correlations of \(e.kpis.joined(separator: ", ")) are not consistent (the matrix is not positive definite): no joint distribution has them", at: at)]))
+        } catch let e as DiagnosticsError {
+            return (nil, sorted(diagnostics + e.diagnostics))
+        } catch {
+            return (nil, sorted(diagnostics + [.error("\(error)", at: nil)]))
+        }
+    }
+
+    /// The scenario against the plan and roster: its KPIs exist and are not computed by a
+    /// formula, its units have payees, `units:` is on unit-scope KPIs only, correlated KPIs
+    /// are both drawn and share a scope, and no KPI or pair is given twice.
+    static func check(_ s: Scenario, plan: Plan, roster: Roster) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let units = Set(roster.indices(onPlan: plan.id).map { roster.payees[$0].unit }).sorted()
+        var seen = Set<String>()
+        for d in s.kpis {
+            guard let kpi = plan.kpi(d.kpi) else {
+                out.append(.error("the plan has no KPI '\(d.kpi)'" + Suggest.didYouMean(d.kpi, in: plan.kpis.map(\.id)), at: d.location))
+                continue
+            }
+            if !seen.insert(d.kpi).inserted { out.append(.error("KPI '\(d.kpi)' is given twice", at: d.location)) }
+            if kpi.formula != nil {
+                out.append(.error("KPI '\(d.kpi)' is computed by its formula; draw the KPIs it reads", at: d.location))
+            }
+            if !d.units.isEmpty && kpi.scope != .unit {
+                out.append(.error("KPI '\(d.kpi)' has \(kpi.scope.rawValue) scope: 'units' is for unit-scope KPIs", at: d.location))
+            }
+            for (u, at) in d.unitLocations.sorted(by: { $0.value.line < $1.value.line }) where !units.contains(u) {
+                out.append(.error("no payee of plan '\(plan.id)' is in unit '\(u)'" + Suggest.didYouMean(u, in: units), at: at))
+            }
+        }
+        var pairs = Set<String>()
+        for c in s.correlations {
+            for k in [c.a, c.b] where !s.kpis.contains(where: { $0.kpi == k }) {
+                out.append(.error("the correlation names KPI '\(k)', which the scenario does not draw", at: c.location))
+            }
+            if let a = plan.kpi(c.a), let b = plan.kpi(c.b), a.scope != b.scope {
+                out.append(.error("KPIs '\(c.a)' (\(a.scope.rawValue) scope) and '\(c.b)' (\(b.scope.rawValue) scope) cannot be correlated: correlations link KPIs of one scope", at: c.location))
+            }
+            if !pairs.insert([c.a, c.b].sorted().joined(separator: "\u{0}")).inserted {
+                out.append(.error("the correlation of \(c.a) and \(c.b) is given twice", at: c.location))
+            }
+        }
+        return out
+    }
+}

@@ -1,3 +1,4 @@
+import AdvocompEngine
 import AdvocompModel
 import AdvocompReports
 
@@ -74,6 +75,55 @@ public enum ScenarioWorkbook {
                       [.text(l.payeeID), .text(l.name), .text(l.unit), .text(l.currency), .text(l.a?.status.rawValue ?? "absent"),
                        .money(l.payoutA, l.digits), .text(l.b?.status.rawValue ?? "absent"), .money(l.payoutB, l.digits), .money(l.change, l.digits)]
                   })
+    }
+
+    /// `simulate --xlsx`: Summary (the cost distribution, pool, gates), Payees (expected
+    /// and P90), and Histogram: the runs' total cost in 20 bins, with a column chart.
+    public static func simulation(_ book: WorkbookSink, _ s: SimulationResult, scenario: String) throws {
+        let summary = try book.addSheet("Summary")
+        let payees = try book.addSheet("Payees")
+        let histogram = try book.addSheet("Histogram")
+        try summary.columnWidths([30, 16, 16, 16, 16, 16])
+        try summary.text(0, 0, "Simulation of \(s.plan.id) v\(s.plan.version), \(s.period): \(s.runs) runs of \(scenario), seed \(s.seed)", .title)
+        for (k, h) in ["currency", "mean", "P5", "P50", "P95", "max"].enumerated() { try summary.text(2, k, h, .header) }
+        var row = 3
+        for c in s.costs {
+            try summary.text(row, 0, c.currency.code, .plain)
+            for (k, v) in [c.mean, c.p5, c.p50, c.p95, c.max].enumerated() { try summary.number(row, k + 1, number(v), .money(c.currency.minorDigits)) }
+            row += 1
+        }
+        row += 1
+        if let binds = s.poolBinds {
+            try summary.text(row, 0, "Runs in which the pool binds", .bold); try summary.number(row, 1, Double(binds), .integer); row += 1
+        }
+        for g in s.gates {
+            try summary.text(row, 0, "Gate \(g.id): closed for a payee", .bold); try summary.number(row, 1, number(g.closedShare), .percent); row += 1
+            try summary.text(row, 0, "Gate \(g.id): runs closed for all", .bold); try summary.number(row, 1, Double(g.runsClosedForAll), .integer); row += 1
+        }
+        try payees.columnWidths([12, 22, 16, 10, 8, 16, 16])
+        for (k, h) in ["payee_id", "name", "unit", "status", "currency", "expected", "P90"].enumerated() { try payees.text(0, k, h, .header) }
+        for (i, p) in s.payees.enumerated() {
+            let d = p.currency.minorDigits
+            try payees.text(i + 1, 0, p.payee.id, .plain); try payees.text(i + 1, 1, p.payee.name, .plain)
+            try payees.text(i + 1, 2, p.payee.unit, .plain); try payees.text(i + 1, 3, p.status.rawValue, .plain)
+            try payees.text(i + 1, 4, p.currency.code, .plain)
+            try payees.number(i + 1, 5, number(p.mean), .money(d)); try payees.number(i + 1, 6, number(p.p90), .money(d))
+        }
+        guard let cost = s.costs.first else { return }
+        let bins = SimulationReport.histogram(cost.totals)
+        let d = cost.currency.minorDigits
+        try histogram.columnWidths([18, 18, 10])
+        for (k, h) in ["total from (\(cost.currency.code))", "to", "runs"].enumerated() { try histogram.text(0, k, h, .header) }
+        for (i, b) in bins.enumerated() {
+            try histogram.number(i + 1, 0, number((try? FixedDecimal(units: Int128(b.from), places: d)) ?? .zero), .money(d))
+            try histogram.number(i + 1, 1, number((try? FixedDecimal(units: Int128(b.to), places: d)) ?? .zero), .money(d))
+            try histogram.number(i + 1, 2, Double(b.runs), .integer)
+        }
+        if !bins.isEmpty {
+            try book.columnChart(on: histogram, row: 1, col: 4, title: "Total payout cost over \(s.runs) runs (\(cost.currency.code))",
+                                 categories: ColumnRange(sheet: "Histogram", col: 0, rows: 1...bins.count),
+                                 series: [(name: "runs", values: ColumnRange(sheet: "Histogram", col: 2, rows: 1...bins.count))])
+        }
     }
 
     enum Cell {

@@ -199,3 +199,97 @@ struct Compare: ParsableCommand {
         try Output.emit(text, to: output)
     }
 }
+
+/// `advocomp simulate`: the distribution of a plan's cost over drawn KPI actuals.
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Simulate a plan's payout cost over KPI actuals drawn from a scenario's distributions.",
+        discussion: """
+        The scenario (YAML) gives distributions for KPI actuals (fixed, uniform, triangular, normal,
+        lognormal; per unit where needed) and correlations; KPIs it does not draw keep their actuals.
+        The same seed gives the same numbers. See README, "Simulation".
+        """)
+
+    @OptionGroup var inputs: RunInputs
+
+    @Option(help: "The scenario file (YAML).")
+    var scenario: String
+
+    @Option(help: "How many runs (default 1000).")
+    var runs: Int = 1000
+
+    @Option(help: "The random seed (default 1): the same seed gives the same numbers.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Output format: table, csv (per payee) or json.")
+    var format: OutputFormat = .table
+
+    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
+    var output: String?
+
+    @Option(help: "Also write a workbook (.xlsx): summary, payees, and a histogram chart of the total cost.")
+    var xlsx: String?
+
+    func validate() throws {
+        guard (1...10_000_000).contains(runs) else { throw ValidationError("--runs must be from 1 to 10,000,000") }
+    }
+
+    func run() throws {
+        let scenarioFile = try FileIO.readAll([scenario])[0]
+        let (request, loader) = try inputs.request()
+        let bar = ProgressBar(total: runs)
+        let (result, diagnostics) = Pipeline.simulate(request, scenario: scenarioFile, runs: runs, seed: seed, loadFile: loader,
+                                                      progress: bar.map { b in { b.show($0) } })
+        bar?.finish()
+        Output.report(diagnostics, quiet: inputs.quiet)
+        guard let result else { throw ExitCode(1) }
+        let name = scenarioFile.path
+        let text: String
+        switch format {
+        case .table: text = SimulationReport.table(result, scenario: name)
+        case .csv: text = SimulationReport.csv(result)
+        case .json: text = SimulationReport.json(result, scenario: name)
+        }
+        if let xlsx {
+            do {
+                let sink = try XLSXSink(path: xlsx, constantMemory: false)
+                do {
+                    try ScenarioWorkbook.simulation(sink, result, scenario: name)
+                    try sink.close()
+                } catch {
+                    sink.discard()
+                    throw error
+                }
+            } catch {
+                Output.stderr("\(xlsx): error: cannot write the workbook: \(WorkbookExport.reason(error))")
+                throw ExitCode(1)
+            }
+        }
+        try Output.emit(text, to: output)
+    }
+}
+
+/// A progress bar on standard error, only when it is a terminal and the job is long.
+final class ProgressBar: @unchecked Sendable {
+    let total: Int
+    private var last = -1
+
+    /// nil when standard error is not a terminal or there is little to do.
+    init?(total: Int) {
+        guard isatty(STDERR_FILENO) == 1, total >= 500 else { return nil }
+        self.total = total
+    }
+
+    func show(_ done: Int) {
+        let percent = min(100, done * 100 / max(total, 1))
+        guard percent != last else { return }
+        last = percent
+        let width = 30, filled = percent * width / 100
+        FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(percent)% of \(total) runs".utf8))
+    }
+
+    func finish() {
+        guard last >= 0 else { return }
+        FileHandle.standardError.write(Data("\r\u{1b}[K".utf8))
+    }
+}

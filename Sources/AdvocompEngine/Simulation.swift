@@ -1,0 +1,455 @@
+import AdvocompModel
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a simulation draws (the scenario, resolved against the plan by the caller).
+public struct SimulationInput: Sendable {
+    public struct Draw: Sendable {
+        public var kpi: String
+        public var distribution: Scenario.Distribution
+        /// By unit name.
+        public var units: [String: Scenario.Distribution]
+        public init(kpi: String, distribution: Scenario.Distribution, units: [String: Scenario.Distribution] = [:]) {
+            self.kpi = kpi; self.distribution = distribution; self.units = units
+        }
+    }
+    public var draws: [Draw]
+    public var correlations: [(a: String, b: String, rho: FixedDecimal)]
+    public init(draws: [Draw], correlations: [(a: String, b: String, rho: FixedDecimal)] = []) {
+        self.draws = draws; self.correlations = correlations
+    }
+}
+
+/// The distribution of a plan's cost over many drawn outcomes.
+public struct SimulationResult: Sendable {
+    public struct Cost: Sendable {
+        public var currency: Currency
+        /// Each run's total payout, in minor units, in run order.
+        public var totals: [Int64]
+        public var mean: FixedDecimal
+        public var p5: FixedDecimal
+        public var p50: FixedDecimal
+        public var p95: FixedDecimal
+        public var max: FixedDecimal
+    }
+    public struct Gate: Sendable {
+        public var id: String
+        /// Closed payee evaluations over all eligible payee evaluations.
+        public var closedShare: FixedDecimal
+        /// Runs in which it was closed for every eligible payee.
+        public var runsClosedForAll: Int
+    }
+    public struct PayeeLine: Sendable {
+        public var payee: Payee
+        public var currency: Currency
+        public var status: PayeeResult.Status
+        public var mean: FixedDecimal
+        public var p90: FixedDecimal
+    }
+    public var plan: Plan
+    public var period: Period
+    public var runs: Int
+    public var seed: UInt64
+    public var costs: [Cost]
+    /// Runs in which the pool bound (nil: the plan has no pool).
+    public var poolBinds: Int?
+    public var gates: [Gate]
+    public var payees: [PayeeLine]
+}
+
+/// A correlation matrix that is not positive definite (no joint distribution has it).
+public struct CorrelationError: Error, Sendable {
+    public let kpis: [String]
+}
+
+extension Calculator {
+    /// Runs the plan `runs` times on drawn KPI actuals (SPEC section 5 each time, on the
+    /// compiled plan, on two cores). Each run has its own random stream derived from
+    /// `seed` and the run number, so a seed gives the same numbers however the runs are
+    /// split. KPIs not drawn keep their actuals.
+    ///
+    /// Payees of one unit read the same actuals and targets, so the scores and modifier
+    /// factors are worked out once per unit per run (once per payee when the plan has a
+    /// payee-scope KPI); each payee's amounts, cap, floor and rounding then go through
+    /// `payout`, the function `run` uses, so a payout here is the calculation's to the cent.
+    public func simulate(roster: Roster, held: Set<String>, input: SimulationInput, runs: Int, seed: UInt64,
+                         progress: (@Sendable (Int) -> Void)? = nil) throws -> SimulationResult {
+        let onPlan = PayeeOrder.sorted(roster.indices(onPlan: plan.id), ids: roster.payees)
+        let payees = onPlan.map { roster.payees[$0] }
+        let base = RunIndex(plan: plan, rows: actuals.rows, period: period, kpiIndex: kpiIndex, roster: roster, order: onPlan, payees: payees)
+        let n = plan.kpis.count
+
+        // Each payee's target incentive and currency, once.
+        var ti: [FixedDecimal?] = [], currencies: [Currency] = []
+        var problems = Problems()
+        for p in payees {
+            currencies.append(p.currency ?? plan.currency)
+            do { ti.append(try incentive(p).ti) } catch {
+                problems.failures.append((p, EvaluationFailure(what: "the target incentive", error: error)))
+                ti.append(nil)
+            }
+        }
+        let currencyList = Array(Set(currencies)).sorted { $0.code < $1.code }
+        let currencyOf = currencies.map { c in currencyList.firstIndex(of: c) ?? 0 }
+
+        // Groups: payees reading the same actuals and targets.
+        let perPayee = plan.kpis.contains { $0.scope == .payee }
+        var groupOf = [Int](repeating: 0, count: payees.count)
+        var members: [[Int]] = []
+        if perPayee {
+            members = payees.indices.map { [$0] }
+            groupOf = Array(payees.indices)
+        } else {
+            var byUnit: [Int32: Int] = [:]
+            for i in payees.indices {
+                let u = base.payeeUnits[i]
+                if let g = byUnit[u] { members[g].append(i); groupOf[i] = g } else {
+                    byUnit[u] = members.count; groupOf[i] = members.count; members.append([i])
+                }
+            }
+        }
+
+        // Draw slots: (KPI, instance) -> where its value goes in the index.
+        let sampler = try Sampler(plan: plan, kpiIndex: kpiIndex, input: input, index: base, payeeCount: payees.count)
+
+        let gateModifiers = plan.modifiers.indices.filter { if case .gate = compiled.modifierKinds[$0] { return true }; return false }
+        let payeeCount = payees.count
+        var payouts = [Int64](repeating: 0, count: runs * payeeCount)
+        var totals = [Int64](repeating: 0, count: runs * currencyList.count)
+        var bound = [Bool](repeating: false, count: runs)
+        let workers = runs >= 2 ? 2 : 1
+        let chunk = (runs + workers - 1) / workers
+        var gateClosed = [[Int]](repeating: [Int](repeating: 0, count: plan.modifiers.count), count: workers)
+        var gateAll = [[Int]](repeating: [Int](repeating: 0, count: plan.modifiers.count), count: workers)
+        var problemsByWorker = [Problems](repeating: Problems(), count: workers)
+        var failedRun = [Int](repeating: -1, count: workers)
+        var done = [Int](repeating: 0, count: workers)
+        let eligibleCount = ti.filter { $0 != nil }.count
+        if !problems.failures.isEmpty {
+            throw DiagnosticsError(problems.diagnostics(plan: plan, period: period, actualsFile: actualsFile))
+        }
+
+        payouts.withUnsafeMutableBufferPointer { payoutsOut in
+            totals.withUnsafeMutableBufferPointer { totalsOut in
+                bound.withUnsafeMutableBufferPointer { boundOut in
+                    done.withUnsafeMutableBufferPointer { doneOut in
+                        gateClosed.withUnsafeMutableBufferPointer { gc in
+                            gateAll.withUnsafeMutableBufferPointer { ga in
+                                problemsByWorker.withUnsafeMutableBufferPointer { pw in
+                                    failedRun.withUnsafeMutableBufferPointer { fr in
+                                        let (payoutsOut, totalsOut, boundOut, doneOut, gc, ga, pw, fr) = (payoutsOut, totalsOut, boundOut, doneOut, gc, ga, pw, fr)
+                                        DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                            var index = base
+                                            var state = PayeeState(kpiCount: n)
+                                            var random = Sampler.Stream(seed: 0)
+                                            var scores = [FixedDecimal](repeating: .zero, count: compiled.componentWeights.count)
+                                            var factors = [FixedDecimal](repeating: .one, count: compiled.modifierKinds.count)
+                                            var amounts: [FixedDecimal] = []
+                                            var units = [Int128](repeating: 0, count: payeeCount)
+                                            let range = (w * chunk)..<min(runs, (w + 1) * chunk)
+                                            runLoop: for r in range {
+                                                random = Sampler.Stream(seed: Sampler.mix(seed &+ UInt64(r) &* 0x9e37_79b9_7f4a_7c15))
+                                                sampler.draw(into: &index, &random)
+                                                var closedHere = [Int](repeating: 0, count: factors.count)
+                                                // Each group's scores and factors, then its payees' money, at once.
+                                                for list in members {
+                                                    let rep = list[0]
+                                                    state.begin(payee: payees[rep], position: rep, index: index, trace: false)
+                                                    do {
+                                                        for c in scores.indices { scores[c] = try componentScore(c, &state, index, &pw[w]) }
+                                                        for m in factors.indices { factors[m] = try modifierFactor(m, &state, index, &pw[w], trace: false).0 }
+                                                    } catch let e as EvaluationFailure {
+                                                        pw[w].failures.append((payees[rep], e))
+                                                    } catch {
+                                                        pw[w].failures.append((payees[rep], EvaluationFailure(what: "the payout", error: error)))
+                                                    }
+                                                    if !pw[w].missing.isEmpty || !pw[w].failures.isEmpty || !pw[w].other.isEmpty { fr[w] = r; break runLoop }
+                                                    for i in list {
+                                                        guard let t = ti[i] else { units[i] = 0; continue }
+                                                        do {
+                                                            let money = try payout(ti: t, scores: scores, factors: factors, currency: currencies[i], amounts: &amounts)
+                                                            units[i] = try money.rounded.units(places: currencies[i].minorDigits)
+                                                        } catch {
+                                                            pw[w].failures.append((payees[i], EvaluationFailure(what: "the payout", error: error)))
+                                                            fr[w] = r
+                                                            break runLoop
+                                                        }
+                                                        for m in gateModifiers where factors[m] != .one { closedHere[m] += 1 }
+                                                    }
+                                                }
+                                                var runTotals = [Int64](repeating: 0, count: currencyList.count)
+                                                // The pool: payouts of status ok or held, in payee order.
+                                                if let pool = plan.pool {
+                                                    var P: Int128 = 0
+                                                    do {
+                                                        var amount = FixedDecimal.zero
+                                                        switch pool.source {
+                                                        case .amount(let a): amount = a
+                                                        case .formula:
+                                                            if let f = poolFormula {
+                                                                state.begin(payee: nil, position: -1, index: index, trace: false)
+                                                                amount = try evaluateExpression(f, &state, index, &pw[w]).number
+                                                            }
+                                                        }
+                                                        if amount.isNegative {
+                                                            pw[w].other.append(.error("the pool comes to \(amount), below zero", at: pool.location))
+                                                            fr[w] = r
+                                                            break runLoop
+                                                        }
+                                                        P = try amount.roundedMoney(places: plan.currency.minorDigits, mode: plan.rounding).units(places: plan.currency.minorDigits)
+                                                    } catch {
+                                                        pw[w].failures.append((nil, EvaluationFailure(what: "the pool formula", error: error)))
+                                                        fr[w] = r
+                                                        break runLoop
+                                                    }
+                                                    var total: Int128 = 0
+                                                    for i in 0..<payeeCount where ti[i] != nil { total += units[i] }
+                                                    if total > P {
+                                                        let members = (0..<payeeCount).filter { ti[$0] != nil }
+                                                        let shares = Calculator.poolShares(members.map { units[$0] }, pool: P, total: total)
+                                                        for (k, i) in members.enumerated() { units[i] = shares[k] }
+                                                        boundOut[r] = true
+                                                    }
+                                                }
+                                                for i in 0..<payeeCount {
+                                                    payoutsOut[r * payeeCount + i] = Int64(truncatingIfNeeded: units[i])
+                                                    runTotals[currencyOf[i]] += Int64(truncatingIfNeeded: units[i])
+                                                }
+                                                for (c, t) in runTotals.enumerated() { totalsOut[r * currencyList.count + c] = t }
+                                                for m in gateModifiers {
+                                                    gc[w][m] += closedHere[m]
+                                                    if eligibleCount > 0 && closedHere[m] == eligibleCount { ga[w][m] += 1 }
+                                                }
+                                                doneOut[w] += 1
+                                                if w == 0, let progress, (r - range.lowerBound) % 50 == 0 {
+                                                    progress(doneOut.reduce(0, +))
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for (w, r) in failedRun.enumerated() where r >= 0 {
+            let d = problemsByWorker[w].diagnostics(plan: plan, period: period, actualsFile: actualsFile)
+            throw DiagnosticsError(d.map { Diagnostic($0.severity, "in simulation run \(r + 1): \($0.message)", at: $0.location, notes: $0.notes) })
+        }
+        progress?(runs)
+
+        // Statistics, exact: sums in minor units, percentiles by nearest rank.
+        func money(_ units: Int64, _ c: Currency) -> FixedDecimal { (try? FixedDecimal(units: Int128(units), places: c.minorDigits)) ?? .zero }
+        func rank(_ sorted: [Int64], _ p: Int) -> Int64 {
+            guard !sorted.isEmpty else { return 0 }
+            let k = (p * sorted.count + 99) / 100  // ceil(p% of n), at least 1
+            return sorted[Swift.max(0, Swift.min(sorted.count - 1, k - 1))]
+        }
+        func mean(_ values: ArraySlice<Int64>, _ c: Currency) -> FixedDecimal {
+            var sum: Int128 = 0
+            for v in values { sum += Int128(v) }
+            guard let total = try? FixedDecimal(units: sum, places: c.minorDigits), let m = try? total / FixedDecimal(Swift.max(1, values.count)),
+                  let rounded = try? m.roundedMoney(places: c.minorDigits, mode: plan.rounding) else { return .zero }
+            return rounded
+        }
+        var costs: [SimulationResult.Cost] = []
+        for (c, currency) in currencyList.enumerated() {
+            let column = (0..<runs).map { totals[$0 * currencyList.count + c] }
+            let sorted = column.sorted()
+            costs.append(.init(currency: currency, totals: column, mean: mean(column[...], currency), p5: money(rank(sorted, 5), currency),
+                               p50: money(rank(sorted, 50), currency), p95: money(rank(sorted, 95), currency),
+                               max: money(sorted.last ?? 0, currency)))
+        }
+        let evaluations = eligibleCount * runs
+        let gates = gateModifiers.map { m -> SimulationResult.Gate in
+            let closed = gateClosed.reduce(0) { $0 + $1[m] }
+            let share = evaluations > 0 ? ((try? FixedDecimal(closed) / FixedDecimal(evaluations)) ?? .zero) : .zero
+            return .init(id: plan.modifiers[m].id, closedShare: share, runsClosedForAll: gateAll.reduce(0) { $0 + $1[m] })
+        }
+        var lines: [SimulationResult.PayeeLine] = []
+        var column = [Int64](repeating: 0, count: runs)
+        for (i, p) in payees.enumerated() {
+            for r in 0..<runs { column[r] = payouts[r * payeeCount + i] }
+            let sorted = column.sorted()
+            let status: PayeeResult.Status = ti[i] == nil ? .ineligible : held.contains(p.id) ? .held : .ok
+            lines.append(.init(payee: p, currency: currencies[i], status: status, mean: mean(column[...], currencies[i]),
+                               p90: money(rank(sorted, 90), currencies[i])))
+        }
+        return SimulationResult(plan: plan, period: period, runs: runs, seed: seed, costs: costs,
+                                poolBinds: plan.pool == nil ? nil : bound.filter { $0 }.count, gates: gates, payees: lines)
+    }
+}
+
+/// Draws the scenario's KPI actuals into a run index: one correlated normal vector per
+/// scope instance (the company, each unit, each payee), mapped to each KPI's distribution.
+struct Sampler {
+    struct Slot {
+        var kpi: Int
+        /// Index into the vector of its scope.
+        var member: Int
+        var distribution: Scenario.Distribution
+    }
+    /// Per scope (0 company, 1 unit, 2 payee): the KPIs drawn, the Cholesky factor of their
+    /// correlations (row-major, lower), and the distribution for each instance.
+    var companySlots: [Slot] = []
+    var unitSlots: [[Slot]] = []      // by unit number
+    var payeeSlots: [Slot] = []
+    var choleskyCompany: [Double] = [], choleskyUnit: [Double] = [], choleskyPayee: [Double] = []
+    var sizeCompany = 0, sizeUnit = 0, sizePayee = 0
+    var unitNumbers: [Int] = []
+    var payeeCount = 0
+    var payeeColumn: [Int] = []
+    var payeeColumns = 0
+    var kpiCount = 0
+
+    init(plan: Plan, kpiIndex: [String: Int], input: SimulationInput, index: RunIndex, payeeCount: Int) throws {
+        kpiCount = plan.kpis.count
+        self.payeeCount = payeeCount
+        payeeColumn = index.payeeColumn
+        payeeColumns = index.payeeColumns
+        unitNumbers = Array(Set(index.payeeUnits.map { Int($0) })).sorted()
+        let unitName = Dictionary(index.units.map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        var byScope: [KPI.Scope: [SimulationInput.Draw]] = [:]
+        for d in input.draws {
+            guard let k = kpiIndex[d.kpi] else { continue }
+            byScope[plan.kpis[k].scope, default: []].append(d)
+        }
+        func cholesky(_ draws: [SimulationInput.Draw]) throws -> [Double] {
+            let m = draws.count
+            var c = [Double](repeating: 0, count: m * m)
+            for i in 0..<m { c[i * m + i] = 1 }
+            for corr in input.correlations {
+                guard let i = draws.firstIndex(where: { $0.kpi == corr.a }), let j = draws.firstIndex(where: { $0.kpi == corr.b }) else { continue }
+                let rho = Double(corr.rho.description) ?? 0
+                c[i * m + j] = rho; c[j * m + i] = rho
+            }
+            var l = [Double](repeating: 0, count: m * m)
+            for i in 0..<m {
+                for j in 0...i {
+                    var sum = c[i * m + j]
+                    for k in 0..<j { sum -= l[i * m + k] * l[j * m + k] }
+                    if i == j {
+                        guard sum > 1e-12 else { throw CorrelationError(kpis: draws.map(\.kpi)) }
+                        l[i * m + i] = sum.squareRoot()
+                    } else {
+                        l[i * m + j] = sum / l[j * m + j]
+                    }
+                }
+            }
+            return l
+        }
+        let company = byScope[.company] ?? [], unit = byScope[.unit] ?? [], payee = byScope[.payee] ?? []
+        choleskyCompany = try cholesky(company); sizeCompany = company.count
+        choleskyUnit = try cholesky(unit); sizeUnit = unit.count
+        choleskyPayee = try cholesky(payee); sizePayee = payee.count
+        companySlots = company.enumerated().compactMap { m, d in kpiIndex[d.kpi].map { Slot(kpi: $0, member: m, distribution: d.distribution) } }
+        payeeSlots = payee.enumerated().compactMap { m, d in kpiIndex[d.kpi].map { Slot(kpi: $0, member: m, distribution: d.distribution) } }
+        unitSlots = Array(repeating: [], count: index.units.count)
+        for u in unitNumbers {
+            let name = unitName[u] ?? ""
+            unitSlots[u] = unit.enumerated().compactMap { m, d in
+                kpiIndex[d.kpi].map { Slot(kpi: $0, member: m, distribution: d.units[name] ?? d.distribution) }
+            }
+        }
+    }
+
+    /// A seeded random stream (xoshiro256**, seeded through splitmix64).
+    struct Stream {
+        var s: (UInt64, UInt64, UInt64, UInt64)
+        init(seed: UInt64) {
+            var x = seed
+            func next() -> UInt64 { x &+= 0x9e37_79b9_7f4a_7c15; return Sampler.mix(x) }
+            s = (next(), next(), next(), next())
+        }
+        mutating func next() -> UInt64 {
+            let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
+            let t = s.1 << 17
+            s.2 ^= s.0; s.3 ^= s.1; s.1 ^= s.2; s.0 ^= s.3; s.2 ^= t
+            s.3 = s.3 << 45 | s.3 >> 19
+            return result
+        }
+        /// Uniform in (0, 1): never 0, so its logarithm is finite.
+        mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
+        /// Standard normal (Box-Muller).
+        mutating func normal() -> Double {
+            let u = uniform(), v = uniform()
+            return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
+        }
+    }
+
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+
+    /// One instance's values: correlated normals through each slot's distribution.
+    static func values(_ slots: [Slot], size: Int, cholesky l: [Double], _ random: inout Stream, into out: inout [Double]) {
+        var e = [Double](repeating: 0, count: size)
+        for i in 0..<size { e[i] = random.normal() }
+        for s in slots {
+            let i = s.member
+            var z = 0.0
+            for j in 0...i { z += l[i * size + j] * e[j] }
+            out[i] = quantile(s.distribution, z)
+        }
+    }
+
+    /// The value whose standard-normal score is `z`.
+    static func quantile(_ d: Scenario.Distribution, _ z: Double) -> Double {
+        func x(_ v: FixedDecimal) -> Double { Double(v.description) ?? 0 }
+        switch d {
+        case .fixed(let v): return x(v)
+        case .normal(let mean, let sd): return x(mean) + x(sd) * z
+        case .lognormal(let mean, let sd):
+            let m = x(mean), s = x(sd)
+            let sigma2 = log(1 + (s * s) / (m * m))
+            return exp(log(m) - sigma2 / 2 + sigma2.squareRoot() * z)
+        case .uniform(let lo, let hi):
+            let u = 0.5 * erfc(-z / 2.0.squareRoot())
+            return x(lo) + (x(hi) - x(lo)) * u
+        case .triangular(let lo, let mode, let hi):
+            let a = x(lo), c = x(mode), b = x(hi)
+            guard b > a else { return a }
+            let u = 0.5 * erfc(-z / 2.0.squareRoot()), f = (c - a) / (b - a)
+            return u < f ? a + ((b - a) * (c - a) * u).squareRoot() : b - ((b - a) * (b - c) * (1 - u)).squareRoot()
+        }
+    }
+
+    /// A drawn value as an exact decimal, to 6 places (draws are made in binary floating
+    /// point; the calculation that follows is exact).
+    static func decimal(_ v: Double) -> FixedDecimal {
+        guard v.isFinite, abs(v) < 1e12 else { return .zero }
+        return (try? FixedDecimal(units: Int128((v * 1_000_000).rounded()), places: 6)) ?? .zero
+    }
+
+    /// Puts one run's draws in `index`.
+    func draw(into index: inout RunIndex, _ random: inout Stream) {
+        var out = [Double](repeating: 0, count: Swift.max(sizeCompany, sizeUnit, sizePayee))
+        if sizeCompany > 0 {
+            Sampler.values(companySlots, size: sizeCompany, cholesky: choleskyCompany, &random, into: &out)
+            for s in companySlots { index.company[s.kpi] = RunIndex.Entry(value: Sampler.decimal(out[s.member]), line: 0) }
+        }
+        if sizeUnit > 0 {
+            for u in unitNumbers {
+                Sampler.values(unitSlots[u], size: sizeUnit, cholesky: choleskyUnit, &random, into: &out)
+                for s in unitSlots[u] { index.unit[u * kpiCount + s.kpi] = RunIndex.Entry(value: Sampler.decimal(out[s.member]), line: 0) }
+            }
+        }
+        if sizePayee > 0 {
+            for p in 0..<payeeCount {
+                Sampler.values(payeeSlots, size: sizePayee, cholesky: choleskyPayee, &random, into: &out)
+                for s in payeeSlots where payeeColumn[s.kpi] >= 0 {
+                    index.payee[p * payeeColumns + payeeColumn[s.kpi]] = RunIndex.Entry(value: Sampler.decimal(out[s.member]), line: 0)
+                }
+            }
+        }
+    }
+}
