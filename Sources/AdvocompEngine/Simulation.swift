@@ -72,10 +72,11 @@ extension Calculator {
     /// `seed` and the run number, so a seed gives the same numbers however the runs are
     /// split. KPIs not drawn keep their actuals.
     ///
-    /// Payees of one unit read the same actuals and targets, so the scores and modifier
-    /// factors are worked out once per unit per run (once per payee when the plan has a
-    /// payee-scope KPI); each payee's amounts, cap, floor and rounding then go through
-    /// `payout`, the function `run` uses, so a payout here is the calculation's to the cent.
+    /// A score or factor reading no drawn KPI is worked out once per payee; one reading
+    /// drawn company and unit KPIs only, once per unit and run (the payees of a unit read
+    /// the same actuals and targets); one reading a payee-scope KPI, per payee and run.
+    /// Each payee's amounts, cap, floor and rounding then go through `payout`, the
+    /// function `run` uses, so a payout here is the calculation's to the cent.
     public func simulate(roster: Roster, held: Set<String>, input: SimulationInput, runs: Int, seed: UInt64,
                          progress: (@Sendable (Int) -> Void)? = nil) throws -> SimulationResult {
         let onPlan = PayeeOrder.sorted(roster.indices(onPlan: plan.id), ids: roster.payees)
@@ -96,26 +97,43 @@ extension Calculator {
         let currencyList = Array(Set(currencies)).sorted { $0.code < $1.code }
         let currencyOf = currencies.map { c in currencyList.firstIndex(of: c) ?? 0 }
 
-        // Groups: payees reading the same actuals and targets.
-        let perPayee = plan.kpis.contains { $0.scope == .payee }
+        // Groups: the payees of one unit read the same company and unit actuals and targets.
         var groupOf = [Int](repeating: 0, count: payees.count)
         var members: [[Int]] = []
-        if perPayee {
-            members = payees.indices.map { [$0] }
-            groupOf = Array(payees.indices)
-        } else {
-            var byUnit: [Int32: Int] = [:]
-            for i in payees.indices {
-                let u = base.payeeUnits[i]
-                if let g = byUnit[u] { members[g].append(i); groupOf[i] = g } else {
-                    byUnit[u] = members.count; groupOf[i] = members.count; members.append([i])
-                }
+        var byUnit: [Int32: Int] = [:]
+        for i in payees.indices {
+            let u = base.payeeUnits[i]
+            if let g = byUnit[u] { members[g].append(i); groupOf[i] = g } else {
+                byUnit[u] = members.count; groupOf[i] = members.count; members.append([i])
             }
         }
-
+        // Which scores and factors can change from run to run, and at what level: an item
+        // reading no drawn KPI (through formulas too) is worked out once per payee; one
+        // reading drawn KPIs of company and unit scope only, once per unit and run; one
+        // also reading a payee-scope KPI, per payee and run.
+        let drawnKPIs = Set(input.draws.compactMap { kpiIndex[$0.kpi] })
+        let levels = SimulationLevels(self, drawn: drawnKPIs)
         // Draw slots: (KPI, instance) -> where its value goes in the index.
         let sampler = try Sampler(plan: plan, kpiIndex: kpiIndex, input: input, index: base, payeeCount: payees.count)
 
+        let C = compiled.componentWeights.count, M = compiled.modifierKinds.count
+        var constScores = [FixedDecimal](repeating: .zero, count: payees.count * C)
+        var constFactors = [FixedDecimal](repeating: .one, count: payees.count * M)
+        do {
+            var state = PayeeState(kpiCount: n)
+            for i in payees.indices where ti[i] != nil {
+                state.begin(payee: payees[i], position: i, index: base, trace: false)
+                for c in levels.constantScores { constScores[i * C + c] = try componentScore(c, &state, base, &problems) }
+                for m in levels.constantFactors { constFactors[i * M + m] = try modifierFactor(m, &state, base, &problems, trace: false).0 }
+            }
+        } catch let e as EvaluationFailure {
+            problems.failures.append((nil, e))
+        } catch {
+            problems.failures.append((nil, EvaluationFailure(what: "the payout", error: error)))
+        }
+        if !problems.missing.isEmpty || !problems.failures.isEmpty || !problems.other.isEmpty {
+            throw DiagnosticsError(problems.diagnostics(plan: plan, period: period, actualsFile: actualsFile))
+        }
         let gateModifiers = plan.modifiers.indices.filter { if case .gate = compiled.modifierKinds[$0] { return true }; return false }
         let payeeCount = payees.count
         var payouts = [Int64](repeating: 0, count: runs * payeeCount)
@@ -149,27 +167,47 @@ extension Calculator {
                                             var scores = [FixedDecimal](repeating: .zero, count: compiled.componentWeights.count)
                                             var factors = [FixedDecimal](repeating: .one, count: compiled.modifierKinds.count)
                                             var amounts: [FixedDecimal] = []
+                                            var unitScores = [FixedDecimal](repeating: .zero, count: C)
+                                            var unitFactors = [FixedDecimal](repeating: .one, count: M)
                                             var units = [Int128](repeating: 0, count: payeeCount)
                                             let range = (w * chunk)..<min(runs, (w + 1) * chunk)
                                             runLoop: for r in range {
                                                 random = Sampler.Stream(seed: Sampler.mix(seed &+ UInt64(r) &* 0x9e37_79b9_7f4a_7c15))
                                                 sampler.draw(into: &index, &random)
                                                 var closedHere = [Int](repeating: 0, count: factors.count)
-                                                // Each group's scores and factors, then its payees' money, at once.
+                                                // Each unit's variable scores and factors, then its payees' (the
+                                                // constant ones come from the table), then the money.
                                                 for list in members {
-                                                    let rep = list[0]
-                                                    state.begin(payee: payees[rep], position: rep, index: index, trace: false)
-                                                    do {
-                                                        for c in scores.indices { scores[c] = try componentScore(c, &state, index, &pw[w]) }
-                                                        for m in factors.indices { factors[m] = try modifierFactor(m, &state, index, &pw[w], trace: false).0 }
-                                                    } catch let e as EvaluationFailure {
-                                                        pw[w].failures.append((payees[rep], e))
-                                                    } catch {
-                                                        pw[w].failures.append((payees[rep], EvaluationFailure(what: "the payout", error: error)))
+                                                    if levels.hasUnitItems {
+                                                        let rep = list[0]
+                                                        state.begin(payee: payees[rep], position: rep, index: index, trace: false)
+                                                        do {
+                                                            for c in levels.unitScores { unitScores[c] = try componentScore(c, &state, index, &pw[w]) }
+                                                            for m in levels.unitFactors { unitFactors[m] = try modifierFactor(m, &state, index, &pw[w], trace: false).0 }
+                                                        } catch let e as EvaluationFailure {
+                                                            pw[w].failures.append((payees[rep], e))
+                                                        } catch {
+                                                            pw[w].failures.append((payees[rep], EvaluationFailure(what: "the payout", error: error)))
+                                                        }
                                                     }
-                                                    if !pw[w].missing.isEmpty || !pw[w].failures.isEmpty || !pw[w].other.isEmpty { fr[w] = r; break runLoop }
                                                     for i in list {
                                                         guard let t = ti[i] else { units[i] = 0; continue }
+                                                        for c in 0..<C { scores[c] = constScores[i * C + c] }
+                                                        for m in 0..<M { factors[m] = constFactors[i * M + m] }
+                                                        for c in levels.unitScores { scores[c] = unitScores[c] }
+                                                        for m in levels.unitFactors { factors[m] = unitFactors[m] }
+                                                        if levels.hasPayeeItems {
+                                                            state.begin(payee: payees[i], position: i, index: index, trace: false)
+                                                            do {
+                                                                for c in levels.payeeScores { scores[c] = try componentScore(c, &state, index, &pw[w]) }
+                                                                for m in levels.payeeFactors { factors[m] = try modifierFactor(m, &state, index, &pw[w], trace: false).0 }
+                                                            } catch let e as EvaluationFailure {
+                                                                pw[w].failures.append((payees[i], e))
+                                                            } catch {
+                                                                pw[w].failures.append((payees[i], EvaluationFailure(what: "the payout", error: error)))
+                                                            }
+                                                        }
+                                                        if !pw[w].missing.isEmpty || !pw[w].failures.isEmpty || !pw[w].other.isEmpty { fr[w] = r; break runLoop }
                                                         do {
                                                             let money = try payout(ti: t, scores: scores, factors: factors, currency: currencies[i], amounts: &amounts)
                                                             units[i] = try money.rounded.units(places: currencies[i].minorDigits)
@@ -180,6 +218,7 @@ extension Calculator {
                                                         }
                                                         for m in gateModifiers where factors[m] != .one { closedHere[m] += 1 }
                                                     }
+                                                    if !pw[w].missing.isEmpty || !pw[w].failures.isEmpty || !pw[w].other.isEmpty { fr[w] = r; break runLoop }
                                                 }
                                                 var runTotals = [Int64](repeating: 0, count: currencyList.count)
                                                 // The pool: payouts of status ok or held, in payee order.
@@ -283,6 +322,67 @@ extension Calculator {
         }
         return SimulationResult(plan: plan, period: period, runs: runs, seed: seed, costs: costs,
                                 poolBinds: plan.pool == nil ? nil : bound.filter { $0 }.count, gates: gates, payees: lines)
+    }
+}
+
+/// Which component scores and modifier factors change from run to run, and whether per
+/// unit or per payee (see `Calculator.simulate`).
+struct SimulationLevels {
+    var constantScores: [Int] = [], unitScores: [Int] = [], payeeScores: [Int] = []
+    var constantFactors: [Int] = [], unitFactors: [Int] = [], payeeFactors: [Int] = []
+    var hasUnitItems: Bool { !unitScores.isEmpty || !unitFactors.isEmpty }
+    var hasPayeeItems: Bool { !payeeScores.isEmpty || !payeeFactors.isEmpty }
+
+    init(_ calc: Calculator, drawn: Set<Int>) {
+        let plan = calc.plan
+        let index = Dictionary(plan.kpis.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Every KPI a KPI reads, itself included, through formulas.
+        var closure: [Set<Int>?] = Array(repeating: nil, count: plan.kpis.count)
+        func reads(_ k: Int, _ visiting: inout Set<Int>) -> Set<Int> {
+            if let c = closure[k] { return c }
+            var out: Set<Int> = [k]
+            if let f = plan.kpis[k].formula, visiting.insert(k).inserted {
+                for id in f.tree.referencedKPIs { if let j = index[id] { out.formUnion(reads(j, &visiting)) } }
+            }
+            closure[k] = out
+            return out
+        }
+        func all(_ ids: [Int]) -> Set<Int> {
+            var out = Set<Int>(), visiting = Set<Int>()
+            for k in ids where k >= 0 { out.formUnion(reads(k, &visiting)) }
+            return out
+        }
+        func level(_ used: Set<Int>) -> Int {
+            guard !used.isDisjoint(with: drawn) else { return 0 }
+            return used.contains { plan.kpis[$0].scope == .payee } ? 2 : 1
+        }
+        let c = calc.compiled
+        for (i, kind) in c.componentKinds.enumerated() {
+            var ids: [Int] = []
+            switch kind {
+            case .measures(let r): ids = r.map { c.measureKPI[$0] }
+            case .okr(let r, _): ids = r.map { c.keyResultKPI[$0] }
+            case .formula:
+                if case .formula(let e) = plan.components[i].kind { ids = e.tree.referencedKPIs.compactMap { index[$0] } }
+            }
+            switch level(all(ids)) {
+            case 0: constantScores.append(i)
+            case 1: unitScores.append(i)
+            default: payeeScores.append(i)
+            }
+        }
+        for (m, modifier) in plan.modifiers.enumerated() {
+            var ids: [Int] = []
+            switch modifier.kind {
+            case .multiplier(let when, _, _), .gate(let when, _): ids = when.tree.referencedKPIs.compactMap { index[$0] }
+            case .accelerator(let k, _, _, _), .table(let k, _, _, _): ids = index[k].map { [$0] } ?? []
+            }
+            switch level(all(ids)) {
+            case 0: constantFactors.append(m)
+            case 1: unitFactors.append(m)
+            default: payeeFactors.append(m)
+            }
+        }
     }
 }
 

@@ -79,6 +79,21 @@ struct Generator {
         }
     }
 
+    /// For `advocomp simulate --scenario`: the company and unit KPIs of the plan drawn
+    /// (two correlated), the payee-scope ones kept from the actuals.
+    static let scenario = """
+        scenario: bench
+        kpis:
+          nrr: { distribution: normal, mean: 105%, sd: 4% }
+          cac_payback: { distribution: lognormal, mean: 16, sd: 3 }
+          referral_pipeline: { distribution: triangular, min: 900000, mode: 1500000, max: 2200000 }
+          review_velocity: { distribution: normal, mean: 40, sd: 8 }
+          reference_fill_rate: { distribution: uniform, min: 80%, max: 100% }
+        correlation:
+          - { kpis: [nrr, referral_pipeline], rho: 0.6 }
+
+        """
+
     func write(to dir: String) throws -> Stats {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         var rng = SplitMix64(seed: seed)
@@ -87,7 +102,7 @@ struct Generator {
         let plan = planYAML()
         let roster = rosterCSV(&rng, &stats)
         let actuals = actualsCSV(roster.ids, &rng, &stats)
-        var files = [("plan.yaml", plan), ("roster.csv", roster.text), ("actuals.csv", actuals)]
+        var files = [("plan.yaml", plan), ("roster.csv", roster.text), ("actuals.csv", actuals), ("scenario.yaml", Generator.scenario)]
         if events > 0 {
             files.append(("plan-ledger.yaml", ledgerPlan(plan)))
             files.append(("events.csv", eventsCSV(roster.ids, &rng)))

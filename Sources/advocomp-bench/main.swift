@@ -16,6 +16,7 @@ usage:
       of N payees (deterministic for a given seed, default 42), calculable for 2026-Q1.
       With --events E, also DIR/events.csv (E events over the year to 2026-03-31) and
       DIR/plan-ledger.yaml (the plan with two KPIs from the ledger and every gaming check).
+      DIR/scenario.yaml is a scenario for advocomp simulate.
   advocomp-bench numbers [--iterations N]
       Times N multiply-adds (default 10 million) in FixedDecimal, Foundation.Decimal
       and Int64.
