@@ -98,13 +98,12 @@ extension Calculator {
         let currencyOf = currencies.map { c in currencyList.firstIndex(of: c) ?? 0 }
 
         // Groups: the payees of one unit read the same company and unit actuals and targets.
-        var groupOf = [Int](repeating: 0, count: payees.count)
         var members: [[Int]] = []
         var byUnit: [Int32: Int] = [:]
         for i in payees.indices {
             let u = base.payeeUnits[i]
-            if let g = byUnit[u] { members[g].append(i); groupOf[i] = g } else {
-                byUnit[u] = members.count; groupOf[i] = members.count; members.append([i])
+            if let g = byUnit[u] { members[g].append(i) } else {
+                byUnit[u] = members.count; members.append([i])
             }
         }
         // Which scores and factors can change from run to run, and at what level: an item
@@ -116,6 +115,15 @@ extension Calculator {
         // Draw slots: (KPI, instance) -> where its value goes in the index.
         let sampler = try Sampler(plan: plan, kpiIndex: kpiIndex, input: input, index: base, payeeCount: payees.count)
 
+        // A pool needs its payees in the plan currency, as in `run`.
+        if let pool = plan.pool {
+            let paid = Set(payees.indices.filter { ti[$0] != nil }.map { currencies[$0] })
+            if paid.count > 1 {
+                problems.other.append(.error("the plan has a pool, but its payees are paid in several currencies (\(paid.map(\.code).sorted().joined(separator: ", "))); a pool needs one currency", at: pool.location))
+            } else if let c = paid.first, c != plan.currency {
+                problems.other.append(.error("the pool is in the plan currency \(plan.currency.code), but its payees are paid in \(c.code)", at: pool.location))
+            }
+        }
         let C = compiled.componentWeights.count, M = compiled.modifierKinds.count
         var constScores = [FixedDecimal](repeating: .zero, count: payees.count * C)
         var constFactors = [FixedDecimal](repeating: .one, count: payees.count * M)
