@@ -41,6 +41,15 @@ final class PlanVersionTests: XCTestCase {
         XCTAssertEqual(PlanVersionChoice.inEffect(versions.reversed(), period: Period.parse("2026-Q3")!), 0)
     }
 
+    func testTheTrueUpTakesTheVersionInEffectOnTheYearsLastDay() throws {
+        let v1 = try plan(Self.planText(version: "1")), v2 = try plan(Self.planText(version: "2"))
+        let versions = [(effective: "2026-01-01", plan: v1), (effective: "2026-07-01", plan: v2)]
+        let year = try XCTUnwrap(Period.parse("2026-FY"))
+        XCTAssertEqual(PlanVersionChoice.inEffect(versions, period: year), 0, "on the first day: the January version")
+        XCTAssertEqual(PlanVersionChoice.inEffect(versions, period: year, onLastDay: true), 1, "on the last day: the July version")
+        XCTAssertNil(PlanVersionChoice.inEffect([(effective: "2027-01-01", plan: v1)], period: year, onLastDay: true))
+    }
+
     func testEachVersionIsJudgedWithItsOwnFiscalYear() throws {
         // A fiscal year from April: its 2026-Q1 is April to June 2026.
         let april = try plan(Self.planText(version: "2", fiscalStart: 4))

@@ -60,6 +60,28 @@ final class ScenarioTests: XCTestCase {
         }
     }
 
+    func testAPayeeScopeSetChangesThatPayeeOnly() throws {
+        // Case 02: review_velocity has payee scope. Setting C02's equals editing its row.
+        let dir = try ConformanceTests.folder("02-okr-and-modifiers")
+        func request(_ actuals: String) throws -> CalculationRequest {
+            CalculationRequest(plan: try ConformanceTests.file(dir, "plan.yaml"), roster: try ConformanceTests.file(dir, "roster.csv"),
+                               actuals: InputFile(path: "actuals.csv", bytes: Array(actuals.utf8)), period: "2026-Q2")
+        }
+        let loader: PlanParser.FileLoader = { path in
+            guard let d = FileManager.default.contents(atPath: dir.appendingPathComponent(path).path) else { return .failure(PlanParser.FileLoadError("none")) }
+            return .success(String(decoding: d, as: UTF8.self))
+        }
+        let actuals = try String(contentsOf: dir.appendingPathComponent("actuals.csv"), encoding: .utf8)
+        let (w, d) = Pipeline.whatIf(try request(actuals), overrides: try overrides(["payee:C02/review_velocity=15"]), loadFile: loader)
+        XCTAssertEqual(TestSupport.errors(d), [])
+        let result = try XCTUnwrap(w)
+        let edited = actuals.replacingOccurrences(of: "2026-Q2,payee:C02,review_velocity,11", with: "2026-Q2,payee:C02,review_velocity,15")
+        let expected = try XCTUnwrap(Pipeline.calculate(try request(edited), loadFile: loader).result)
+        XCTAssertEqual(payouts(result.after), payouts(expected))
+        let changed = zip(result.before.payees, result.after.payees).filter { $0.0.payout != $0.1.payout }.map(\.0.payee.id)
+        XCTAssertEqual(changed, ["C02"])
+    }
+
     func testEveryProblemWithTheSetsIsReportedAtOnce() throws {
         XCTAssertEqual(ActualOverride.parse("foo"), .failure(ScenarioError("--set 'foo' must be KPI=VALUE, unit:NAME/KPI=VALUE or payee:ID/KPI=VALUE")))
         XCTAssertEqual(ActualOverride.parse("nrr=abc"), .failure(ScenarioError("--set 'nrr=abc': 'abc' is not a number (such as 42, 0.93 or 105%)")))
