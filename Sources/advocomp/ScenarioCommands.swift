@@ -113,21 +113,7 @@ struct CurveCommand: ParsableCommand {
         case .csv: text = CurveReport.csv(points, digits: d)
         case .json: text = CurveReport.json(payee: payee, kpi: kpi, currency: code, target: result.target, points, digits: d)
         }
-        if let xlsx {
-            do {
-                let sink = try XLSXSink(path: xlsx, constantMemory: false)
-                do {
-                    try ScenarioWorkbook.curve(sink, title: title, kpi: kpi, currency: code, digits: d, points: points)
-                    try sink.close()
-                } catch {
-                    sink.discard()
-                    throw error
-                }
-            } catch {
-                Output.stderr("\(xlsx): error: cannot write the workbook: \(WorkbookExport.reason(error))")
-                throw ExitCode(1)
-            }
-        }
+        if let xlsx { try WorkbookExport.writeSmall(to: xlsx) { try ScenarioWorkbook.curve($0, title: title, kpi: kpi, currency: code, digits: d, points: points) } }
         try Output.emit(text, to: output)
     }
 }
@@ -181,21 +167,7 @@ struct Compare: ParsableCommand {
         case .csv: text = ComparisonReport.csv(comparison)
         case .json: text = ComparisonReport.json(comparison)
         }
-        if let xlsx {
-            do {
-                let sink = try XLSXSink(path: xlsx, constantMemory: false)
-                do {
-                    try ScenarioWorkbook.comparison(sink, comparison)
-                    try sink.close()
-                } catch {
-                    sink.discard()
-                    throw error
-                }
-            } catch {
-                Output.stderr("\(xlsx): error: cannot write the workbook: \(WorkbookExport.reason(error))")
-                throw ExitCode(1)
-            }
-        }
+        if let xlsx { try WorkbookExport.writeSmall(to: xlsx) { try ScenarioWorkbook.comparison($0, comparison) } }
         try Output.emit(text, to: output)
     }
 }
@@ -250,21 +222,7 @@ struct Simulate: ParsableCommand {
         case .csv: text = SimulationReport.csv(result)
         case .json: text = SimulationReport.json(result, scenario: name)
         }
-        if let xlsx {
-            do {
-                let sink = try XLSXSink(path: xlsx, constantMemory: false)
-                do {
-                    try ScenarioWorkbook.simulation(sink, result, scenario: name)
-                    try sink.close()
-                } catch {
-                    sink.discard()
-                    throw error
-                }
-            } catch {
-                Output.stderr("\(xlsx): error: cannot write the workbook: \(WorkbookExport.reason(error))")
-                throw ExitCode(1)
-            }
-        }
+        if let xlsx { try WorkbookExport.writeSmall(to: xlsx) { try ScenarioWorkbook.simulation($0, result, scenario: name) } }
         try Output.emit(text, to: output)
     }
 }

@@ -39,6 +39,24 @@ enum WorkbookExport {
         }
     }
 
+    /// Writes a small workbook (the scenario commands') with `body`, all or nothing;
+    /// a failure is reported and exits 1.
+    static func writeSmall(to path: String, _ body: (XLSXSink) throws -> Void) throws {
+        do {
+            let sink = try XLSXSink(path: path, constantMemory: false)
+            do {
+                try body(sink)
+                try sink.close()
+            } catch {
+                sink.discard()
+                throw error
+            }
+        } catch {
+            Output.stderr("\(path): error: cannot write the workbook: \(reason(error))")
+            throw ExitCode(1)
+        }
+    }
+
     /// Why the workbook could not be written. A file error says only the system's reason:
     /// its context names the temporary file, which the user never asked for.
     static func reason(_ error: Error) -> String {
