@@ -132,23 +132,10 @@ struct Diff: ParsableCommand {
     /// Run B's inputs calculated under run A's plan; nil when that does not calculate.
     private func hybrid(_ store: RunStore, planFrom a: RunSummary, inputsFrom b: RunSummary) -> [String: StoredPayee]? {
         guard let filesA = try? store.files(a.id), let filesB = try? store.files(b.id) else { return nil }
-        let planFiles = filesA.filter { $0.role == .plan || $0.role == .okr }
-        let inputFiles = filesB.filter { $0.role != .plan && $0.role != .okr }
-        func input(_ role: StoredFile.Role, _ files: [StoredFile]) -> InputFile? {
-            files.first { $0.role == role }.map { InputFile(path: $0.path, bytes: $0.content) }
-        }
-        guard let plan = input(.plan, planFiles), let roster = input(.roster, inputFiles), let actuals = input(.actuals, inputFiles) else { return nil }
-        let loader: PlanParser.FileLoader = { path in
-            guard let f = planFiles.first(where: { $0.role == .okr && $0.path == path }) else {
-                return .failure(PlanParser.FileLoadError("not stored (\(path))"))
-            }
-            return .success(String(decoding: f.content, as: UTF8.self))
-        }
-        let request = CalculationRequest(plan: plan, roster: roster, actuals: actuals, period: b.period, events: input(.events, inputFiles))
-        guard let result = Pipeline.calculate(request, loadFile: loader).result else { return nil }
-        return Dictionary(result.payees.map { p in
-            (p.payee.id, StoredPayee(payeeID: p.payee.id, name: p.payee.name, currency: p.currency.code,
-                                     payout: p.payout.formatted(places: p.currency.minorDigits), status: p.status.rawValue, json: ""))
-        }, uniquingKeysWith: { x, _ in x })
+        guard let plan = History.input(.plan, in: filesA), let roster = History.input(.roster, in: filesB),
+              let actuals = History.input(.actuals, in: filesB) else { return nil }
+        let request = CalculationRequest(plan: plan, roster: roster, actuals: actuals, period: b.period, events: History.input(.events, in: filesB))
+        guard let result = Pipeline.calculate(request, loadFile: History.loader(filesA, owner: "run \(a.id)")).result else { return nil }
+        return Dictionary(result.payees.map { ($0.payee.id, StoredPayee($0, json: "")) }, uniquingKeysWith: { x, _ in x })
     }
 }

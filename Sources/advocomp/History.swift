@@ -31,6 +31,20 @@ struct DatabaseOption: ParsableArguments {
     }
 }
 
+extension StoredPayee {
+    /// A payee of a calculation, with its JSON object.
+    init(_ p: PayeeResult, json: String) {
+        self.init(payeeID: p.payee.id, name: p.payee.name, currency: p.currency.code,
+                  payout: p.payout.formatted(places: p.currency.minorDigits), status: p.status.rawValue, json: json)
+    }
+
+    /// A payee of a true-up: the payout is the true-up.
+    init(_ l: TrueUpLine) {
+        self.init(payeeID: l.payeeID, name: l.name, currency: l.currency.code,
+                  payout: l.trueUp.formatted(places: l.currency.minorDigits), status: l.status.rawValue, json: TrueUpReport.lineObject(l))
+    }
+}
+
 /// Who, when and how: what the CLI tells the store about a run (the store reads none of it).
 enum History {
     static let defaultPath = "advocomp.db"
@@ -64,21 +78,40 @@ enum History {
         return ExitCode(1)
     }
 
-    /// The run as the store keeps it: every input file, the JSON output, each payee.
-    static func newRun(_ result: RunResult, request: CalculationRequest, json: String?) -> NewRun {
-        let objects = JSONReport.payeeObjects(result)
+    /// The run as the store keeps it: every input file, the JSON output, each payee
+    /// (`payees` when the caller has its own, as the true-up does).
+    static func newRun(_ result: RunResult, request: CalculationRequest, json: String?, payees given: [StoredPayee]? = nil) -> NewRun {
         var files = [StoredFile(role: .plan, path: request.plan.path, content: request.plan.bytes),
                      StoredFile(role: .roster, path: request.roster.path, content: request.roster.bytes),
                      StoredFile(role: .actuals, path: request.actuals.path, content: request.actuals.bytes)]
         if let e = request.events { files.append(StoredFile(role: .events, path: e.path, content: e.bytes)) }
         for f in FileIO.loaded { files.append(StoredFile(role: .okr, path: f.path, content: f.bytes)) }
-        let payees = result.payees.enumerated().map { k, p in
-            StoredPayee(payeeID: p.payee.id, name: p.payee.name, currency: p.currency.code,
-                        payout: p.payout.formatted(places: p.currency.minorDigits), status: p.status.rawValue, json: objects[k])
+        var payees = given ?? []
+        var text = json ?? ""
+        if given == nil || json == nil {
+            let objects = JSONReport.payeeObjects(result)
+            if given == nil { payees = zip(result.payees, objects).map { StoredPayee($0, json: $1) } }
+            if json == nil { text = JSONReport.render(result, payeeObjects: objects) }
         }
         return NewRun(period: result.period.description, planID: result.plan.id, planVersion: result.plan.version,
-                      files: files, resultJSON: json ?? JSONReport.render(result, payeeObjects: objects), payees: payees, findings: result.findings, createdAt: now,
+                      files: files, resultJSON: text, payees: payees, findings: result.findings, createdAt: now,
                       createdBy: user, commandLine: WorkbookExport.commandLine(), advocompVersion: AdvocompVersion.string)
+    }
+
+    /// The stored file of `role`, as an input.
+    static func input(_ role: StoredFile.Role, in files: [StoredFile]) -> InputFile? {
+        files.first { $0.role == role }.map { InputFile(path: $0.path, bytes: $0.content) }
+    }
+
+    /// Serves a plan's OKR sets from stored files; `owner` says where they were stored.
+    static func loader(_ files: [StoredFile], owner: String) -> PlanParser.FileLoader {
+        let okr = files.filter { $0.role == .okr }
+        return { path in
+            guard let f = okr.first(where: { $0.path == path }) else {
+                return .failure(PlanParser.FileLoadError("not stored with \(owner) (\(path))"))
+            }
+            return .success(String(decoding: f.content, as: UTF8.self))
+        }
     }
 
     /// A stored run calculated again from its stored inputs, with this advocomp.
@@ -99,18 +132,8 @@ enum History {
         /// Each payee's id, JSON object, payout (the true-up for a true-up), currency and status.
         var payees: [StoredPayee] {
             switch self {
-            case .calculation(let r, _):
-                return r.payees.map { p in
-                    StoredPayee(payeeID: p.payee.id, name: p.payee.name, currency: p.currency.code,
-                                payout: p.payout.formatted(places: p.currency.minorDigits), status: p.status.rawValue,
-                                json: JSONReport.payeeObject(p, plan: r.plan))
-                }
-            case .trueUp(let t, _):
-                return t.lines.map { l in
-                    StoredPayee(payeeID: l.payeeID, name: l.name, currency: l.currency.code,
-                                payout: l.trueUp.formatted(places: l.currency.minorDigits), status: l.status.rawValue,
-                                json: TrueUpReport.lineObject(l))
-                }
+            case .calculation(let r, _): return r.payees.map { StoredPayee($0, json: JSONReport.payeeObject($0, plan: r.plan)) }
+            case .trueUp(let t, _): return t.lines.map(StoredPayee.init)
             case .failed: return []
             }
         }
@@ -120,21 +143,12 @@ enum History {
     /// from its stored inputs and the paid amounts its result recorded.
     static func rerun(_ store: RunStore, _ run: RunSummary, recordKPIActuals: Bool = false) throws -> Rerun {
         let files = try store.files(run.id)
-        func file(_ role: StoredFile.Role) -> InputFile? {
-            files.first { $0.role == role }.map { InputFile(path: $0.path, bytes: $0.content) }
-        }
-        guard let plan = file(.plan), let roster = file(.roster), let actuals = file(.actuals) else {
+        guard let plan = input(.plan, in: files), let roster = input(.roster, in: files), let actuals = input(.actuals, in: files) else {
             throw StoreError("run \(run.id) is missing stored input files")
         }
-        let okr = files.filter { $0.role == .okr }
-        FileIO.loaded = okr.map { InputFile(path: $0.path, bytes: $0.content) }  // for the workbook's Audit sheet
-        let loader: PlanParser.FileLoader = { path in
-            guard let f = okr.first(where: { $0.path == path }) else {
-                return .failure(PlanParser.FileLoadError("not stored with run \(run.id) (\(path))"))
-            }
-            return .success(String(decoding: f.content, as: UTF8.self))
-        }
-        var request = CalculationRequest(plan: plan, roster: roster, actuals: actuals, period: run.period, events: file(.events))
+        FileIO.loaded = files.filter { $0.role == .okr }.map { InputFile(path: $0.path, bytes: $0.content) }  // for the workbook's Audit sheet
+        let loader = loader(files, owner: "run \(run.id)")
+        var request = CalculationRequest(plan: plan, roster: roster, actuals: actuals, period: run.period, events: input(.events, in: files))
         request.recordKPIActuals = recordKPIActuals
         if run.purpose == .trueUp {
             guard let stored = try store.resultJSON(run.id) else { throw StoreError("run \(run.id) has no stored result") }

@@ -161,12 +161,7 @@ enum PlanVersionInput {
         let database = try DatabaseOption.parse(["--db", db])
         let versions = try Plans.versions(database, planID)
         func loader(_ v: PlanVersion) -> PlanParser.FileLoader {
-            { path in
-                guard let f = v.okrFiles.first(where: { $0.path == path }) else {
-                    return .failure(PlanParser.FileLoadError("not stored with plan \(v.planID) version \(v.version) (\(path))"))
-                }
-                return .success(String(decoding: f.content, as: UTF8.self))
-            }
+            History.loader(v.okrFiles, owner: "plan \(v.planID) version \(v.version)")
         }
         let parsed = versions.compactMap { v -> (effective: String, plan: Plan)? in
             Pipeline.loadPlan(InputFile(path: v.plan.path, bytes: v.plan.content), loadFile: loader(v)).0.map { (v.effective, $0) }

@@ -187,12 +187,8 @@ enum TrueUpHistory {
     }
 
     static func newRun(_ t: TrueUpResult, request: CalculationRequest, json: String) -> NewRun {
-        var run = History.newRun(t.fullYear, request: request, json: json)
+        var run = History.newRun(t.fullYear, request: request, json: json, payees: t.lines.map(StoredPayee.init))
         run.purpose = .trueUp
-        run.payees = t.lines.map { l in
-            StoredPayee(payeeID: l.payeeID, name: l.name, currency: l.currency.code, payout: l.trueUp.formatted(places: l.currency.minorDigits),
-                        status: l.status.rawValue, json: TrueUpReport.lineObject(l))
-        }
         return run
     }
 }
