@@ -126,11 +126,8 @@ public struct Calculator {
                   _ problems: inout Problems) -> PayeeResult {
         let trace = state.tracing
         let currency = payee.currency ?? plan.currency
-        let start = max(firstDay.dayNumber, payee.startDate?.dayNumber ?? Int.min)
-        let end = min(lastDay.dayNumber, payee.endDate?.dayNumber ?? Int.max)
-        let active = max(0, end - start + 1)
         var result = PayeeResult(
-            payee: payee, currency: currency, status: .ok, activeDays: active, daysInPeriod: daysInPeriod,
+            payee: payee, currency: currency, status: .ok, activeDays: activeDays(payee), daysInPeriod: daysInPeriod,
             proration: .zero, annualTarget: .zero, targetIncentive: .zero, componentScores: [], componentAmounts: [],
             modifierFactors: [], grossBeforeClamp: .zero, gross: .zero, clamp: .none, roundedPayout: .zero,
             payout: .zero, trace: trace ? PayeeTrace() : nil, roundedTargetIncentive: .zero)
@@ -194,12 +191,17 @@ public struct Calculator {
         }
     }
 
+    /// Days of the period inside the payee's start and end dates (open ends unbounded).
+    func activeDays(_ payee: Payee) -> Int {
+        let start = max(firstDay.dayNumber, payee.startDate?.dayNumber ?? Int.min)
+        let end = min(lastDay.dayNumber, payee.endDate?.dayNumber ?? Int.max)
+        return max(0, end - start + 1)
+    }
+
     /// Steps 2 and 3: proration, the annual target and the target incentive (nil: the
     /// payee is ineligible, too few active days).
     func incentive(_ payee: Payee) throws -> (active: Int, proration: FixedDecimal, annual: FixedDecimal, ti: FixedDecimal?) {
-        let start = max(firstDay.dayNumber, payee.startDate?.dayNumber ?? Int.min)
-        let end = min(lastDay.dayNumber, payee.endDate?.dayNumber ?? Int.max)
-        let active = max(0, end - start + 1)
+        let active = activeDays(payee)
         let proration = try FixedDecimal(active) / FixedDecimal(daysInPeriod)
         var annual = FixedDecimal.zero
         if let b = payee.targetBonus {

@@ -108,6 +108,8 @@ struct Problems {
     var failures: [(Payee?, EvaluationFailure)] = []
     var other: [Diagnostic] = []
 
+    var isEmpty: Bool { missing.isEmpty && failures.isEmpty && other.isEmpty }
+
     mutating func merge(_ o: Problems) {
         missing += o.missing
         failures += o.failures

@@ -139,7 +139,7 @@ extension Calculator {
         } catch {
             problems.failures.append((nil, EvaluationFailure(what: "the payout", error: error)))
         }
-        if !problems.missing.isEmpty || !problems.failures.isEmpty || !problems.other.isEmpty {
+        if !problems.isEmpty {
             throw DiagnosticsError(problems.diagnostics(plan: plan, period: period, actualsFile: actualsFile))
         }
         let gateModifiers = plan.modifiers.indices.filter { if case .gate = compiled.modifierKinds[$0] { return true }; return false }
@@ -215,7 +215,7 @@ extension Calculator {
                                                                 pw[w].failures.append((payees[i], EvaluationFailure(what: "the payout", error: error)))
                                                             }
                                                         }
-                                                        if !pw[w].missing.isEmpty || !pw[w].failures.isEmpty || !pw[w].other.isEmpty { fr[w] = r; break runLoop }
+                                                        if !pw[w].isEmpty { fr[w] = r; break runLoop }
                                                         do {
                                                             let money = try payout(ti: t, scores: scores, factors: factors, currency: currencies[i], amounts: &amounts)
                                                             units[i] = try money.rounded.units(places: currencies[i].minorDigits)
@@ -226,7 +226,7 @@ extension Calculator {
                                                         }
                                                         for m in gateModifiers where factors[m] != .one { closedHere[m] += 1 }
                                                     }
-                                                    if !pw[w].missing.isEmpty || !pw[w].failures.isEmpty || !pw[w].other.isEmpty { fr[w] = r; break runLoop }
+                                                    if !pw[w].isEmpty { fr[w] = r; break runLoop }
                                                 }
                                                 var runTotals = [Int64](repeating: 0, count: currencyList.count)
                                                 // The pool: payouts of status ok or held, in payee order.

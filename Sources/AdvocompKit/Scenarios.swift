@@ -64,13 +64,20 @@ extension Pipeline {
                               loadFile: @escaping PlanParser.FileLoader) -> (result: WhatIf?, diagnostics: [Diagnostic]) {
         let before = calculate(request, loadFile: loadFile)
         guard let b = before.result else { return (nil, before.diagnostics) }
-        var problems: [ScenarioError] = []
-        let after = calculate(request, loadFile: loadFile, planFor: { $0 }) { actuals, plan, roster, period in
-            problems = apply(overrides, to: &actuals, plan: plan, roster: roster, period: period)
-        }
+        let (after, problems) = calculate(request, overrides: overrides, loadFile: loadFile)
         let errors = problems.map { Diagnostic.error($0.message, at: nil) }
         guard errors.isEmpty, let a = after.result else { return (nil, sorted(after.diagnostics) + errors) }
         return (WhatIf(before: b, after: a, overrides: overrides), before.diagnostics)
+    }
+
+    /// `calculate` with `overrides` in place of the actuals they name, and their problems.
+    static func calculate(_ request: CalculationRequest, overrides: [ActualOverride],
+                          loadFile: @escaping PlanParser.FileLoader) -> (CalculationOutcome, [ScenarioError]) {
+        var problems: [ScenarioError] = []
+        let outcome = calculate(request, loadFile: loadFile, planFor: { $0 }) { actuals, plan, roster, period in
+            problems = apply(overrides, to: &actuals, plan: plan, roster: roster, period: period)
+        }
+        return (outcome, problems)
     }
 
     /// Puts `overrides` in the period's actuals: each replaces the rows of its KPI and
@@ -173,10 +180,7 @@ extension Pipeline {
                 return fail("attainment \(a.percentString()) of \(kpiID) gives an actual beyond the range of exact decimals")
             }
             let o = ActualOverride(scope: scope, kpi: kpiID, value: actual, text: "\(kpiID) at \(a.percentString())")
-            var problems: [ScenarioError] = []
-            let outcome = calculate(request, loadFile: loadFile, planFor: { $0 }) { actuals, plan, roster, period in
-                problems = apply([o], to: &actuals, plan: plan, roster: roster, period: period)
-            }
+            let (outcome, problems) = calculate(request, overrides: [o], loadFile: loadFile)
             guard problems.isEmpty, let r = outcome.result, let p = r.payees.first(where: { $0.payee.id == id }) else {
                 return (nil, outcome.diagnostics + problems.map { .error($0.message, at: nil) })
             }

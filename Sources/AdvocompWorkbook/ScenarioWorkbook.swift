@@ -133,7 +133,6 @@ public enum ScenarioWorkbook {
         case factor(FixedDecimal?)
     }
 
-    /// A cell's number: the exact figure's shortest decimal text, read as a Double (the
-    /// figures themselves are computed exactly; a cell holds a binary number).
-    static func number(_ v: FixedDecimal) -> Double { Double(v.description) ?? 0 }
+    /// A cell's number (the same conversion as the calculation workbook's).
+    static func number(_ v: FixedDecimal) -> Double { WorkbookBuilder.double(v) }
 }

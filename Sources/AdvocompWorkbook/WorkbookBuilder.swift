@@ -851,7 +851,11 @@ public struct WorkbookBuilder {
 
     // MARK: Numbers for cached values (display only; the money path stays in FixedDecimal)
 
-    func double(_ v: FixedDecimal) -> Double { Double(v.description) ?? 0 }
+    func double(_ v: FixedDecimal) -> Double { WorkbookBuilder.double(v) }
+
+    /// A cell's number: the exact figure's shortest decimal text read as a Double (the
+    /// figures are computed exactly; a cell holds a binary number).
+    static func double(_ v: FixedDecimal) -> Double { Double(v.description) ?? 0 }
     func pow10(_ d: Int) -> Double { [1, 10, 100, 1000][min(max(d, 0), 3)] }
     func scale(_ d: Int) -> String { d == 0 ? "1" : "10^\(d)" }
 }
