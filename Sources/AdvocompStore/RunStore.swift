@@ -82,6 +82,9 @@ public struct RunSummary: Sendable, Equatable {
     public var payeeCount: Int
     public var resultSHA256: String
     public var purpose: RunPurpose
+
+    /// final (of its closed period), approved, or draft.
+    public var state: String { isFinal ? "final" : approvedAt != nil ? "approved" : "draft" }
 }
 
 /// The run history: an SQLite file (WAL; created 0600), written one run per transaction.

@@ -127,13 +127,7 @@ struct Calculate: ParsableCommand {
             let written = result.payees.count - held - ineligible
             Output.stderr("payroll: \(written) payee\(written == 1 ? "" : "s") written to \(payroll); left out: \(held) held, \(ineligible) ineligible")
         }
-        if let (path, run) = recorded {  // said even with --quiet: it is not a warning
-            var note = "recorded as run \(run.id) in \(path)"
-            if run.kind == .adjustment, let final = run.adjusts {
-                note += ": \(run.period) is closed for plan \(run.planID), so this is an adjustment of its final run \(final)"
-            }
-            Output.stderr(note)
-        }
+        if let (path, run) = recorded { History.sayRecorded(run, in: path) }
         if output == nil { FileHandle.standardOutput.write(Data(text.utf8)) }
         // Everything is written; skip tearing down 100,000 payees' worth of objects.
         Foundation.exit(0)

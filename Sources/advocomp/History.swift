@@ -72,6 +72,16 @@ enum History {
         }
     }
 
+    /// Where a run was recorded, said on standard error even with --quiet (it is not a
+    /// warning), and that it is an adjustment when its period was closed.
+    static func sayRecorded(_ run: RunSummary, in path: String) {
+        var note = "recorded as run \(run.id) in \(path)"
+        if run.kind == .adjustment, let final = run.adjusts {
+            note += ": \(run.period) is closed for plan \(run.planID), so this is an adjustment of its final run \(final)"
+        }
+        Output.stderr(note)
+    }
+
     /// A store failure as a located error line.
     static func fail(_ store: String, _ error: Error) -> ExitCode {
         Output.stderr("\(store): error: \((error as? StoreError)?.message ?? "\(error)")")
@@ -161,7 +171,7 @@ enum History {
     }
 
     static func describe(_ r: RunSummary) -> String {
-        var state = r.isFinal ? "final" : r.approvedAt != nil ? "approved" : "draft"
+        var state = r.state
         if r.kind == .adjustment { state += ", adjusts run \(r.adjusts.map(String.init) ?? "?")" }
         return "run \(r.id): \(r.period), plan \(r.planID) \(r.planVersion), \(r.purpose == .trueUp ? "true-up" : r.kind.rawValue) (\(state))"
     }
@@ -185,10 +195,9 @@ struct Runs: ParsableCommand {
         }
         let header = ["run", "period", "plan", "version", "kind", "state", "payees", "created (UTC)", "by"]
         let rows = runs.map { r -> [String] in
-            let state = r.isFinal ? "final" : r.approvedAt != nil ? "approved" : "draft"
             return [String(r.id), r.period, r.planID, r.planVersion,
                     r.kind == .adjustment ? "adjusts \(r.adjusts.map(String.init) ?? "?")" : r.purpose == .trueUp ? "true-up" : "regular",
-                    state, String(r.payeeCount), r.createdAt, r.createdBy]
+                    r.state, String(r.payeeCount), r.createdAt, r.createdBy]
         }
         print(TextTable.render(header, rows))
     }

@@ -119,9 +119,7 @@ struct TrueUpCommand: ParsableCommand {
             if let e = error as? CLIError { Output.stderr(e.description) }
             throw ExitCode(1)
         }
-        if let run = recorded {  // said even with --quiet: it is not a warning
-            Output.stderr("recorded as run \(run.id) in \(dbPath)" + (run.kind == .adjustment ? ": \(run.period) is closed, so this is an adjustment of its final run \(run.adjusts.map(String.init) ?? "?")" : ""))
-        }
+        if let run = recorded { History.sayRecorded(run, in: dbPath) }
         if output == nil { FileHandle.standardOutput.write(Data(text.utf8)) }
     }
 }
