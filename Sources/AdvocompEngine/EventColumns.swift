@@ -8,11 +8,12 @@ struct EventColumns {
     /// `date.dayNumber`.
     var day: [Int32]
     var type: [Int32]
-    /// Bit 0: solicited; bit 1: self-reported.
+    /// Bit 0: solicited; bit 1: self-reported; bit 2: a signal row (not advocacy).
     var bits: [UInt8]
 
     static let solicited: UInt8 = 1
     static let selfReported: UInt8 = 2
+    static let signal: UInt8 = 4
 
     init(_ events: [AdvocacyEvent]) {
         let n = events.count
@@ -23,6 +24,7 @@ struct EventColumns {
             day[i] = Int32(truncatingIfNeeded: e.date.dayNumber)
             type[i] = e.type
             bits[i] = (e.solicited ? EventColumns.solicited : 0) | (e.source == .selfReported ? EventColumns.selfReported : 0)
+                | (e.isSignal ? EventColumns.signal : 0)
         }
     }
 }

@@ -43,9 +43,10 @@ public enum LedgerAnalysis {
     ///   - payeeIDs: the payees of the run (on the plan); findings and derived rows are for them.
     public static func run(plan: Plan, ledger: Ledger, roster: Roster, payeeIDs: [String], period: Period) -> LedgerOutcome {
         let (firstDay, lastDay) = period.dates(fiscalYearStartMonth: plan.fiscalYearStartMonth)
-        var state = Array(repeating: LedgerOutcome.EventState(credited: true, matchedBy: -1, marks: 0), count: ledger.events.count)
-        var findings: [Finding] = []
         let events = ledger.events
+        // Signal rows (escalations) are not advocacy: they earn no credit.
+        var state = events.map { LedgerOutcome.EventState(credited: !$0.isSignal, matchedBy: -1, marks: 0) }
+        var findings: [Finding] = []
         let onPlan = Set(payeeIDs)
         let personOnPlan = ledger.people.map { onPlan.contains($0) }  // by the ledger's person number
         func inPeriod(_ i: Int) -> Bool { events[i].date >= firstDay && events[i].date <= lastDay }
@@ -75,7 +76,7 @@ public enum LedgerAnalysis {
         // system event of the same advocate and type within `within_days` days.
         if let u = g.unverified {
             let matched = matchSelfReports(columns, byAdvocate: byAdvocate, withinDays: u.withinDays)
-            for i in byDate where events[i].source == .selfReported {
+            for i in byDate where events[i].source == .selfReported && !events[i].isSignal {
                 if matched[i] >= 0 {
                     state[i].matchedBy = matched[i]
                     state[i].credited = false  // it leaves the ledger: the system event stands for it
@@ -89,7 +90,7 @@ public enum LedgerAnalysis {
         // (2) consent: events of the listed types without consent yes.
         if let c = g.consent {
             let types = Set(ledger.types.indices.filter { c.types.contains(ledger.types[$0]) }.map { Int32($0) })
-            for i in byDate where inLedger(i) && events[i].consent != .yes && types.contains(events[i].type) {
+            for i in byDate where inLedger(i) && !events[i].isSignal && events[i].consent != .yes && types.contains(events[i].type) {
                 mark(i, .consent, c.action, .consent)
             }
         }
@@ -97,8 +98,15 @@ public enum LedgerAnalysis {
         // (2) ask_cap: each advocate's solicited events in date order, from the ledger's start.
         if let a = g.askCap {
             _ = acceptAsks(columns.day, byAdvocate: byAdvocate, cap: a,
-                           isAsk: { columns.bits[$0] & EventColumns.solicited != 0 && inLedger($0) }) { i, reason in
+                           isAsk: { columns.bits[$0] & (EventColumns.solicited | EventColumns.signal) == EventColumns.solicited && inLedger($0) }) { i, reason in
                 mark(i, .askCap, a.action, .askCap(reason, a))
+            }
+        }
+
+        // (2) escalation: no ask while the account is escalated.
+        if let x = g.escalation {
+            asksDuringEscalation(events, order: byDate, withinDays: x.withinDays, isAsk: { events[$0].isAsk && inLedger($0) }) { i, opened in
+                mark(i, .escalation, x.action, .escalation(opened: opened, withinDays: x.withinDays))
             }
         }
         findings = word(pending, ledger: ledger)
@@ -170,6 +178,7 @@ public enum LedgerAnalysis {
         case unverified(withinDays: Int)
         case consent
         case askCap(OverCap, GamingChecks.AskCap)
+        case escalation(opened: Int, withinDays: Int)
     }
 
     /// The findings about single events, worded (in two halves on two cores), in the
@@ -180,6 +189,7 @@ public enum LedgerAnalysis {
         func finding(_ p: (event: Int, check: GamingChecks.Check, action: GamingAction, evidence: Evidence)) -> Finding {
             let e = events[p.event]
             let detail: String
+            var ids = [e.id]
             switch p.evidence {
             case .unverified(let days):
                 detail = "self-reported \(ledger.type(of: e)) of advocate \(ledger.advocate(of: e)) on \(e.date) has no system event of the same advocate and type within \(days) days"
@@ -190,8 +200,14 @@ public enum LedgerAnalysis {
                 detail = "ask of advocate \(ledger.advocate(of: e)) on \(e.date) came \(gap) day\(gap == 1 ? "" : "s") after the accepted ask \(events[last].id) of \(events[last].date) (minimum \(cap.minDaysBetween) days between asks)"
             case .askCap(.yearFull(let window), let cap):
                 detail = "ask of advocate \(ledger.advocate(of: e)) on \(e.date): \(window.count) accepted ask\(window.count == 1 ? "" : "s") already in the 365 days ending that day (\(window.map { events[$0].id }.joined(separator: ", "))); maximum \(cap.maxPerYear) a year"
+            case .escalation(let opened, let days):
+                let o = events[opened], gap = e.date.dayNumber - o.date.dayNumber
+                let when = gap == 0 ? "the same day" : "\(gap) day\(gap == 1 ? "" : "s") before"
+                detail = "ask of advocate \(ledger.advocate(of: e)) on \(e.date) (\(ledger.type(of: e))) while account \(ledger.account(of: e) ?? "")"
+                    + " was escalated: escalation \(o.id) opened \(o.date), \(when), unresolved (no asks for \(days) days after an escalation opens, until it is resolved)"
+                ids.append(o.id)
             }
-            return Finding(check: p.check, payeeID: ledger.creditedTo(e), eventIDs: [e.id], action: p.action, detail: detail, line: Int(e.line))
+            return Finding(check: p.check, payeeID: ledger.creditedTo(e), eventIDs: ids, action: p.action, detail: detail, line: Int(e.line))
         }
         guard pending.count >= 1000 else { return pending.map(finding) }
         return [Finding](unsafeUninitializedCapacity: pending.count) { buffer, initialized in
@@ -225,7 +241,8 @@ public enum LedgerAnalysis {
                     // dated within the window.
                     for a in 0..<byAdvocate.count {
                         let list = byAdvocate[a]
-                        for i in list where bits[i] & EventColumns.selfReported != 0 {
+                        // Signal rows neither need nor give verification.
+                        for i in list where bits[i] & (EventColumns.selfReported | EventColumns.signal) == EventColumns.selfReported {
                             let d = day[i]
                             // First event not before the window (dates ascending).
                             var lo = list.startIndex, hi = list.endIndex
@@ -236,7 +253,7 @@ public enum LedgerAnalysis {
                             var j = lo
                             while j < list.endIndex, day[list[j]] <= d &+ window {
                                 let c = list[j]
-                                if !taken[c], bits[c] & EventColumns.selfReported == 0, type[c] == type[i] {
+                                if !taken[c], bits[c] & (EventColumns.selfReported | EventColumns.signal) == 0, type[c] == type[i] {
                                     taken[c] = true
                                     matched[i] = Int32(c)
                                     break
@@ -300,6 +317,79 @@ public enum LedgerAnalysis {
             starts.append(items.count)
         }
         return EventGroups(starts: starts, items: items)
+    }
+
+    /// The `escalation` rule (SPEC section 6), shared by the check and the ask calendar. An
+    /// account is in escalation on day D when one of its `escalation` rows is dated on or
+    /// before D and fewer than `withinDays` days before it, and none of its
+    /// `escalation_resolved` rows is dated from that escalation's day to D. Each ask
+    /// (`isAsk`) on an account in escalation on its date goes to `during`, with the
+    /// escalation that covers it: the earliest still open (date order, then event_id).
+    ///
+    /// Each account's rows are read in date order one day at a time: the day's openings,
+    /// then its resolutions (which close every escalation opened on or before that day),
+    /// then its asks. Accounts without an escalation row are not grouped at all.
+    public static func asksDuringEscalation(_ events: [AdvocacyEvent], order: [Int], withinDays: Int,
+                                            isAsk: (Int) -> Bool, during: (Int, Int) -> Void) {
+        var escalated: [Bool] = []
+        for e in events where e.signal == .escalationOpened && e.account >= 0 {
+            if Int(e.account) >= escalated.count { escalated += Array(repeating: false, count: Int(e.account) + 1 - escalated.count) }
+            escalated[Int(e.account)] = true
+        }
+        guard !escalated.isEmpty else { return }
+        let byAccount = EventGroups(groups: escalated.count, order: order) { i in
+            let a = events[i].account
+            return a >= 0 && Int(a) < escalated.count && escalated[Int(a)] ? a : -1
+        }
+        var open: [Int] = []  // escalations opened and not resolved, in date order
+        for a in 0..<byAccount.count {
+            let list = byAccount[a]
+            guard !list.isEmpty else { continue }
+            open.removeAll(keepingCapacity: true)
+            var start = 0  // first open escalation that can still cover a later day
+            var j = list.startIndex
+            while j < list.endIndex {
+                let day = events[list[j]].date.dayNumber
+                var k = j
+                while k < list.endIndex, events[list[k]].date.dayNumber == day { k += 1 }
+                let today = list[j..<k]
+                for i in today where events[i].signal == .escalationOpened { open.append(i) }
+                if today.contains(where: { events[$0].signal == .escalationResolved }) {
+                    open.removeAll(keepingCapacity: true)
+                    start = 0
+                }
+                while start < open.count, day - events[open[start]].date.dayNumber >= withinDays { start += 1 }
+                if start < open.count {
+                    for i in today where !events[i].isSignal && isAsk(i) { during(i, open[start]) }
+                }
+                j = k
+            }
+        }
+    }
+
+    /// The escalations open on `day`, per account number (the same rule as
+    /// `asksDuringEscalation`), each account's in date order, then event_id.
+    public static func openEscalations(_ events: [AdvocacyEvent], order: [Int], withinDays: Int, on day: CivilDate) -> [Int32: [Int]] {
+        var open: [Int32: [Int]] = [:]
+        var resolvedOn: [Int32: Int] = [:]  // the latest resolution of each account up to `day`
+        for i in order where events[i].date <= day && events[i].account >= 0 {
+            let e = events[i]
+            switch e.signal {
+            case .escalationOpened: open[e.account, default: []].append(i)
+            case .escalationResolved: resolvedOn[e.account] = max(resolvedOn[e.account] ?? Int.min, e.date.dayNumber)
+            case .none: break
+            }
+        }
+        var out: [Int32: [Int]] = [:]
+        for (account, list) in open {
+            let closed = resolvedOn[account] ?? Int.min
+            let still = list.filter { i in
+                let d = events[i].date.dayNumber
+                return d > closed && day.dayNumber - d < withinDays
+            }
+            if !still.isEmpty { out[account] = still }
+        }
+        return out
     }
 
     /// `part / whole > share`, exactly (integers against the plan's decimal).

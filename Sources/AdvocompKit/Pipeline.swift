@@ -184,20 +184,21 @@ public enum Pipeline {
         return (outcome, roster, plan, sorted(diagnostics + notes))
     }
 
-    /// The ask calendar as of a date: the plan gives `ask_cap` (and `unverified`), the
-    /// ledger the asks. Without an `ask_cap` in the plan the policy default applies
-    /// (60 days between asks, 4 a year), and `capFromPlan` says so.
+    /// The ask calendar as of a date: the plan gives `ask_cap`, `unverified` and
+    /// `escalation`, the ledger the asks and escalations. Without an `ask_cap` in the plan
+    /// the policy default applies (60 days between asks, 4 a year), without an `escalation`
+    /// check the policy's 30 days; `capFromPlan` and `escalationFromPlan` say which.
     public static func advocates(plan planFile: InputFile, events: InputFile, asOf: String, loadFile: @escaping PlanParser.FileLoader)
-        -> (entries: [AskCalendar.Entry], cap: GamingChecks.AskCap?, capFromPlan: Bool, diagnostics: [Diagnostic]) {
+        -> (entries: [AskCalendar.Entry], policy: AskCalendar.Policy?, diagnostics: [Diagnostic]) {
         let (plan, planDiagnostics) = loadPlan(planFile, loadFile: loadFile)
         var diagnostics = planDiagnostics
         let ledger = EventsReader.read(file: events.path, bytes: events.bytes, diagnostics: &diagnostics)
         let date = CivilDate.parse(asOf)
         if date == nil { diagnostics.append(.error("--as-of '\(asOf)' is not a date (expected YYYY-MM-DD)", at: nil)) }
-        guard let plan, let date, !diagnostics.hasErrors else { return ([], nil, false, sorted(diagnostics)) }
-        let cap = plan.gaming?.askCap ?? GamingChecks.AskCap()
-        let entries = AskCalendar.compute(ledger: ledger, cap: cap, unverifiedWithinDays: plan.gaming?.unverified?.withinDays, asOf: date)
-        return (entries, cap, plan.gaming?.askCap != nil, sorted(diagnostics))
+        guard let plan, let date, !diagnostics.hasErrors else { return ([], nil, sorted(diagnostics)) }
+        let policy = AskCalendar.Policy(plan.gaming)
+        let entries = AskCalendar.compute(ledger: ledger, policy: policy, asOf: date)
+        return (entries, policy, sorted(diagnostics))
     }
 
     /// The annual true-up of fiscal year `year`: the plan's full year (annual targets, paid

@@ -27,17 +27,20 @@ public enum GamingAction: String, Sendable, CaseIterable {
 /// The plan's `gaming:` section. A check that is not named does not run.
 public struct GamingChecks: Sendable {
     public enum Check: String, Sendable, CaseIterable, Comparable {
-        case unverified, consent, askCap = "ask_cap", periodEndSpike = "period_end_spike", concentration
+        case unverified, consent, askCap = "ask_cap", escalation, periodEndSpike = "period_end_spike", concentration
         /// The order checks run in, and findings are listed in (SPEC section 6).
         public var rank: Int {
             switch self {
             case .unverified: return 0
             case .consent: return 1
             case .askCap: return 2
-            case .periodEndSpike: return 3
-            case .concentration: return 4
+            case .escalation: return 3
+            case .periodEndSpike: return 4
+            case .concentration: return 5
             }
         }
+        /// `period_end_spike` and `concentration` judge a payee; the others judge events.
+        public var judgesPayees: Bool { self == .periodEndSpike || self == .concentration }
         public static func < (a: Check, b: Check) -> Bool { a.rank < b.rank }
     }
 
@@ -58,6 +61,15 @@ public struct GamingChecks: Sendable {
         public var types: [String]
         public var action: GamingAction
         public init(types: [String], action: GamingAction = .flag) { self.types = types; self.action = action }
+    }
+    /// No ask of a customer while its account is escalated (SPEC section 6): an account is
+    /// in escalation on day D when one of its `escalation` rows is dated on or before D
+    /// and fewer than `withinDays` days before it, with no `escalation_resolved` row of
+    /// the account dated from that escalation's day to D.
+    public struct Escalation: Sendable {
+        public var withinDays: Int
+        public var action: GamingAction
+        public init(withinDays: Int = 30, action: GamingAction = .flag) { self.withinDays = withinDays; self.action = action }
     }
     public struct PeriodEndSpike: Sendable {
         public var lastDays: Int
@@ -80,20 +92,33 @@ public struct GamingChecks: Sendable {
     public var askCap: AskCap?
     public var unverified: Unverified?
     public var consent: Consent?
+    public var escalation: Escalation?
     public var periodEndSpike: PeriodEndSpike?
     public var concentration: Concentration?
     /// Where each check is configured (for diagnostics).
     public var locations: [Check: SourceLocation]
 
     public init(askCap: AskCap? = nil, unverified: Unverified? = nil, consent: Consent? = nil,
-                periodEndSpike: PeriodEndSpike? = nil, concentration: Concentration? = nil,
+                escalation: Escalation? = nil, periodEndSpike: PeriodEndSpike? = nil, concentration: Concentration? = nil,
                 locations: [Check: SourceLocation] = [:]) {
-        self.askCap = askCap; self.unverified = unverified; self.consent = consent
+        self.askCap = askCap; self.unverified = unverified; self.consent = consent; self.escalation = escalation
         self.periodEndSpike = periodEndSpike; self.concentration = concentration; self.locations = locations
     }
 
     public var isEmpty: Bool {
-        askCap == nil && unverified == nil && consent == nil && periodEndSpike == nil && concentration == nil
+        askCap == nil && unverified == nil && consent == nil && escalation == nil && periodEndSpike == nil && concentration == nil
+    }
+
+    /// Whether the plan names `check`.
+    public func runs(_ check: Check) -> Bool {
+        switch check {
+        case .unverified: return unverified != nil
+        case .consent: return consent != nil
+        case .askCap: return askCap != nil
+        case .escalation: return escalation != nil
+        case .periodEndSpike: return periodEndSpike != nil
+        case .concentration: return concentration != nil
+        }
     }
 }
 

@@ -20,7 +20,8 @@ public struct Ledger: Sendable {
     }
 
     public func type(of e: AdvocacyEvent) -> String { types[Int(e.type)] }
-    public func advocate(of e: AdvocacyEvent) -> String { advocates[Int(e.advocate)] }
+    /// The advocate's id; empty on a signal row that leaves it blank.
+    public func advocate(of e: AdvocacyEvent) -> String { e.advocate < 0 ? "" : advocates[Int(e.advocate)] }
     /// The payee the event is credited to, nil when the cell was blank.
     public func creditedTo(_ e: AdvocacyEvent) -> String? { e.creditedTo < 0 ? nil : people[Int(e.creditedTo)] }
     public func requestedBy(_ e: AdvocacyEvent) -> String? { e.requestedBy < 0 ? nil : people[Int(e.requestedBy)] }
@@ -35,6 +36,23 @@ public struct Ledger: Sendable {
 public struct AdvocacyEvent: Sendable {
     public enum Source: UInt8, Sendable { case system, selfReported }
     public enum Consent: UInt8, Sendable { case yes, no, blank }
+    /// Rows of type `escalation` and `escalation_resolved` are signals about an account,
+    /// not advocacy (SPEC section 6): no check judges them and they earn no credit.
+    public enum Signal: UInt8, Sendable {
+        case none
+        /// `escalation`: the account's escalation opened that day.
+        case escalationOpened
+        /// `escalation_resolved`: the account's escalation closed that day.
+        case escalationResolved
+
+        public static let escalationType = "escalation"
+        public static let escalationResolvedType = "escalation_resolved"
+
+        /// The signal a row of this type is (`.none` for advocacy).
+        public init(type: String) {
+            self = type == Signal.escalationType ? .escalationOpened : type == Signal.escalationResolvedType ? .escalationResolved : .none
+        }
+    }
 
     public var id: String
     public var date: CivilDate
@@ -47,6 +65,7 @@ public struct AdvocacyEvent: Sendable {
     public var solicited: Bool
     public var source: Source
     public var consent: Consent
+    public var signal: Signal
     /// nil when the cell is blank (events counted, not summed).
     public var amount: FixedDecimal?
     /// 1-based line in the events file.
@@ -54,11 +73,16 @@ public struct AdvocacyEvent: Sendable {
 
     public init(id: String, date: CivilDate, type: Int32, advocate: Int32, creditedTo: Int32 = -1,
                 requestedBy: Int32 = -1, account: Int32 = -1, solicited: Bool, source: Source = .system,
-                consent: Consent = .blank, amount: FixedDecimal? = nil, line: Int32) {
+                consent: Consent = .blank, signal: Signal = .none, amount: FixedDecimal? = nil, line: Int32) {
         self.id = id; self.date = date; self.type = type; self.advocate = advocate; self.creditedTo = creditedTo
         self.requestedBy = requestedBy; self.account = account; self.solicited = solicited; self.source = source
-        self.consent = consent; self.amount = amount; self.line = line
+        self.consent = consent; self.signal = signal; self.amount = amount; self.line = line
     }
+
+    /// A signal row (an escalation opened or resolved), not advocacy.
+    public var isSignal: Bool { signal != .none }
+    /// An ask: a solicited advocacy event (signal rows are never asks).
+    public var isAsk: Bool { solicited && signal == .none }
 }
 
 extension Ledger {
@@ -126,5 +150,5 @@ extension Ledger {
     }
 
     /// Event ids compare as bytes.
-    static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+    public static func precedes(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 }

@@ -9,6 +9,9 @@ import Dispatch
 /// advocate, a date that is not YYYY-MM-DD, `solicited` other than true/false/yes/no,
 /// `source` other than system/self_reported, `consent` other than yes/no/blank, an amount
 /// that is not a number or is negative, and a duplicate `event_id` (naming both lines).
+///
+/// Signal rows (type `escalation` or `escalation_resolved`) may leave `advocate_id`
+/// blank, but need an `account_id`: the escalation is the account's.
 public enum EventsReader {
     public static let requiredColumns = ["event_id", "date", "type", "advocate_id", "credited_to", "solicited", "source"]
     public static let optionalColumns = ["account_id", "requested_by", "consent", "amount"]
@@ -46,6 +49,7 @@ public enum EventsReader {
         var badA: [Bool] = [], diagnosticsA: [Diagnostic] = []
         var types = Interner(), advocates = Interner(), people = Interner(), accounts = Interner()
         var typeOf: [Int32] = [], advocateOf: [Int32] = [], creditedOf: [Int32] = [], requestedOf: [Int32] = []
+        var signalOf: [AdvocacyEvent.Signal] = []
         var badB: [Bool] = [], diagnosticsB: [Diagnostic] = []
 
         DispatchQueue.concurrentPerform(iterations: 2) { part in
@@ -123,15 +127,21 @@ public enum EventsReader {
                 }
             } else {
                 typeOf.reserveCapacity(n); advocateOf.reserveCapacity(n); creditedOf.reserveCapacity(n); requestedOf.reserveCapacity(n)
+                signalOf = Array(repeating: .none, count: n)
                 badB = Array(repeating: false, count: n)
                 for r in 0..<n {
-                    let type = table.withTrimmedBytes(row: r, column: tc) { $0.isEmpty ? -1 : types.lookup($0) }
+                    let type = table.withTrimmedBytes(row: r, column: tc) { b -> Int32 in
+                        if b.isEmpty { return -1 }
+                        if matchesExactly(b, "escalation") { signalOf[r] = .escalationOpened }
+                        else if matchesExactly(b, "escalation_resolved") { signalOf[r] = .escalationResolved }
+                        return types.lookup(b)
+                    }
                     if type < 0 {
                         diagnosticsB.append(.error("type is blank", at: table.location(row: r, column: tc)))
                         badB[r] = true
                     }
                     let advocate = table.withTrimmedBytes(row: r, column: ac) { $0.isEmpty ? -1 : advocates.lookup($0) }
-                    if advocate < 0 {
+                    if advocate < 0 && signalOf[r] == .none {
                         diagnosticsB.append(.error("advocate_id is blank", at: table.location(row: r, column: ac)))
                         badB[r] = true
                     }
@@ -146,6 +156,21 @@ public enum EventsReader {
                     }
                     typeOf.append(type); advocateOf.append(advocate); creditedOf.append(credited); requestedOf.append(requested)
                 }
+            }
+        }
+
+        // A signal row is about an account: it needs one.
+        if signalOf.contains(where: { $0 != .none }) {
+            if let c = accountCol {
+                for r in 0..<n where signalOf[r] != .none && accountOf[r] < 0 {
+                    diagnosticsB.append(.error("account_id is blank: an \(table.trimmedString(row: r, column: tc)) row must name the account it is about",
+                                               at: table.location(row: r, column: c)))
+                    badB[r] = true
+                }
+            } else if let first = signalOf.firstIndex(where: { $0 != .none }) {
+                local.append(.error("the events file has no 'account_id' column, and its escalation rows (the first on line \(table.line(of: first))) "
+                                    + "must name the account they are about", at: header))
+                for r in 0..<n where signalOf[r] != .none { badB[r] = true }
             }
         }
 
@@ -164,7 +189,7 @@ public enum EventsReader {
                         id: ids[r], date: dates[r], type: typeOf[r], advocate: advocateOf[r], creditedTo: creditedOf[r],
                         requestedBy: requestedOf[r], account: accountOf[r], solicited: f & 1 != 0,
                         source: AdvocacyEvent.Source(rawValue: (f >> 1) & 1) ?? .system,
-                        consent: AdvocacyEvent.Consent(rawValue: f >> 2) ?? .blank,
+                        consent: AdvocacyEvent.Consent(rawValue: f >> 2) ?? .blank, signal: signalOf[r],
                         amount: amountCol == nil || amountOf[r] < 0 ? nil : amountValues[Int(amountOf[r])],
                         line: Int32(table.line(of: r))))
                 }
@@ -181,6 +206,12 @@ public enum EventsReader {
         diagnostics += local
         return Ledger(file: file, events: events, types: types.strings, advocates: advocates.strings,
                       people: people.strings, accounts: accounts.strings)
+    }
+
+    /// Whether the cell is exactly `word` (event types are free text, compared as written).
+    private static func matchesExactly(_ b: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
+        guard b.count == word.utf8CodeUnitCount else { return false }
+        return b.elementsEqual(UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
     }
 
     /// Whether the cell is `word` (lower case ASCII), in any case.

@@ -9,6 +9,7 @@ extension PlanBuilder {
         .askCap: ["min_days_between", "max_per_year", "action"],
         .unverified: ["within_days", "action"],
         .consent: ["types", "action"],
+        .escalation: ["within_days", "action"],
         .periodEndSpike: ["last_days", "share_above", "min_events", "action"],
         .concentration: ["share_above", "min_events", "action"],
     ]
@@ -21,12 +22,22 @@ extension PlanBuilder {
                 r.error("types must name at least one event type, such as [review]", n)
             }
             d.types = types
+            warnAboutSignals(types, n, "it adds nothing to KPI '\(kpi)'")
         } else if f["types"] == nil {
             r.error("from_events of \(kpi) needs 'types': the event types it counts, such as [review]", node)
         }
         if let n = f["value"], let v = r.choice(n, "value", EventDerivation.Value.self) { d.value = v }
         if let n = f["unsolicited_weight"], let w = r.nonNegative(n, "unsolicited_weight") { d.unsolicitedWeight = w }
         return d
+    }
+
+    /// Escalation rows are signals, not advocacy (SPEC section 6): naming one as a type
+    /// that earns credit or needs consent does nothing, which is surely not meant.
+    private func warnAboutSignals(_ types: [String], _ node: Node, _ consequence: String) {
+        for t in types where AdvocacyEvent.Signal(type: t) != .none {
+            r.warning("event type '\(t)' is a signal row (an account's escalation), not advocacy: it earns no credit and no check judges it, so \(consequence)",
+                      at: r.location(node))
+        }
     }
 
     func parseGaming(_ node: Node) -> GamingChecks? {
@@ -38,10 +49,9 @@ extension PlanBuilder {
             let n = pair.value
             guard let c = r.fields(n, "gaming check \(check.rawValue)", allowed: PlanBuilder.checkKeys[check] ?? []) else { continue }
             g.locations[check] = r.location(pair.keyNode)
-            let judgesPayees = check == .periodEndSpike || check == .concentration
             var action = GamingAction.flag
             if let a = c["action"], let v = r.choice(a, "action of \(check.rawValue)", GamingAction.self) {
-                if judgesPayees && v == .exclude {
+                if check.judgesPayees && v == .exclude {
                     r.error("\(check.rawValue) judges a payee, not an event: its action must be flag or hold", a)
                 } else {
                     action = v
@@ -70,10 +80,13 @@ extension PlanBuilder {
                 if let t = c["types"], let list = r.names(t, "types of consent") {
                     if list.isEmpty { r.error("types of consent must name at least one event type, such as [reference_call]", t) }
                     types = list
+                    warnAboutSignals(list, t, "the consent check never judges it")
                 } else if c["types"] == nil {
                     r.error("consent needs 'types': the event types that need the advocate's consent, such as [reference_call, case_study]", n)
                 }
                 g.consent = .init(types: types, action: action)
+            case .escalation:
+                g.escalation = .init(withinDays: int("within_days", 1...3660, 30), action: action)
             case .periodEndSpike:
                 g.periodEndSpike = .init(lastDays: int("last_days", 1...366, 14), shareAbove: share(half),
                                          minEvents: int("min_events", 1...1_000_000, 5), action: action)

@@ -357,13 +357,16 @@ struct Generator {
               consent: { types: [reference_call, case_study, logo], action: hold }
               period_end_spike: { last_days: 14, share_above: 50%, min_events: 5, action: flag }
               concentration: { share_above: 50%, min_events: 5, action: flag }
+              escalation: { within_days: 30, action: exclude }
 
             """
         return text
     }
 
     /// `events` events over the year to 2026-03-31: about 8 per advocate, credited to
-    /// payees of the roster; 60% solicited, 10% self-reported, 5% without consent.
+    /// payees of the roster; 60% solicited, 10% self-reported, 5% without consent. One
+    /// row in 100 is an account's escalation and one in 200 a resolution (signal rows:
+    /// no advocate, nobody credited), so the escalation check has real work.
     func eventsCSV(_ ids: [String], _ rng: inout SplitMix64) -> String {
         let types = ["review", "review", "review", "referral", "reference_call", "case_study", "webinar"]
         let advocates = max(1, events / 8)
@@ -374,6 +377,13 @@ struct Generator {
         for i in 0..<events {
             let (y, m, days) = rng.pick(months)
             let d = rng.int(1, days)
+            let date = "\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d)"
+            let signal = rng.int(0, 199)
+            if signal < 3 {
+                let account = rng.int(1, advocates)
+                out += "ev\(i),\(date),\(signal < 2 ? "escalation" : "escalation_resolved"),,AC\(account),,,false,system,,\n"
+                continue
+            }
             let type = rng.pick(types)
             let adv = rng.int(1, advocates)
             let payee = rng.pick(ids)
@@ -382,7 +392,7 @@ struct Generator {
             let c = rng.int(0, 99)
             let consent = c < 5 ? "no" : (c < 90 ? "yes" : "")
             let amount = type == "referral" ? String(rng.int(1, 500) * 1000) : ""
-            out += "ev\(i),\(y)-\(m < 10 ? "0" : "")\(m)-\(d < 10 ? "0" : "")\(d),\(type),A\(adv),AC\(adv),\(payee),"
+            out += "ev\(i),\(date),\(type),A\(adv),AC\(adv),\(payee),"
             out += solicited ? "\(payee),true," : ",false,"
             out += "\(source),\(consent),\(amount)\n"
         }

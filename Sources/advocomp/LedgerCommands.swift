@@ -48,7 +48,9 @@ struct Advocates: ParsableCommand {
         Reads the ledger up to --as-of as the plan's ask_cap check does: solicited events in \
         date order, over-cap asks not accepted, self-reports verified by a system event \
         counted once. States: available, cooling down (too soon after the last accepted \
-        ask), at yearly cap (max_per_year accepted asks in the 365 days ending on the date).
+        ask), at yearly cap (max_per_year accepted asks in the 365 days ending on the date), \
+        do not ask (one of the advocate's accounts is escalated on the date: the plan's \
+        escalation check, or 30 days after an escalation opens until it is resolved).
         """)
 
     @Option(help: "The plan file (YAML); its gaming.ask_cap sets the limits (default: 60 days, 4 a year).")
@@ -68,9 +70,9 @@ struct Advocates: ParsableCommand {
 
     func run() throws {
         let files = try FileIO.readAll([plan, events])
-        let (all, cap, fromPlan, diagnostics) = Pipeline.advocates(plan: files[0], events: files[1], asOf: asOf, loadFile: FileIO.loader)
+        let (all, policy, diagnostics) = Pipeline.advocates(plan: files[0], events: files[1], asOf: asOf, loadFile: FileIO.loader)
         Output.report(diagnostics, quiet: quiet)
-        guard let cap, let date = CivilDate.parse(asOf) else { throw ExitCode(1) }
+        guard let policy, let date = CivilDate.parse(asOf) else { throw ExitCode(1) }
         var entries = all
         if let advocate {
             entries = all.filter { $0.advocate == advocate }
@@ -82,9 +84,9 @@ struct Advocates: ParsableCommand {
         }
         let text: String
         switch format {
-        case .table: text = AdvocatesReport.table(entries, cap: cap, asOf: date, capSource: fromPlan ? "the plan's ask_cap" : "policy default: the plan has no ask_cap")
+        case .table: text = AdvocatesReport.table(entries, policy: policy, asOf: date)
         case .csv: text = AdvocatesReport.csv(entries)
-        case .json: text = AdvocatesReport.json(entries, cap: cap, asOf: date)
+        case .json: text = AdvocatesReport.json(entries, policy: policy, asOf: date)
         }
         try Output.emit(text, to: output)
     }

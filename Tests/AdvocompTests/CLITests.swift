@@ -481,7 +481,8 @@ final class CLITests: XCTestCase {
                 .map { $0.dropFirst(5).trimmingCharacters(in: .whitespaces) } ?? "?"
             for quarter in 1...4 {
                 let r = try advocomp(["calculate", "--plan", "plans/\(plan)", "--roster", "samples/roster.csv",
-                                      "--actuals", "samples/actuals-2026.csv", "--period", "2026-Q\(quarter)",
+                                      "--actuals", "samples/actuals-2026.csv", "--events", "samples/events-2026.csv",
+                                      "--period", "2026-Q\(quarter)",
                                       "--format", "csv"], in: Self.repoRoot)
                 let what = "\(plan) 2026-Q\(quarter)"
                 XCTAssertEqual(r.status, 0, "\(what):\n\(r.stderr)")
@@ -492,5 +493,31 @@ final class CLITests: XCTestCase {
                 XCTAssertEqual(lines.count - 1, onPlan[id] ?? -1, "\(what): one row per roster row on plan \(id)")
             }
         }
+    }
+
+    /// The ledger stories samples/README.md and README tell stay true.
+    func testTheSampleLedgerEscalations() throws {
+        let args = ["--plan", "plans/field-advocacy-ledger.yaml", "--roster", "samples/roster.csv", "--events", "samples/events-2026.csv"]
+        let q3 = try advocomp(["calculate"] + args + ["--actuals", "samples/actuals-2026.csv", "--period", "2026-Q3", "--format", "json", "-q"],
+                              in: Self.repoRoot)
+        XCTAssertEqual(q3.status, 0, q3.stderr)
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(q3.stdout.utf8)) as? [String: Any])
+        let findings = try XCTUnwrap(json["findings"] as? [[String: Any]])
+        let escalation = findings.filter { $0["check"] as? String == "escalation" }
+        XCTAssertEqual(escalation.map { $0["event_ids"] as? [String] ?? [] }, [["ev0598", "ev0597"]])
+        XCTAssertEqual(escalation.first?["payee_id"] as? String, "E1502")
+        let payees = try XCTUnwrap(json["payees"] as? [[String: Any]])
+        XCTAssertEqual(payees.first { $0["payee_id"] as? String == "E1502" }?["payout"] as? String, "8829.33")
+
+        let calendar = try advocomp(["advocates", "--plan", "plans/field-advocacy-ledger.yaml", "--events", "samples/events-2026.csv",
+                                     "--as-of", "2026-09-30", "--format", "csv"], in: Self.repoRoot)
+        XCTAssertEqual(calendar.status, 0, calendar.stderr)
+        let blocked = calendar.stdout.split(separator: "\n").filter { $0.hasSuffix("do not ask (escalated since 2026-09-22)") }
+        XCTAssertEqual(blocked.map { String($0.prefix(5)) }, ["A-IN1", "A-IN2"])
+
+        let audit = try advocomp(["audit"] + args + ["--period", "2026-Q2"], in: Self.repoRoot)
+        XCTAssertEqual(audit.status, 0, audit.stderr)
+        XCTAssertTrue(audit.stdout.contains("Asks made during escalations (escalation check, 30 days): 1\n"), audit.stdout)
+        XCTAssertTrue(audit.stdout.contains("E1504 (Tomasz Nowak, Head of Customer Community, unit customer-success): payout held\n"), audit.stdout)
     }
 }

@@ -13,7 +13,7 @@ final class ConformanceTests: XCTestCase {
     /// in step with the fixture folders.
     static let knownCases = [
         "01-scorecard-basics", "02-okr-and-modifiers", "03-currencies-pool-formulas", "04-ledger-gaming",
-        "90-weights-do-not-sum", "91-unknown-kpi", "92-bad-expression", "93-bad-number-in-csv",
+        "05-escalation", "90-weights-do-not-sum", "91-unknown-kpi", "92-bad-expression", "93-bad-number-in-csv",
         "94-duplicate-actual", "95-missing-actual", "96-misspelt-key",
     ]
 
@@ -21,6 +21,7 @@ final class ConformanceTests: XCTestCase {
     func test02OKRAndModifiers() throws { try runCase("02-okr-and-modifiers") }
     func test03CurrenciesPoolFormulas() throws { try runCase("03-currencies-pool-formulas") }
     func test04LedgerGaming() throws { try runCase("04-ledger-gaming") }
+    func test05Escalation() throws { try runCase("05-escalation") }
     func test90WeightsDoNotSum() throws { try runCase("90-weights-do-not-sum") }
     func test91UnknownKPI() throws { try runCase("91-unknown-kpi") }
     func test92BadExpression() throws { try runCase("92-bad-expression") }

@@ -336,4 +336,36 @@ json.dump({'parts': names, 'sheets': sheets, 'definedNames': defined, 'cells': c
         XCTAssertEqual(try listing(dir), (Self.caseFiles + ["book.xlsx", "out.csv", "pay.csv"]).sorted())
         for f in ["book.xlsx", "out.csv", "pay.csv"] { XCTAssertEqual(try mode(dir.appendingPathComponent(f)), "600", f) }
     }
+
+    // MARK: Escalation findings in every output (case 05)
+
+    func testEscalationFindingsInTheTableJSONWorkbookAuditAndCalendar() throws {
+        let dir = try copyOfCase("05-escalation")
+        let args = ["--plan", "plan.yaml", "--roster", "roster.csv", "--actuals", "actuals.csv", "--events", "events.csv",
+                    "--period", "2026-Q1", "-q"]
+        let table = try advocomp(["calculate"] + args + ["--xlsx", "book.xlsx"], in: dir)
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.contains("escalation        P4     exclude  ev11 es2  "), table.stdout)
+
+        let json = try advocomp(["calculate"] + args + ["--format", "json"], in: dir)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let escalations = try XCTUnwrap(object["findings"] as? [[String: Any]]).filter { $0["check"] as? String == "escalation" }
+        XCTAssertEqual(escalations.map { $0["event_ids"] as? [String] ?? [] }, [["ev04", "es1"], ["ev11", "es2"], ["ev18", "es4"]])
+        XCTAssertEqual(escalations.map { $0["payee_id"] as? String }, ["P1", "P4", "P5"])
+
+        let book = try readWorkbook(dir.appendingPathComponent("book.xlsx"))
+        let findings = try XCTUnwrap(book.cells["Findings"])
+        let rows = (2...11).map { r in (findings["A\(r)"]?.v ?? "", findings["C\(r)"]?.v ?? "") }.filter { $0.0 == "escalation" }
+        XCTAssertEqual(rows.map(\.1), ["ev04 es1", "ev11 es2", "ev18 es4"])
+
+        let audit = try advocomp(["audit", "--plan", "plan.yaml", "--roster", "roster.csv", "--events", "events.csv", "--period", "2026-Q1"], in: dir)
+        XCTAssertEqual(audit.status, 0, audit.stderr)
+        XCTAssertTrue(audit.stdout.contains("Asks made during escalations (escalation check, 30 days): 3\n"), audit.stdout)
+        XCTAssertTrue(audit.stdout.contains("    events.csv:31  es2  2026-02-01  escalation  account AC5  (signal row: escalation opened)\n"), audit.stdout)
+
+        let calendar = try advocomp(["advocates", "--plan", "plan.yaml", "--events", "events.csv", "--as-of", "2026-02-20", "--format", "csv", "-q"], in: dir)
+        XCTAssertEqual(calendar.status, 0, calendar.stderr)
+        XCTAssertTrue(calendar.stdout.contains("\nA5,1,1,ev11,2026-02-20,2026-04-21,do not ask (escalated since 2026-02-01)\n"), calendar.stdout)
+        XCTAssertTrue(calendar.stdout.contains("\nA1,2,1,ev04,2026-01-05,2026-03-06,cooling down\n"), calendar.stdout)
+    }
 }

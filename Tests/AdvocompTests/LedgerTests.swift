@@ -10,14 +10,14 @@ final class LedgerTests: XCTestCase {
     static let header = "event_id,date,type,advocate_id,account_id,credited_to,requested_by,solicited,source,consent,amount\n"
 
     /// A plan whose gaming section is `gaming` (YAML lines indented two spaces), and a
-    /// review_velocity KPI counted from `review` events at payee scope.
-    static func plan(_ gaming: String, kpis: String = "") -> Plan {
+    /// review_velocity KPI counted from `types` events (`review`) at payee scope.
+    static func plan(_ gaming: String, kpis: String = "", types: String = "[review]") -> Plan {
         let text = """
             plan: p
             version: "1"
             currency: USD
             kpis:
-              review_velocity: { scope: payee, target: 4, from_events: { types: [review], value: count, unsolicited_weight: 150% } }
+              review_velocity: { scope: payee, target: 4, from_events: { types: \(types), value: count, unsolicited_weight: 150% } }
             \(kpis)
             components:
               - { id: c, weight: 100%, measures: [{ kpi: review_velocity, weight: 100% }] }

@@ -11,11 +11,13 @@ final class WorkbookRecalcTests: XCTestCase {
     func test02OKRAndModifiers() throws { try recalcCase("02-okr-and-modifiers") }
     func test03CurrenciesPoolFormulas() throws { try recalcCase("03-currencies-pool-formulas") }
     func test04LedgerGaming() throws { try recalcCase("04-ledger-gaming") }
+    func test05Escalation() throws { try recalcCase("05-escalation") }
 
     func testEverySuccessfulCaseIsRecalculated() throws {
         let success = try ConformanceTests.caseFolders().map(\.lastPathComponent)
             .filter { FileManager.default.fileExists(atPath: try! ConformanceTests.folder($0).appendingPathComponent("expected.csv").path) }
-        XCTAssertEqual(success, ["01-scorecard-basics", "02-okr-and-modifiers", "03-currencies-pool-formulas", "04-ledger-gaming"])
+        XCTAssertEqual(success, ["01-scorecard-basics", "02-okr-and-modifiers", "03-currencies-pool-formulas", "04-ledger-gaming",
+                                 "05-escalation"])
     }
 
     func recalcCase(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
