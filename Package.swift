@@ -28,11 +28,16 @@ let package = Package(
         .target(name: "AdvocompKit", dependencies: [
             "AdvocompModel", "AdvocompParser", "AdvocompEngine", "AdvocompReports",
         ]),
+        // Temporary files removed on SIGINT/SIGTERM/SIGHUP (async-signal-safe, so in C).
+        .target(name: "CFileSafety"),
+        // The I/O edge shared by the command line and the server: bounded input reads,
+        // outputs that never overwrite an input or the history, all or none.
+        .target(name: "AdvocompFiles", dependencies: ["AdvocompModel", "CFileSafety"]),
         // libxlsxwriter (Debian: libxlsxwriter-dev), seen only through AdvocompXLSX.
         .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter",
                        providers: [.apt(["libxlsxwriter-dev"])]),
         // A small, throwing Swift API for writing .xlsx workbooks (wraps CXLSXWriter).
-        .target(name: "AdvocompXLSX", dependencies: ["CXLSXWriter"]),
+        .target(name: "AdvocompXLSX", dependencies: ["CXLSXWriter", "CFileSafety"]),
         // The workbook export: live formula chains that recompute to the engine's figures.
         .target(name: "AdvocompWorkbook", dependencies: ["AdvocompModel", "AdvocompEngine", "AdvocompReports", "AdvocompXLSX"]),
         // SQLite (Debian: libsqlite3-dev), seen only through AdvocompStore.
@@ -42,11 +47,11 @@ let package = Package(
         // glibc allocator settings for the command line (see allocator_tuning.h).
         .target(name: "CAllocatorTuning"),
         .executableTarget(name: "advocomp", dependencies: [
-            "AdvocompKit", "AdvocompWorkbook", "AdvocompXLSX", "AdvocompStore", "CAllocatorTuning",
+            "AdvocompKit", "AdvocompWorkbook", "AdvocompXLSX", "AdvocompStore", "AdvocompFiles", "CAllocatorTuning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "advocomp-bench", dependencies: ["AdvocompKit"]),
-        .testTarget(name: "AdvocompTests", dependencies: ["AdvocompKit", "AdvocompXLSX", "AdvocompWorkbook", "AdvocompStore"],
+        .testTarget(name: "AdvocompTests", dependencies: ["AdvocompKit", "AdvocompXLSX", "AdvocompWorkbook", "AdvocompStore", "AdvocompFiles"],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,4 +1,5 @@
-/// A place in an input file. Line and column are 1-based; column 0 means "whole line".
+/// A place in an input file. Line and column are 1-based; column 0 means "whole line";
+/// line 0 means the file as a whole (it cannot be opened, it is too large).
 public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
     public let file: String
     public let line: Int
@@ -10,7 +11,10 @@ public struct SourceLocation: Hashable, Sendable, CustomStringConvertible {
         self.column = column
     }
 
-    public var description: String { "\(file):\(line):\(max(column, 1))" }
+    /// The file as a whole: rendered `FILE: error: ...`.
+    public static func wholeFile(_ file: String) -> SourceLocation { SourceLocation(file: file, line: 0, column: 0) }
+
+    public var description: String { line <= 0 ? file : "\(file):\(line):\(max(column, 1))" }
 }
 
 /// One finding about the inputs, shared by the parser, the checks and the engine.
@@ -74,3 +78,6 @@ public struct DiagnosticsError: Error, Sendable {
     public let diagnostics: [Diagnostic]
     public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 }
+
+/// A single diagnostic can be thrown (a file that cannot be read, a limit passed).
+extension Diagnostic: Error {}

@@ -33,6 +33,21 @@ public struct StoredPayee: Sendable, Equatable {
     }
 }
 
+/// One finding as stored with a run (event ids space-separated).
+public struct StoredFinding: Sendable, Equatable {
+    public var check: String
+    public var payeeID: String?
+    public var eventIDs: String
+    public var action: String
+    public var detail: String
+    public init(check: String, payeeID: String?, eventIDs: String, action: String, detail: String) {
+        self.check = check; self.payeeID = payeeID; self.eventIDs = eventIDs; self.action = action; self.detail = detail
+    }
+    public init(_ f: Finding) {
+        self.init(check: f.check.rawValue, payeeID: f.payeeID, eventIDs: f.eventIDs.joined(separator: " "), action: f.action.rawValue, detail: f.detail)
+    }
+}
+
 /// What a run was for.
 public enum RunPurpose: String, Sendable { case calculate, trueUp = "true-up" }
 
@@ -92,6 +107,8 @@ public final class RunStore {
     /// Internal for the tests (they read pragmas and tamper with rows).
     let db: SQLite
     public let path: String
+    /// What opening the file changed and the user should hear (a mode made private).
+    public let warnings: [String]
     /// The schema version this build writes and reads.
     public static var schemaVersion: Int { Migrations.all.count }
 
@@ -99,6 +116,7 @@ public final class RunStore {
     /// to date. A file written by a newer advocomp (a higher schema) is refused.
     public init(path: String, create: Bool = true) throws {
         self.path = path
+        warnings = try HistoryFile.prepare(path)
         db = try SQLite(path: path, create: create)
         try db.execute("PRAGMA foreign_keys = ON")
         // Two processes creating the same history at once: one switches it to WAL and
@@ -142,8 +160,9 @@ public final class RunStore {
     /// Records a run in one transaction and returns its summary. A run for a period its
     /// plan has closed is an adjustment of the period's final run, never a replacement.
     /// `inside` is called within the transaction, after every row is written and before
-    /// the commit (the tests kill a process there).
-    public func record(_ run: NewRun, inside: (() -> Void)? = nil) throws -> RunSummary {
+    /// the commit: the command puts its output files in place there (an error rolls the
+    /// run back), and the tests kill a process there.
+    public func record(_ run: NewRun, inside: () throws -> Void = {}) throws -> RunSummary {
         guard let plan = run.files.first(where: { $0.role == .plan }) else { throw StoreError("a run needs its plan file") }
         let id: Int64 = try db.transaction {
             let final = try finalRun(period: run.period, planID: run.planID)
@@ -173,7 +192,7 @@ public final class RunStore {
                                   [.int(id), .int(Int64(k)), .text(f.check.rawValue), f.payeeID.map { .text($0) } ?? .null,
                                    .text(f.eventIDs.joined(separator: " ")), .text(f.action.rawValue), .text(f.detail)]
                               })
-            inside?()
+            try inside()
             return id
         }
         guard let summary = try summary(id) else { throw StoreError("run \(id) was recorded but cannot be read back") }
@@ -315,6 +334,65 @@ public final class RunStore {
                                     payout: row.text(3) ?? "", status: row.text(4) ?? "", json: row.text(5) ?? ""))
         }
         return list
+    }
+
+    /// The findings as recorded, in their order.
+    public func findings(_ id: Int64) throws -> [StoredFinding] {
+        var list: [StoredFinding] = []
+        try db.query("SELECT check_name, payee_id, event_ids, action, detail FROM run_findings WHERE run_id = ? ORDER BY seq", [.int(id)]) { row in
+            list.append(StoredFinding(check: row.text(0) ?? "", payeeID: row.text(1), eventIDs: row.text(2) ?? "",
+                                      action: row.text(3) ?? "", detail: row.text(4) ?? ""))
+        }
+        return list
+    }
+
+    /// What is wrong with the record of run `id` itself, in words (empty: nothing): the
+    /// stored result against its SHA-256, each input file against its SHA-256, size and
+    /// line count, the plan's SHA-256 against the stored plan file, the payee count.
+    public func recordProblems(_ id: Int64) throws -> [String] {
+        var problems: [String] = []
+        guard let run = try summary(id), let json = try resultJSON(id) else { return ["there is no run \(id)"] }
+        if SHA256.hex(Array(json.utf8)) != run.resultSHA256 {
+            problems.append("the stored result does not match its SHA-256 (\(run.resultSHA256)): it was changed after the run")
+        }
+        var roles: [String] = []
+        try db.query("""
+            SELECT f.seq, f.role, f.path, f.sha256, c.sha256, c.bytes, c.lines, c.content
+            FROM run_files f LEFT JOIN file_contents c ON c.sha256 = f.sha256 WHERE f.run_id = ? ORDER BY f.seq
+            """, [.int(id)]) { row in
+            let role = row.text(1) ?? "", path = row.text(2) ?? "", sha = row.text(3) ?? ""
+            roles.append(role)
+            guard row.text(4) != nil else {
+                problems.append("input \(role) \(path): its content (SHA-256 \(sha)) is missing")
+                return
+            }
+            let content = row.blob(7)
+            let file = StoredFile(role: StoredFile.Role(rawValue: role) ?? .okr, path: path, content: content)
+            if file.sha256 != sha { problems.append("input \(role) \(path): the stored content does not match its SHA-256 (\(sha))") }
+            if Int64(content.count) != row.int(5) { problems.append("input \(role) \(path): \(content.count) bytes stored, \(row.int(5) ?? -1) recorded") }
+            if Int64(file.lines) != row.int(6) { problems.append("input \(role) \(path): \(file.lines) lines stored, \(row.int(6) ?? -1) recorded") }
+            if StoredFile.Role(rawValue: role) == nil { problems.append("input \(path) has an unknown role '\(role)'") }
+            if role == StoredFile.Role.plan.rawValue && sha != run.planSHA256 {
+                problems.append("the plan file's SHA-256 (\(sha)) is not the run's (\(run.planSHA256))")
+            }
+        }
+        for needed in [StoredFile.Role.plan, .roster, .actuals] where !roles.contains(needed.rawValue) {
+            problems.append("the \(needed.rawValue) input file is missing from the record")
+        }
+        return problems
+    }
+
+    /// SQLite's own checks of the whole file (integrity and foreign keys), in words.
+    public func integrityProblems() throws -> [String] {
+        var problems: [String] = []
+        try db.query("PRAGMA integrity_check") { row in
+            let t = row.text(0) ?? ""
+            if t != "ok" { problems.append("SQLite integrity check: \(t)") }
+        }
+        try db.query("PRAGMA foreign_key_check") { row in
+            problems.append("a row of \(row.text(0) ?? "?") refers to a missing row of \(row.text(2) ?? "?")")
+        }
+        return problems
     }
 
     public func findingCount(_ id: Int64) throws -> Int {

@@ -1,5 +1,6 @@
 import Foundation
 internal import CXLSXWriter
+internal import CFileSafety
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -34,6 +35,8 @@ public final class XLSXWorkbook {
     /// Created by mkstemp in `init` (reserves a unique name, mode 0600); libxlsxwriter
     /// writes the zip there, `close()` renames it to `path`.
     private let tempPath: String
+    /// The temporary file's slot in the signal cleanup table (CFileSafety), -1 for none.
+    private var cleanupSlot: Int32 = -1
     private var tmpdirCopy: UnsafeMutablePointer<CChar>?
     private var sheets: [UnsafeMutablePointer<lxw_worksheet>] = []
     private var sheetNames: [String] = []
@@ -79,6 +82,8 @@ public final class XLSXWorkbook {
         closeDescriptor(fd)
         let temp = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         self.tempPath = temp
+        // Removed if the process is interrupted while the workbook is written.
+        cleanupSlot = advocomp_cleanup_add(temp)
 
         var options = lxw_workbook_options()
         options.constant_memory = constantMemory ? 1 : 0
@@ -88,6 +93,7 @@ public final class XLSXWorkbook {
         }
         guard let wb = temp.withCString({ workbook_new_opt($0, &options) }) else {
             unlink(temp)  // tmpdirCopy is freed by deinit (self is fully initialized here)
+            advocomp_cleanup_remove(cleanupSlot)
             throw XLSXError(.library, context: context, message: "libxlsxwriter could not create the workbook")
         }
         handle = wb
@@ -112,6 +118,7 @@ public final class XLSXWorkbook {
         }
         lxw_workbook_free(wb)
         unlink(tempPath)
+        advocomp_cleanup_remove(cleanupSlot)
     }
 
     /// Writes the file (see the type's documentation) and frees libxlsxwriter's memory.
@@ -136,6 +143,7 @@ public final class XLSXWorkbook {
         // Frees the workbook, success or not. Its own error lines are captured: the
         // thrown error carries their reason.
         let (err, printed) = StandardErrorCapture.run { workbook_close(wb) }
+        defer { advocomp_cleanup_remove(cleanupSlot) }
         guard err == LXW_NO_ERROR else {
             unlink(tempPath)
             var e = Self.error(err, context: context)

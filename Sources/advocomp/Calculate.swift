@@ -1,3 +1,4 @@
+import AdvocompFiles
 import AdvocompKit
 import AdvocompStore
 import ArgumentParser
@@ -37,9 +38,15 @@ struct RunInputs: ParsableArguments {
         if (plan == nil) == (planID == nil) { throw ValidationError("give the plan as --plan FILE or as --plan-id ID (a stored version), one of them") }
     }
 
+    /// The input files by option, for the outputs' check.
+    var inputPaths: [(option: String, path: String)] {
+        (plan.map { [("--plan", $0)] } ?? []) + [("--roster", roster), ("--actuals", actuals)] + (events.map { [("--events", $0)] } ?? [])
+    }
+
     /// The request, and the loader for the OKR sets its plan reads.
     func request(explain: Set<String> = []) throws -> (CalculationRequest, PlanParser.FileLoader) {
-        let files = try FileIO.readAll((plan.map { [$0] } ?? []) + [roster, actuals] + (events.map { [$0] } ?? []))
+        let files = try FileIO.readAll((plan.map { [($0, .plan)] } ?? []) + [(roster, .roster), (actuals, .actuals)]
+                                       + (events.map { [($0, .events)] } ?? []))
         var rest = files[...]
         let planFile: InputFile, loader: PlanParser.FileLoader
         if let planID {
@@ -87,45 +94,51 @@ struct Calculate: ParsableCommand {
 
     func validate() throws {
         if noDB && inputs.db != nil { throw ValidationError("--db and --no-db cannot be given together") }
+        if payroll == "-" && (output == nil || output == "-") {
+            throw ValidationError("--payroll - writes the payroll to standard output, where the report goes too: give the report a file with --output FILE")
+        }
     }
 
     func run() throws {
+        let history = noDB ? nil : (inputs.db ?? History.defaultPath)
+        // Checked before anything is computed: no output may be an input or the history.
+        let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false), ("--payroll", payroll, true)],
+                                         inputs: inputs.inputPaths, history: history)
         var (request, loader) = try inputs.request()
         request.recordKPIActuals = xlsx != nil
         let outcome = Pipeline.calculate(request, loadFile: loader)
         Output.report(outcome.diagnostics, quiet: inputs.quiet)
         guard let result = outcome.result else { throw ExitCode(1) }
-        // Every file output is staged first and renamed together: all of them or none.
-        // The workbook goes first, before the report text is held in memory.
-        let outputs = StagedOutputs()
+        try FileIO.reporting { try outputs.checkAgainst(inputs: FileIO.loaded.map { ("the plan's okrs", $0.path) }) }
+        // Every file output is staged first and put in place together with the history
+        // record: all of them or none. The workbook goes first, before the report text is
+        // held in memory.
         var text = ""
         var recorded: (path: String, run: RunSummary)?
         do {
             if let xlsx {
-                let staging = outputs.temporaryPath(for: xlsx)
+                let staging = try outputs.stagingPath("--xlsx")
                 try WorkbookExport.write(result, request: request, to: staging, reportAs: xlsx)
-                outputs.record(temporary: staging, target: xlsx)
+                try outputs.flushStaged("--xlsx")
             }
             switch format {
             case .table: text = TableReport.render(result)
             case .csv: text = CSVReport.render(result)
             case .json: text = JSONReport.render(result)
             }
-            if let payroll { try outputs.stage(PayrollReport.render(result), to: payroll) }
-            if let output { try outputs.stage(text, to: output) }
-            // Recorded before the outputs are put in place: a run the history was asked
-            // to keep and could not is an error, and leaves no output either.
-            recorded = try record(result, request: request, json: format == .json ? text : nil)
-            try outputs.commit()
+            if payroll != nil { try outputs.stage(PayrollReport.render(result), for: "--payroll") }
+            if output != nil { try outputs.stage(text, for: "--output") }
+            FileIO.testHoldExport?()
+            recorded = try commit(outputs, result: result, request: request, json: format == .json ? text : nil)
         } catch {
             outputs.discard()
-            if let e = error as? CLIError { Output.stderr(e.description) }
+            Output.fail(error)
             throw ExitCode(1)
         }
         if let payroll {
             let (held, ineligible) = PayrollReport.leftOut(result)
             let written = result.payees.count - held - ineligible
-            Output.stderr("payroll: \(written) payee\(written == 1 ? "" : "s") written to \(payroll); left out: \(held) held, \(ineligible) ineligible")
+            Output.stderr("payroll: \(written) payee\(written == 1 ? "" : "s") written to \(payroll == "-" ? "standard output" : payroll); left out: \(held) held, \(ineligible) ineligible")
         }
         if let (path, run) = recorded { History.sayRecorded(run, in: path) }
         if output == nil { FileHandle.standardOutput.write(Data(text.utf8)) }
@@ -135,22 +148,42 @@ struct Calculate: ParsableCommand {
 }
 
 extension Calculate {
-    /// Records the run unless --no-db. A history named with --db that cannot be written
+    /// Puts the outputs in place and records the run (unless --no-db), together: the
+    /// files are renamed inside the history's write transaction, just before its commit,
+    /// and put back if the commit fails. A history named with --db that cannot be opened
     /// is an error; the default one (advocomp.db here) is a warning, so a calculation in
-    /// a read-only directory still gives its result.
-    /// `json`: the JSON output when it is already rendered.
-    func record(_ result: RunResult, request: CalculationRequest, json: String?) throws -> (path: String, run: RunSummary)? {
-        guard !noDB else { return nil }
+    /// a read-only directory still gives its result. `json`: the JSON output when it is
+    /// already rendered.
+    func commit(_ outputs: OutputFiles, result: RunResult, request: CalculationRequest, json: String?) throws -> (path: String, run: RunSummary)? {
+        guard !noDB else {
+            try outputs.commit()
+            return nil
+        }
         let path = inputs.db ?? History.defaultPath
+        let store: RunStore
         do {
-            let store = try RunStore(path: path, create: true)
-            return (path, try store.record(History.newRun(result, request: request, json: json), inside: History.testHold))
+            store = try History.openForWriting(path, quiet: inputs.quiet)
         } catch {
             let why = (error as? StoreError)?.message ?? "\(error)"
             if inputs.db != nil { throw CLIError("\(path): error: the run could not be recorded: \(why)") }
             if !inputs.quiet { Output.stderr("\(path): warning: the run was not recorded: \(why) (--db names another file, --no-db skips recording)") }
+            try outputs.commit()
             return nil
         }
+        let run = History.newRun(result, request: request, json: json)
+        var summary: RunSummary?
+        do {
+            try outputs.commit { putInPlace in
+                summary = try store.record(run, inside: {
+                    try putInPlace()
+                    History.testHold?()
+                })
+            }
+        } catch let e as StoreError {
+            throw CLIError("\(path): error: the run could not be recorded: \(e.message); no output was written")
+        }
+        guard let summary else { throw CLIError("\(path): error: the run could not be recorded") }
+        return (path, summary)
     }
 }
 
@@ -167,6 +200,7 @@ struct Explain: ParsableCommand {
     var output: String?
 
     func run() throws {
+        let outputs = try FileIO.output(output, inputs: inputs.inputPaths, history: inputs.db)
         let (request, loader) = try inputs.request(explain: [payee])
         let outcome = Pipeline.calculate(request, loadFile: loader)
         Output.report(outcome.diagnostics, quiet: inputs.quiet)
@@ -177,6 +211,6 @@ struct Explain: ParsableCommand {
                           + Suggestions.didYouMean(payee, in: ids))
             throw ExitCode(1)
         }
-        try Output.emit(ExplainReport.render(result, payee: p), to: output)
+        try Output.emit(ExplainReport.render(result, payee: p), to: outputs)
     }
 }

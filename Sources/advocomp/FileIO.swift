@@ -1,142 +1,91 @@
+import AdvocompFiles
 import AdvocompKit
+import AdvocompModel
 import ArgumentParser
 import Foundation
 
-/// All file access of the tool: reading inputs, writing outputs atomically and privately.
+/// All file access of the tool: reading inputs within their limits (`InputReader`),
+/// writing outputs that never overwrite an input or the history (`OutputFiles`).
 enum FileIO {
-    /// Reads every file; when any cannot be read, reports each of them, then exits 1.
-    static func readAll(_ paths: [String]) throws -> [InputFile] {
-        var files: [InputFile] = []
-        var failed = false
-        for path in paths {
-            if let bytes = readBytes(path) {
-                files.append(InputFile(path: path, bytes: bytes))
-            } else {
-                var isDir: ObjCBool = false
-                let why = FileManager.default.fileExists(atPath: path, isDirectory: &isDir)
-                    ? (isDir.boolValue ? "it is a directory" : "permission denied") : "no such file"
-                Output.stderr("\(path): error: cannot read the file: \(why)")
-                failed = true
+    /// Reads every file; when any cannot be read (or passes a limit), reports each of
+    /// them, then exits 1.
+    static func readAll(_ files: [(path: String, kind: InputKind)]) throws -> [InputFile] {
+        var read: [InputFile] = []
+        var problems: [Diagnostic] = []
+        for f in files {
+            switch InputReader.read(f.path, kind: f.kind) {
+            case .success(let bytes): read.append(InputFile(path: f.path, bytes: bytes))
+            case .failure(let d): problems.append(d)
             }
         }
-        if failed { throw ExitCode(1) }
-        return files
-    }
-
-    /// The file's bytes, read straight into the array (a 76 MB events file is not
-    /// copied twice), or nil when it cannot be opened or read.
-    static func readBytes(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR else { return nil }
-        var bytes: [UInt8] = []
-        var capacity = max(Int(st.st_size), 0) + 1  // one spare byte to see the end in one read
-        while true {
-            var failed = false
-            let got = [UInt8](unsafeUninitializedCapacity: capacity - bytes.count) { buffer, count in
-                count = 0
-                while count < buffer.count {
-                    let n = read(fd, buffer.baseAddress! + count, buffer.count - count)
-                    if n < 0 { if errno == EINTR { continue }; failed = true; break }
-                    if n == 0 { break }
-                    count += n
-                }
-            }
-            if failed { return nil }
-            if bytes.isEmpty { bytes = got } else { bytes += got }
-            if bytes.count < capacity { return bytes }  // end of file
-            capacity *= 2  // a pipe, or a file that grew while being read
+        if !problems.isEmpty {
+            Output.report(problems)
+            throw ExitCode(1)
         }
+        return read
     }
 
     /// Reads one file, or reports why it cannot be read and returns nil.
-    static func readOrReport(_ path: String) -> InputFile? {
-        try? readAll([path]).first
+    static func readOrReport(_ path: String, kind: InputKind) -> InputFile? {
+        try? readAll([(path, kind)]).first
     }
 
     /// Files a plan referred to (OKR sets) and their bytes, for the workbook's Audit sheet.
     nonisolated(unsafe) static var loaded: [InputFile] = []
 
-    /// Loads files a plan refers to (OKR sets). Plans are read on one thread.
+    /// Loads files a plan refers to (OKR sets), within an OKR set's limits. Plans are
+    /// read on one thread.
     static let loader: PlanParser.FileLoader = { path in
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return .failure(PlanParser.FileLoadError(FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file (\(path))"))
+        switch InputReader.read(path, kind: .okrSet) {
+        case .success(let bytes):
+            loaded.append(InputFile(path: path, bytes: bytes))
+            return .success(String(decoding: bytes, as: UTF8.self))
+        case .failure(let d):
+            return .failure(PlanParser.FileLoadError(d.message.replacingOccurrences(of: "cannot read the file: ", with: "")))
         }
-        let bytes = data.withUnsafeBytes { [UInt8]($0) }
-        loaded.append(InputFile(path: path, bytes: bytes))
-        return .success(String(decoding: bytes, as: UTF8.self))
     }
 
-    /// Writes `text` to a temporary file beside `path` (mode 0600), then renames it, so
-    /// a reader never sees half a file and a failure leaves nothing behind.
-    static func writeAtomically(_ text: String, to path: String) throws {
-        let outputs = StagedOutputs()
+    /// The outputs a command will write, checked now against its inputs and the history:
+    /// every problem is reported, then exit 1.
+    static func outputs(_ outputs: [(option: String, path: String?, allowsStandardOutput: Bool)],
+                        inputs: [(option: String, path: String)], history: String?) throws -> OutputFiles {
         do {
-            try outputs.stage(text, to: path)
-            try outputs.commit()
-        } catch {
-            outputs.discard()
-            throw error
+            return try OutputFiles(outputs, inputs: inputs, history: history ?? existingDefaultHistory)
+        } catch let e as DiagnosticsError {
+            Output.report(e.diagnostics)
+            throw ExitCode(1)
         }
     }
-}
 
-/// The files one command writes, staged beside their targets (private, mode 0600) and
-/// renamed into place together at the end: a failure in any of them leaves none behind,
-/// and no reader ever sees half a file.
-final class StagedOutputs {
-    private var staged: [(temporary: String, target: String)] = []
-
-    /// A private temporary name beside `path`.
-    func temporaryPath(for path: String) -> String {
-        let url = URL(fileURLWithPath: path)
-        return url.deletingLastPathComponent().path + "/.\(url.lastPathComponent).tmp-\(getpid())"
+    /// The one `--output` of a command that writes only its report.
+    static func output(_ path: String?, inputs: [(option: String, path: String)], history: String? = nil) throws -> OutputFiles {
+        try outputs([("--output", path, true)], inputs: inputs, history: history)
     }
 
-    /// Records a file already written at `temporary` (by another writer) for `target`.
-    func record(temporary: String, target: String) { staged.append((temporary, target)) }
-
-    /// Writes `text` to a temporary file for `path`, flushed to disk.
-    func stage(_ text: String, to path: String) throws {
-        let tmp = temporaryPath(for: path)
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else {
-            throw CLIError("\(path): error: cannot write: \(String(cString: strerror(errno)))")
-        }
-        staged.append((tmp, path))
-        var ok = true
-        var bytes = Array(text.utf8)
-        var written = 0
-        bytes.withUnsafeMutableBytes { buf in
-            while written < buf.count {
-                let n = write(fd, buf.baseAddress! + written, buf.count - written)
-                if n <= 0 { ok = false; break }
-                written += n
-            }
-        }
-        let err = errno
-        if ok && fsync(fd) != 0 { ok = false }
-        close(fd)
-        guard ok else { throw CLIError("\(path): error: cannot write: \(String(cString: strerror(err)))") }
+    /// advocomp.db in the working directory when it is there: an output never replaces
+    /// it, even from a command that does not use it.
+    static var existingDefaultHistory: String? {
+        FileManager.default.fileExists(atPath: History.defaultPath) ? History.defaultPath : nil
     }
 
-    /// Renames every staged file into place.
-    func commit() throws {
-        for (i, s) in staged.enumerated() where rename(s.temporary, s.target) != 0 {
-            let reason = String(cString: strerror(errno))
-            for rest in staged[i...] { unlink(rest.temporary) }
-            staged = []
-            throw CLIError("\(s.target): error: cannot write: \(reason)")
+    /// For the tests only: with ADVOCOMP_TEST_HOLD_EXPORT=FILE, a command whose outputs are
+    /// all staged creates FILE and waits (up to 60 s) until the test removes it, before
+    /// putting them in place: the test can send a signal mid-export, or change the
+    /// targets to make the renames fail.
+    static var testHoldExport: (() -> Void)? {
+        guard let marker = ProcessInfo.processInfo.environment["ADVOCOMP_TEST_HOLD_EXPORT"] else { return nil }
+        return {
+            _ = FileManager.default.createFile(atPath: marker, contents: nil)
+            for _ in 0..<6000 where FileManager.default.fileExists(atPath: marker) { usleep(10_000) }
         }
-        staged = []
     }
 
-    /// Removes every staged file (after an error).
-    func discard() {
-        for s in staged { unlink(s.temporary) }
-        staged = []
+    /// Runs a staging or commit step; its diagnostics are reported and exit 1.
+    static func reporting<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let e as DiagnosticsError {
+            Output.report(e.diagnostics)
+            throw ExitCode(1)
+        }
     }
 }
 
@@ -146,6 +95,18 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 enum Output {
+    /// Reports a failure of any kind once: diagnostics as located lines, a CLIError as
+    /// its line, anything else in words.
+    static func fail(_ error: Error) {
+        switch error {
+        case let e as DiagnosticsError: report(e.diagnostics)
+        case let d as Diagnostic: report([d])
+        case let e as CLIError: stderr(e.description)
+        case is ExitCode: break
+        default: stderr("advocomp: error: \(error)")
+        }
+    }
+
     static func stderr(_ s: String) {
         FileHandle.standardError.write((s + "\n").data(using: .utf8) ?? Data())
     }
@@ -164,14 +125,18 @@ enum Output {
         FileHandle.standardError.write(text.data(using: .utf8) ?? Data())
     }
 
-    static func emit(_ text: String, to path: String?) throws {
-        if let path {
-            do { try FileIO.writeAtomically(text, to: path) } catch let e as CLIError {
-                stderr(e.description)
-                throw ExitCode(1)
-            }
-        } else {
-            FileHandle.standardOutput.write(text.data(using: .utf8) ?? Data())
+    /// Writes `text` to the `--output` of `outputs` (staged, then put in place), or to
+    /// standard output when it was not given or is `-`; other staged outputs are put in
+    /// place with it.
+    static func emit(_ text: String, to outputs: OutputFiles, option: String = "--output") throws {
+        guard outputs.target(option) != nil else {
+            try FileIO.reporting { try outputs.commit() }
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        try FileIO.reporting {
+            try outputs.stage(text, for: option)
+            try outputs.commit()
         }
     }
 }

@@ -1,3 +1,4 @@
+import AdvocompFiles
 import AdvocompKit
 import AdvocompStore
 import AdvocompWorkbook
@@ -14,7 +15,11 @@ struct DatabaseOption: ParsableArguments {
             Output.stderr("\(db): error: no run history here (advocomp calculate records runs into it; --db names another file)")
             throw ExitCode(1)
         }
-        do { return try RunStore(path: db, create: create) } catch let e as StoreError {
+        do {
+            let store = try RunStore(path: db, create: create)
+            for w in store.warnings { Output.stderr("\(db): warning: \(w)") }
+            return store
+        } catch let e as StoreError {
             Output.stderr("\(db): error: \(e.message)")
             throw ExitCode(1)
         }
@@ -70,6 +75,13 @@ enum History {
             _ = FileManager.default.createFile(atPath: marker, contents: nil)
             sleep(60)
         }
+    }
+
+    /// Opens (creating) the history a run is recorded in, saying what opening it changed.
+    static func openForWriting(_ path: String, quiet: Bool) throws -> RunStore {
+        let store = try RunStore(path: path, create: true)
+        if !quiet { for w in store.warnings { Output.stderr("\(path): warning: \(w)") } }
+        return store
     }
 
     /// Where a run was recorded, said on standard error even with --quiet (it is not a
@@ -139,6 +151,15 @@ enum History {
             }
         }
 
+        /// The findings, as the run records them.
+        var findings: [StoredFinding] {
+            switch self {
+            case .calculation(let r, _): return r.findings.map(StoredFinding.init)
+            case .trueUp(let t, _): return t.fullYear.findings.map(StoredFinding.init)
+            case .failed: return []
+            }
+        }
+
         /// Each payee's id, JSON object, payout (the true-up for a true-up), currency and status.
         var payees: [StoredPayee] {
             switch self {
@@ -168,6 +189,55 @@ enum History {
         }
         let outcome = Pipeline.calculate(request, loadFile: loader)
         return outcome.result.map { .calculation($0, request) } ?? .failed(outcome.diagnostics)
+    }
+
+    /// Everything stored about a run, checked: the record itself (hashes of its result and
+    /// input files), then a recalculation from its stored inputs against the stored result,
+    /// every stored payee row (all of its columns), the totals (in the result) and the
+    /// findings. Returns the differences in words, empty when everything matches, and the
+    /// recalculated payee count.
+    static func verify(_ store: RunStore, _ run: RunSummary) throws -> (differences: [String], payees: Int, diagnostics: [Diagnostic]) {
+        var differences = try store.recordProblems(run.id)
+        let rerun: Rerun
+        do { rerun = try History.rerun(store, run) } catch {
+            return (differences + ["it cannot be recalculated: \((error as? StoreError)?.message ?? "\(error)")"], 0, [])
+        }
+        guard let json = rerun.json else {
+            if case .failed(let d) = rerun {
+                return (differences + ["its stored inputs no longer calculate" + (d.errors.first.map { ": \($0.description)" } ?? "")], 0, d)
+            }
+            return (differences, 0, [])
+        }
+        let stored = try store.resultJSON(run.id) ?? ""
+        let now = rerun.payees
+        let storedPayees = try store.payees(run.id)
+        let byID = Dictionary(storedPayees.map { ($0.payeeID, $0) }, uniquingKeysWith: { a, _ in a })
+        var seen = Set<String>()
+        for p in now {
+            seen.insert(p.payeeID)
+            guard let before = byID[p.payeeID] else { differences.append("\(p.payeeID): not in the stored run"); continue }
+            if before.payout != p.payout || before.status != p.status || before.currency != p.currency {
+                differences.append("\(p.payeeID): stored \(before.payout) \(before.currency) (\(before.status)), now \(p.payout) \(p.currency) (\(p.status))")
+            } else if before.name != p.name {
+                differences.append("\(p.payeeID): stored name '\(before.name)', now '\(p.name)'")
+            } else if before.json != p.json {
+                differences.append("\(p.payeeID): payout \(p.payout) \(p.currency) unchanged, details differ")
+            }
+        }
+        for p in storedPayees where !seen.contains(p.payeeID) { differences.append("\(p.payeeID): in the stored run, not in the recalculation") }
+        if storedPayees.count != run.payeeCount {
+            differences.append("the run lists \(run.payeeCount) payees, \(storedPayees.count) are stored")
+        }
+        let findings = try store.findings(run.id)
+        if findings != rerun.findings {
+            differences.append("findings: \(findings.count) stored, \(rerun.findings.count) recalculated"
+                               + (findings.count == rerun.findings.count ? ", some differ" : ""))
+        }
+        if json != stored {
+            if differences.isEmpty { differences.append("the payees and findings agree; the stored result (totals, pool or another figure) differs") }
+            else { differences.append("the stored result differs from the recalculation") }
+        }
+        return (differences, now.count, [])
     }
 
     static func describe(_ r: RunSummary) -> String {
@@ -226,10 +296,11 @@ struct Show: ParsableCommand {
     var xlsx: String?
 
     func run() throws {
+        let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false)], inputs: [], history: database.db)
         let (store, summary, stored) = try database.run(runID)
         Output.stderr(History.describe(summary))
         if format == .json && xlsx == nil {
-            try Output.emit(stored, to: output)
+            try Output.emit(stored, to: outputs)
             return
         }
         let rerun: History.Rerun
@@ -255,12 +326,16 @@ struct Show: ParsableCommand {
             case .trueUp(let t, let q): (result, request, trueUp) = (t.fullYear, q, t)
             case .failed: throw ExitCode(1)
             }
-            do { try WorkbookExport.write(result, request: request, to: xlsx, trueUp: trueUp) } catch let e as CLIError {
-                Output.stderr(e.description)
+            do {
+                try WorkbookExport.write(result, request: request, to: try outputs.stagingPath("--xlsx"), reportAs: xlsx, trueUp: trueUp)
+                try outputs.flushStaged("--xlsx")
+            } catch {
+                outputs.discard()
+                Output.fail(error)
                 throw ExitCode(1)
             }
         }
-        try Output.emit(text, to: output)
+        try Output.emit(text, to: outputs)
     }
 }
 
@@ -307,8 +382,12 @@ struct Close: ParsableCommand {
 
 struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Recalculate a recorded run from its stored inputs and prove the result is identical.",
-        discussion: "Exit 0 when the JSON output is byte for byte the stored one; otherwise an error naming each payee that differs.")
+        abstract: "Recalculate a recorded run from its stored inputs and prove that everything stored is identical.",
+        discussion: """
+        Checks the record itself (the SHA-256 of its result and of each stored input file), then \
+        recalculates and compares the JSON output byte for byte, every stored payee row, the \
+        totals and the findings. Exit 0 when all match; otherwise an error naming each difference.
+        """)
 
     @OptionGroup var database: DatabaseOption
 
@@ -317,34 +396,46 @@ struct Replay: ParsableCommand {
 
     func run() throws {
         let (store, summary, stored) = try database.run(runID)
-        let rerun: History.Rerun
-        do { rerun = try History.rerun(store, summary) } catch { throw History.fail(database.db, error) }
-        guard let json = rerun.json else {
-            if case .failed(let diagnostics) = rerun { Output.report(diagnostics) }
-            Output.stderr("\(database.db): error: run \(runID) cannot be recalculated from its stored inputs")
-            throw ExitCode(1)
-        }
-        let now = rerun.payees
-        if json == stored {
-            print("run \(runID) replayed: identical (\(now.count) payees, result SHA-256 \(SHA256.hex(Array(json.utf8))))")
+        let (differences, payees, diagnostics) = try History.verify(store, summary)
+        if differences.isEmpty {
+            print("run \(runID) replayed: identical (\(payees) payees, \(try store.findingCount(runID)) findings, result SHA-256 \(SHA256.hex(Array(stored.utf8))), every input file's SHA-256 checked)")
             return
         }
-        let storedPayees = Dictionary(try store.payees(runID).map { ($0.payeeID, $0) }, uniquingKeysWith: { a, _ in a })
-        var differences: [String] = []
-        var seen = Set<String>()
-        for p in now {
-            seen.insert(p.payeeID)
-            guard let before = storedPayees[p.payeeID] else { differences.append("\(p.payeeID): not in the stored run"); continue }
-            if before.json != p.json {
-                differences.append(before.payout == p.payout && before.status == p.status
-                                   ? "\(p.payeeID): payout \(p.payout) \(p.currency) unchanged, details differ"
-                                   : "\(p.payeeID): stored \(before.payout) \(before.currency) (\(before.status)), now \(p.payout) \(p.currency) (\(p.status))")
-            }
-        }
-        for id in storedPayees.keys.sorted() where !seen.contains(id) { differences.append("\(id): in the stored run, not in the recalculation") }
-        if differences.isEmpty { differences.append("the payees agree; the totals, pool or findings differ") }
+        Output.report(diagnostics)
         Output.stderr("\(database.db): error: run \(runID) does not replay identically (recorded by advocomp \(summary.advocompVersion), recalculated by \(AdvocompVersion.string)); \(differences.count) difference\(differences.count == 1 ? "" : "s"):")
         for d in differences { Output.stderr("  \(d)") }
+        throw ExitCode(1)
+    }
+}
+
+/// `advocomp check --db FILE`: the whole history, checked.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a run history: SQLite's integrity check, then every run as replay checks it.",
+        discussion: "Exit 0 when the file is sound and every run's record matches its recalculation; otherwise names each run that does not, and why.")
+
+    @OptionGroup var database: DatabaseOption
+
+    func run() throws {
+        let store = try database.open()
+        var bad = 0
+        do {
+            let integrity = try store.integrityProblems()
+            for p in integrity { Output.stderr("\(database.db): error: \(p)") }
+            if !integrity.isEmpty { bad += 1 }
+            let runs = try store.runs()
+            for run in runs {
+                let (differences, _, _) = try History.verify(store, run)
+                guard !differences.isEmpty else { continue }
+                bad += 1
+                Output.stderr("\(database.db): error: \(History.describe(run)): \(differences.count) difference\(differences.count == 1 ? "" : "s"):")
+                for d in differences { Output.stderr("  \(d)") }
+            }
+            if bad == 0 {
+                print("\(database.db): ok: SQLite's integrity check passed and all \(runs.count) run\(runs.count == 1 ? "" : "s") replay identically")
+                return
+            }
+        } catch { throw History.fail(database.db, error) }
         throw ExitCode(1)
     }
 }

@@ -1,3 +1,4 @@
+import AdvocompFiles
 import AdvocompKit
 import AdvocompModel
 import AdvocompReports
@@ -29,14 +30,15 @@ struct Audit: ParsableCommand {
     enum AuditFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
     func run() throws {
-        let files = try FileIO.readAll([plan, roster, events])
+        let outputs = try FileIO.output(output, inputs: [("--plan", plan), ("--roster", roster), ("--events", events)])
+        let files = try FileIO.readAll([(plan, .plan), (roster, .roster), (events, .events)])
         let request = Pipeline.AuditRequest(plan: files[0], roster: files[1], events: files[2], period: period)
         let (outcome, roster, plan, diagnostics) = Pipeline.audit(request, loadFile: FileIO.loader)
         Output.report(diagnostics, quiet: quiet)
         guard let outcome, let roster, let plan, let period = Period.parse(period) else { throw ExitCode(1) }
         let text = format == .json ? AuditReport.json(outcome, plan: plan, period: period)
             : AuditReport.render(outcome, plan: plan, roster: roster, period: period)
-        try Output.emit(text, to: output)
+        try Output.emit(text, to: outputs)
     }
 }
 
@@ -69,7 +71,8 @@ struct Advocates: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        let files = try FileIO.readAll([plan, events])
+        let outputs = try FileIO.output(output, inputs: [("--plan", plan), ("--events", events)])
+        let files = try FileIO.readAll([(plan, .plan), (events, .events)])
         let (all, policy, diagnostics) = Pipeline.advocates(plan: files[0], events: files[1], asOf: asOf, loadFile: FileIO.loader)
         Output.report(diagnostics, quiet: quiet)
         guard let policy, let date = CivilDate.parse(asOf) else { throw ExitCode(1) }
@@ -88,6 +91,6 @@ struct Advocates: ParsableCommand {
         case .csv: text = AdvocatesReport.csv(entries)
         case .json: text = AdvocatesReport.json(entries, policy: policy, asOf: date)
         }
-        try Output.emit(text, to: output)
+        try Output.emit(text, to: outputs)
     }
 }

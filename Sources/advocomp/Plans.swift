@@ -1,3 +1,4 @@
+import AdvocompFiles
 import AdvocompKit
 import AdvocompStore
 import ArgumentParser
@@ -28,7 +29,7 @@ struct Plans: ParsableCommand {
                 Output.stderr("advocomp: error: --effective '\(effective)' is not a date (expected YYYY-MM-DD)")
                 throw ExitCode(1)
             }
-            let input = try FileIO.readAll([file])[0]
+            let input = try FileIO.readAll([(file, .plan)])[0]
             let (plan, diagnostics) = Pipeline.loadPlan(input, loadFile: FileIO.loader)
             Output.report(diagnostics)
             guard let plan, !diagnostics.hasErrors else { throw ExitCode(1) }

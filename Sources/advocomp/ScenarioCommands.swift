@@ -1,3 +1,4 @@
+import AdvocompFiles
 import AdvocompKit
 import AdvocompWorkbook
 import AdvocompXLSX
@@ -41,6 +42,7 @@ struct WhatIf: ParsableCommand {
             case .failure(let e): unreadable.append(.error(e.message, at: nil))
             }
         }
+        let outputs = try FileIO.output(output, inputs: inputs.inputPaths, history: inputs.db)
         let (request, loader) = try inputs.request()
         let (result, diagnostics) = Pipeline.whatIf(request, overrides: overrides, loadFile: loader)
         Output.report(unreadable + diagnostics, quiet: inputs.quiet)
@@ -51,7 +53,7 @@ struct WhatIf: ParsableCommand {
         case .csv: text = WhatIfReport.csv(before: result.before, after: result.after)
         case .json: text = WhatIfReport.json(before: result.before, after: result.after, overrides: sets)
         }
-        try Output.emit(text, to: output)
+        try Output.emit(text, to: outputs)
     }
 }
 
@@ -100,6 +102,7 @@ struct CurveCommand: ParsableCommand {
         }
         let a = number("from", from), b = number("to", to), c = number("step", step)
         guard let a, let b, let c else { throw ExitCode(1) }
+        let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false)], inputs: inputs.inputPaths, history: inputs.db)
         let (request, loader) = try inputs.request()
         let (result, diagnostics) = Pipeline.curve(request, payee: payee, kpi: kpi, from: a, to: b, step: c, loadFile: loader)
         Output.report(diagnostics, quiet: inputs.quiet)
@@ -113,8 +116,8 @@ struct CurveCommand: ParsableCommand {
         case .csv: text = CurveReport.csv(points, digits: d)
         case .json: text = CurveReport.json(payee: payee, kpi: kpi, currency: code, target: result.target, points, digits: d)
         }
-        if let xlsx { try WorkbookExport.writeSmall(to: xlsx) { try ScenarioWorkbook.curve($0, title: title, kpi: kpi, currency: code, digits: d, points: points) } }
-        try Output.emit(text, to: output)
+        if xlsx != nil { try WorkbookExport.writeSmall(outputs) { try ScenarioWorkbook.curve($0, title: title, kpi: kpi, currency: code, digits: d, points: points) } }
+        try Output.emit(text, to: outputs)
     }
 }
 
@@ -156,7 +159,10 @@ struct Compare: ParsableCommand {
     }
 
     func run() throws {
-        let files = try FileIO.readAll(plan + [roster, actuals] + (events.map { [$0] } ?? []))
+        let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false)],
+                                         inputs: plan.map { ("--plan", $0) } + [("--roster", roster), ("--actuals", actuals)]
+                                             + (events.map { [("--events", $0)] } ?? []), history: nil)
+        let files = try FileIO.readAll(plan.map { ($0, .plan) } + [(roster, .roster), (actuals, .actuals)] + (events.map { [($0, .events)] } ?? []))
         let request = CalculationRequest(plan: files[0], roster: files[2], actuals: files[3], period: period, events: files.count > 4 ? files[4] : nil)
         let (comparison, diagnostics) = Pipeline.compare(request, planB: files[1], loadFile: FileIO.loader)
         Output.report(diagnostics, quiet: quiet)
@@ -167,8 +173,8 @@ struct Compare: ParsableCommand {
         case .csv: text = ComparisonReport.csv(comparison)
         case .json: text = ComparisonReport.json(comparison)
         }
-        if let xlsx { try WorkbookExport.writeSmall(to: xlsx) { try ScenarioWorkbook.comparison($0, comparison) } }
-        try Output.emit(text, to: output)
+        if xlsx != nil { try WorkbookExport.writeSmall(outputs) { try ScenarioWorkbook.comparison($0, comparison) } }
+        try Output.emit(text, to: outputs)
     }
 }
 
@@ -207,7 +213,9 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let scenarioFile = try FileIO.readAll([scenario])[0]
+        let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false)],
+                                         inputs: inputs.inputPaths + [("--scenario", scenario)], history: inputs.db)
+        let scenarioFile = try FileIO.readAll([(scenario, .scenario)])[0]
         let (request, loader) = try inputs.request()
         let bar = ProgressBar(total: runs)
         let (result, diagnostics) = Pipeline.simulate(request, scenario: scenarioFile, runs: runs, seed: seed, loadFile: loader,
@@ -222,8 +230,8 @@ struct Simulate: ParsableCommand {
         case .csv: text = SimulationReport.csv(result)
         case .json: text = SimulationReport.json(result, scenario: name)
         }
-        if let xlsx { try WorkbookExport.writeSmall(to: xlsx) { try ScenarioWorkbook.simulation($0, result, scenario: name) } }
-        try Output.emit(text, to: output)
+        if xlsx != nil { try WorkbookExport.writeSmall(outputs) { try ScenarioWorkbook.simulation($0, result, scenario: name) } }
+        try Output.emit(text, to: outputs)
     }
 }
 

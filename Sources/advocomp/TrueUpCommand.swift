@@ -1,3 +1,4 @@
+import AdvocompFiles
 import AdvocompKit
 import AdvocompStore
 import ArgumentParser
@@ -58,12 +59,19 @@ struct TrueUpCommand: ParsableCommand {
     func validate() throws {
         if (plan == nil) == (planID == nil) { throw ValidationError("give the plan as --plan FILE or as --plan-id ID (a stored version), one of them") }
         if noDB && db != nil { throw ValidationError("--db and --no-db cannot be given together") }
+        if payroll == "-" && (output == nil || output == "-") {
+            throw ValidationError("--payroll - writes the payroll to standard output, where the report goes too: give the report a file with --output FILE")
+        }
         guard (1...9999).contains(year) else { throw ValidationError("--year must be a fiscal year's label, such as 2026") }
     }
 
     func run() throws {
         let dbPath = db ?? History.defaultPath
-        let files = try FileIO.readAll((plan.map { [$0] } ?? []) + [roster, actuals] + (events.map { [$0] } ?? []))
+        let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false), ("--payroll", payroll, true)],
+                                         inputs: (plan.map { [("--plan", $0)] } ?? []) + [("--roster", roster), ("--actuals", actuals)]
+                                             + (events.map { [("--events", $0)] } ?? []), history: dbPath)
+        let files = try FileIO.readAll((plan.map { [($0, .plan)] } ?? []) + [(roster, .roster), (actuals, .actuals)]
+                                       + (events.map { [($0, .events)] } ?? []))
         var rest = files[...]
         let planFile: InputFile, loader: PlanParser.FileLoader
         if let planID {
@@ -96,27 +104,31 @@ struct TrueUpCommand: ParsableCommand {
         case .csv: text = TrueUpReport.csv(result)
         case .json: text = json
         }
-        let outputs = StagedOutputs()
         var recorded: RunSummary?
         do {
+            try outputs.checkAgainst(inputs: FileIO.loaded.map { ("the plan's okrs", $0.path) })
             if let xlsx {
-                let staging = outputs.temporaryPath(for: xlsx)
+                let staging = try outputs.stagingPath("--xlsx")
                 try WorkbookExport.write(result.fullYear, request: request, to: staging, reportAs: xlsx, trueUp: result)
-                outputs.record(temporary: staging, target: xlsx)
+                try outputs.flushStaged("--xlsx")
             }
-            if let output { try outputs.stage(text, to: output) }
-            if let payroll { try outputs.stage(PayrollReport.render(result), to: payroll) }
-            if !noDB {
+            if output != nil { try outputs.stage(text, for: "--output") }
+            if payroll != nil { try outputs.stage(PayrollReport.render(result), for: "--payroll") }
+            FileIO.testHoldExport?()
+            if noDB {
+                try outputs.commit()
+            } else {
                 do {
-                    recorded = try store.record(TrueUpHistory.newRun(result, request: request, json: json))
-                } catch {
-                    throw CLIError("\(dbPath): error: the true-up could not be recorded: \((error as? StoreError)?.message ?? "\(error)")")
+                    try outputs.commit { putInPlace in
+                        recorded = try store.record(TrueUpHistory.newRun(result, request: request, json: json), inside: putInPlace)
+                    }
+                } catch let e as StoreError {
+                    throw CLIError("\(dbPath): error: the true-up could not be recorded: \(e.message); no output was written")
                 }
             }
-            try outputs.commit()
         } catch {
             outputs.discard()
-            if let e = error as? CLIError { Output.stderr(e.description) }
+            Output.fail(error)
             throw ExitCode(1)
         }
         if let run = recorded { History.sayRecorded(run, in: dbPath) }
@@ -141,7 +153,15 @@ enum TrueUpHistory {
         var paid: [String: [String: TrueUpBasis.Paid]] = [:]
         for (period, run) in standing {
             for p in try store.payees(run) {
-                let amount = p.status == "ok" ? ((try? FixedDecimal.parse(p.payout).get()) ?? .zero) : .zero
+                // Held and ineligible payees were paid nothing; a stored payout that cannot
+                // be read is an error, never a zero (it would be paid again).
+                var amount = FixedDecimal.zero
+                if p.status == "ok" {
+                    guard case .success(let v) = FixedDecimal.parse(p.payout) else {
+                        throw StoreError("run \(run) stores payout '\(p.payout)' for payee \(p.payeeID), which is not an amount: the history is damaged (advocomp check --db names what else is)")
+                    }
+                    amount = v
+                }
                 paid[p.payeeID, default: [:]][period] = TrueUpBasis.Paid(currency: p.currency, amount: amount)
             }
         }

@@ -1,3 +1,4 @@
+import AdvocompFiles
 import AdvocompKit
 import ArgumentParser
 
@@ -12,7 +13,7 @@ struct Validate: ParsableCommand {
     func run() throws {
         var failed = false
         for path in plans {
-            guard let file = FileIO.readOrReport(path) else { failed = true; continue }
+            guard let file = FileIO.readOrReport(path, kind: .plan) else { failed = true; continue }
             let (plan, diagnostics) = Pipeline.loadPlan(file, loadFile: FileIO.loader)
             Output.report(diagnostics)
             if let plan {

@@ -1,4 +1,6 @@
+import AdvocompFiles
 import AdvocompKit
+import AdvocompModel
 import AdvocompWorkbook
 import AdvocompXLSX
 import ArgumentParser
@@ -39,11 +41,13 @@ enum WorkbookExport {
         }
     }
 
-    /// Writes a small workbook (the scenario commands') with `body`, all or nothing;
-    /// a failure is reported and exits 1.
-    static func writeSmall(to path: String, _ body: (XLSXSink) throws -> Void) throws {
+    /// Writes a small workbook (the scenario commands') with `body` to the staging file of
+    /// `outputs`' `--xlsx`; it is put in place with the command's other outputs. A failure
+    /// is reported and exits 1.
+    static func writeSmall(_ outputs: OutputFiles, option: String = "--xlsx", _ body: (XLSXSink) throws -> Void) throws {
+        guard let target = outputs.target(option)?.path else { return }
         do {
-            let sink = try XLSXSink(path: path, constantMemory: false)
+            let sink = try XLSXSink(path: try outputs.stagingPath(option), constantMemory: false)
             do {
                 try body(sink)
                 try sink.close()
@@ -51,8 +55,12 @@ enum WorkbookExport {
                 sink.discard()
                 throw error
             }
+            try outputs.flushStaged(option)
         } catch {
-            Output.stderr("\(path): error: cannot write the workbook: \(reason(error))")
+            outputs.discard()
+            if let e = error as? DiagnosticsError { Output.report(e.diagnostics) } else {
+                Output.stderr("\(target): error: cannot write the workbook: \(reason(error))")
+            }
             throw ExitCode(1)
         }
     }

@@ -167,7 +167,7 @@ final class CLITests: XCTestCase {
         let r = try advocomp(["calculate"] + Self.case01Args + ["--format", "csv", "--output", "nowhere/q1.csv"], in: dir)
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stdout, "")
-        XCTAssertEqual(r.stderr, "nowhere/q1.csv: error: cannot write: No such file or directory\n")
+        XCTAssertEqual(r.stderr, "nowhere/q1.csv: error: --output: cannot write nowhere/q1.csv: no such directory (nowhere)\n1 error\n")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), before)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir.appendingPathComponent("nowhere").path))
     }
@@ -198,13 +198,13 @@ final class CLITests: XCTestCase {
                               "--period", "2026-Q1", "--format", "csv"], in: dir)
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stdout, "")
-        XCTAssertEqual(r.stderr, "no-such-actuals.csv: error: cannot read the file: no such file\n")
+        XCTAssertEqual(r.stderr, "no-such-actuals.csv: error: cannot read the file: no such file\n1 error\n")
 
         let missing = try temporaryDirectory().appendingPathComponent("plan.yaml").path
         let p = try advocomp(["calculate", "--plan", missing, "--roster", "roster.csv", "--actuals", "actuals.csv",
                               "--period", "2026-Q1"], in: dir)
         XCTAssertEqual(p.status, 1)
-        XCTAssertEqual(p.stderr, "\(missing): error: cannot read the file: no such file\n")
+        XCTAssertEqual(p.stderr, "\(missing): error: cannot read the file: no such file\n1 error\n")
     }
 
     func testADirectoryGivenAsAnInputFile() throws {
@@ -212,7 +212,7 @@ final class CLITests: XCTestCase {
                               "--period", "2026-Q1"], in: try caseFolder("01-scorecard-basics"))
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stdout, "")
-        XCTAssertEqual(r.stderr, ".: error: cannot read the file: it is a directory\n")
+        XCTAssertEqual(r.stderr, ".: error: cannot read the file: it is a directory\n1 error\n")
     }
 
     func testAMissingEventsFileIsAnError() throws {
@@ -220,7 +220,7 @@ final class CLITests: XCTestCase {
                              in: try caseFolder("01-scorecard-basics"))
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stdout, "")
-        XCTAssertEqual(r.stderr, "x.csv: error: cannot read the file: no such file\n")
+        XCTAssertEqual(r.stderr, "x.csv: error: cannot read the file: no such file\n1 error\n")
     }
 
     static let case04 = ["--plan", "plan.yaml", "--roster", "roster.csv", "--events", "events.csv", "--period", "2026-Q1", "-q"]

@@ -173,7 +173,9 @@ final class HistoryCLITests: XCTestCase {
         try store.db.query("UPDATE runs SET result_json = result_json || ' ' WHERE id = 1")
         let replay = try advocomp(["replay", "1"], in: dir)
         XCTAssertEqual(replay.status, 1)
-        XCTAssertTrue(replay.stderr.hasPrefix("advocomp.db: error: run 1 does not replay identically (recorded by advocomp \(AdvocompVersion.string), recalculated by \(AdvocompVersion.string)); 1 difference:\n"), replay.stderr)
+        XCTAssertTrue(replay.stderr.hasPrefix("advocomp.db: error: run 1 does not replay identically (recorded by advocomp \(AdvocompVersion.string), recalculated by \(AdvocompVersion.string)); 3 differences:\n"), replay.stderr)
+        XCTAssertTrue(replay.stderr.contains("  the stored result does not match its SHA-256 ("), replay.stderr)
+        XCTAssertTrue(replay.stderr.hasSuffix("  the stored result differs from the recalculation\n"), replay.stderr)
         XCTAssertTrue(replay.stderr.contains("  \(first.payeeID): stored 1.00 \(first.currency) (\(first.status)), now \(first.payout) \(first.currency) (\(first.status))\n"), replay.stderr)
         // show refuses to render what no longer follows from the inputs, except the stored JSON.
         XCTAssertEqual(try advocomp(["show", "1", "--format", "csv"], in: dir).status, 1)
