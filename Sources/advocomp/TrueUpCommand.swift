@@ -141,7 +141,13 @@ enum TrueUpHistory {
         var paid: [String: [String: TrueUpBasis.Paid]] = [:]
         for (period, run) in standing {
             for p in try store.payees(run) {
-                let amount = p.status == "ok" ? ((try? FixedDecimal.parse(p.payout).get()) ?? .zero) : .zero
+                var amount = FixedDecimal.zero
+                if p.status == "ok" {
+                    guard case .success(let v) = FixedDecimal.parse(p.payout) else {
+                        throw StoreError("run \(run) (\(period)) has an unreadable payout for payee \(p.payeeID): '\(p.payout)'")
+                    }
+                    amount = v
+                }
                 paid[p.payeeID, default: [:]][period] = TrueUpBasis.Paid(currency: p.currency, amount: amount)
             }
         }
