@@ -99,11 +99,20 @@ public struct Calculator {
                 results[i].status = .held
             }
         }
-        let poolResult = try applyPool(&results, index, &problems)
+        let poolResult = applyPool(&results, index, &problems)
+        // The totals, once the payouts are final (a failed payee has none to add).
+        var totals = RunTotals()
+        if problems.isEmpty {
+            var names = [String](repeating: "", count: index.units.count)
+            for (name, u) in index.units { names[u] = name }
+            let (t, overflows) = RunTotals.of(results, unitNumbers: index.payeeUnits, unitNames: names)
+            problems.other += overflows
+            if let t { totals = t }
+        }
         let diagnostics = problems.diagnostics(plan: plan, period: period, actualsFile: actualsFile)
         if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
         return RunResult(plan: plan, period: period, firstDay: firstDay, lastDay: lastDay,
-                         payees: results, pool: poolResult, warnings: [], actuals: actuals)
+                         payees: results, pool: poolResult, totals: totals, warnings: [], actuals: actuals)
     }
 
     /// Evaluates payees in order with one set of reusable buffers, initialising

@@ -415,14 +415,23 @@ public enum LedgerAnalysis {
         let unitOfPerson: [String?] = ledger.people.map { p in roster.rowOf[p].map { roster.payees[$0].unit } }
         let payeeUnits = payeeIDs.compactMap { roster.rowOf[$0].map { roster.payees[$0].unit } }
         let personIndex = Dictionary(ledger.people.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        // Units by number, each person's unit number (-1: none), for unit-scope sums.
+        let unitNames = Array(Set(unitOfPerson.compactMap { $0 })).sorted()
+        let unitNumber = Dictionary(unitNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let personUnit = unitOfPerson.map { u in u.flatMap { unitNumber[$0] } ?? -1 }
+        let payeeUnitSet = Set(payeeUnits), payeeSet = Set(payeeIDs)
         var rows: [ActualRow] = []
         for kpi in derived {
             guard let d = kpi.fromEvents else { continue }
             var counted = [Bool](repeating: false, count: ledger.types.count)
             for t in d.types { if let k = typeIndex[t] { counted[Int(k)] = true } }
-            var company = FixedDecimal.zero
-            var byPerson: [Int32: FixedDecimal] = [:]
-            var overflow = false
+            // The sums the KPI's scope reads: the company's (every credited event), each
+            // unit's (by the unit of the person credited) or each person's. A sum that
+            // would leave the range of exact decimals takes no more events; the event that
+            // took it there is reported when a payee of the run reads the sum.
+            let slots = kpi.scope == .company ? 1 : kpi.scope == .unit ? unitNames.count : ledger.people.count
+            var sums = [FixedDecimal](repeating: .zero, count: slots)
+            var overflowed: [Int: (event: Int, value: FixedDecimal)] = [:]
             for (i, e) in events.enumerated() where state[i].credited && counted[Int(e.type)] && e.date >= firstDay && e.date <= lastDay {
                 var v: FixedDecimal
                 if d.value == .count {
@@ -434,32 +443,48 @@ public enum LedgerAnalysis {
                                               at: ledger.location(e), notes: [.init("from_events defined here", at: d.location)]))
                     continue
                 }
-                do {
-                    if !e.solicited { v = try v * d.unsolicitedWeight }
-                    company = try company + v
-                    if e.creditedTo >= 0 { byPerson[e.creditedTo] = try (byPerson[e.creditedTo] ?? .zero) + v }
-                } catch {
-                    overflow = true
+                let slot: Int
+                switch kpi.scope {
+                case .company: slot = 0
+                case .unit: slot = e.creditedTo >= 0 ? personUnit[Int(e.creditedTo)] : -1
+                case .payee: slot = Int(e.creditedTo)
                 }
+                guard slot >= 0, overflowed.isEmpty || overflowed[slot] == nil else { continue }
+                if !e.solicited {
+                    do { v = try v * d.unsolicitedWeight } catch {
+                        diagnostics.append(.error("event \(e.id)'s amount \(v) times the unsolicited_weight \(d.unsolicitedWeight) of KPI '\(kpi.id)' is beyond the range of exact decimals",
+                                                  at: ledger.location(e), notes: [.init("from_events defined here", at: d.location)]))
+                        continue
+                    }
+                }
+                do { sums[slot] = try sums[slot] + v } catch { overflowed[slot] = (i, v) }
             }
-            if overflow {
-                diagnostics.append(.error("KPI '\(kpi.id)': the events of \(period) add up beyond the range of exact decimals", at: d.location))
+            for (slot, o) in overflowed.sorted(by: { $0.value.event < $1.value.event }) {
+                let e = events[o.event]
+                let scope: String
+                switch kpi.scope {
+                case .company: scope = "company"
+                case .unit:
+                    guard payeeUnitSet.contains(unitNames[slot]) else { continue }
+                    scope = "unit:\(unitNames[slot])"
+                case .payee:
+                    guard payeeSet.contains(ledger.people[slot]) else { continue }
+                    scope = "payee:\(ledger.people[slot])"
+                }
+                diagnostics.append(.totalOverflow("event \(e.id)'s \(d.value == .count ? "count" : "amount")", o.value, places: nil,
+                                                  totals: ["KPI '\(kpi.id)' at \(scope) (the sum of its credited events of \(period))"],
+                                                  at: ledger.location(e), notes: [.init("from_events defined here", at: d.location)]))
             }
             switch kpi.scope {
             case .company:
-                rows.append(ActualRow(period: period, scope: .company, kpi: kpi.id, value: company, line: 0))
+                rows.append(ActualRow(period: period, scope: .company, kpi: kpi.id, value: sums[0], line: 0))
             case .unit:
-                var byUnit: [String: FixedDecimal] = [:]
-                for (person, v) in byPerson {
-                    guard let unit = unitOfPerson[Int(person)] ?? nil else { continue }
-                    byUnit[unit] = (try? (byUnit[unit] ?? .zero) + v) ?? byUnit[unit]
-                }
                 for unit in Set(payeeUnits).sorted() {
-                    rows.append(ActualRow(period: period, scope: .unit(unit), kpi: kpi.id, value: byUnit[unit] ?? .zero, line: 0))
+                    rows.append(ActualRow(period: period, scope: .unit(unit), kpi: kpi.id, value: unitNumber[unit].map { sums[$0] } ?? .zero, line: 0))
                 }
             case .payee:
                 for p in payeeIDs {
-                    let v = personIndex[p].flatMap { byPerson[$0] } ?? .zero
+                    let v = personIndex[p].map { sums[Int($0)] } ?? .zero
                     rows.append(ActualRow(period: period, scope: .payee(p), kpi: kpi.id, value: v, line: 0))
                 }
             }

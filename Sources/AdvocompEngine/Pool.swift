@@ -2,7 +2,10 @@ import AdvocompModel
 
 extension Calculator {
     /// SPEC section 5 step 10: scales payouts down to the pool, exactly, in minor units.
-    func applyPool(_ results: inout [PayeeResult], _ index: RunIndex, _ problems: inout Problems) throws -> PoolResult? {
+    /// A problem (several currencies, a formula that fails or is below zero, payouts
+    /// before the pool adding up beyond the range of exact decimals) goes to `problems`,
+    /// located at the plan's `pool:` key.
+    func applyPool(_ results: inout [PayeeResult], _ index: RunIndex, _ problems: inout Problems) -> PoolResult? {
         guard let pool = plan.pool else { return nil }
         let members = results.indices.filter { results[$0].status == .ok || results[$0].status == .held }
         let currencies = Set(members.map { results[$0].currency })
@@ -43,25 +46,46 @@ extension Calculator {
             }
             source = "formula \(e.text) = \(amount)"
         }
-        amount = try amount.roundedMoney(places: digits, mode: plan.rounding)
-        let P = try amount.units(places: digits)
+        do {
+            amount = try amount.roundedMoney(places: digits, mode: plan.rounding)
+        } catch {
+            problems.other.append(.error("the pool of \(amount) rounded to \(digits) decimals is beyond the largest amount advocomp can hold (\(FixedDecimal.largest(places: digits).formatted(places: digits)) \(currency.code))",
+                                         at: pool.location))
+            return nil
+        }
+        // Payouts and the pool are rounded to minor units already: their units are exact.
+        let P = amount.raw / Int128(FixedDecimal.pow10(FixedDecimal.scale - digits))
+        let limit = FixedDecimal.largestUnits(places: digits)
         var total: Int128 = 0
         var units: [Int128] = []
+        units.reserveCapacity(members.count)
         for i in members {
-            let u = try results[i].payout.units(places: digits)
+            let u = results[i].payout.raw / Int128(FixedDecimal.pow10(FixedDecimal.scale - digits))
             units.append(u)
             total += u
+            if total > limit {
+                let p = results[i]
+                problems.other.append(.totalOverflow("payee \(p.payee.id)'s payout", p.payout, places: digits,
+                                                     totals: ["the payouts before the pool"], currency: currency.code, at: pool.location,
+                                                     notes: [.init("payee \(p.payee.id) is on this row", at: p.payee.location)]))
+                return nil
+            }
         }
-        let before = try FixedDecimal(units: total, places: digits)
+        let before = FixedDecimal(raw: total * Int128(FixedDecimal.pow10(FixedDecimal.scale - digits)))
         guard total > P else {
             return PoolResult(amount: amount, currency: currency, totalBefore: before, applied: false, ratio: nil, source: source)
         }
         let shares = Calculator.poolShares(units, pool: P, total: total)
         for (n, i) in members.enumerated() {
-            results[i].payout = try FixedDecimal(units: shares[n], places: digits)
+            results[i].payout = FixedDecimal(raw: shares[n] * Int128(FixedDecimal.pow10(FixedDecimal.scale - digits)))
         }
-        return PoolResult(amount: amount, currency: currency, totalBefore: before, applied: true,
-                          ratio: try amount / before, source: source)
+        // 0 <= amount < before: the ratio is below 1, and cannot fail.
+        let ratio: FixedDecimal
+        do { ratio = try amount / before } catch {
+            problems.other.append(.error("the pool's ratio \(amount) / \(before) cannot be worked out: \(error)", at: pool.location))
+            return nil
+        }
+        return PoolResult(amount: amount, currency: currency, totalBefore: before, applied: true, ratio: ratio, source: source)
     }
 }
 

@@ -64,6 +64,9 @@ public struct RunResult: Sendable {
     /// payee_id ascending (plain byte order).
     public var payees: [PayeeResult]
     public var pool: PoolResult?
+    /// The run's totals by currency, status and unit, computed once where the run is
+    /// calculated (reports read them; none adds payouts itself).
+    public var totals: RunTotals
     public var warnings: [Diagnostic]
     /// The actuals the run read (all periods; the workbook lists the period's rows),
     /// with the rows derived from the event ledger (line 0) appended.

@@ -13,8 +13,13 @@ public struct SimulationInput: Sendable {
         public var distribution: Scenario.Distribution
         /// By unit name.
         public var units: [String: Scenario.Distribution]
-        public init(kpi: String, distribution: Scenario.Distribution, units: [String: Scenario.Distribution] = [:]) {
+        /// Where the scenario gives the draw, and each unit's own (for messages).
+        public var location: SourceLocation?
+        public var unitLocations: [String: SourceLocation]
+        public init(kpi: String, distribution: Scenario.Distribution, units: [String: Scenario.Distribution] = [:],
+                    location: SourceLocation? = nil, unitLocations: [String: SourceLocation] = [:]) {
             self.kpi = kpi; self.distribution = distribution; self.units = units
+            self.location = location; self.unitLocations = unitLocations
         }
     }
     public var draws: [Draw]
@@ -28,8 +33,9 @@ public struct SimulationInput: Sendable {
 public struct SimulationResult: Sendable {
     public struct Cost: Sendable {
         public var currency: Currency
-        /// Each run's total payout, in minor units, in run order.
-        public var totals: [Int64]
+        /// Each run's total payout, in minor units, in run order (each within the range
+        /// of exact decimals: a run whose total is not stops the simulation).
+        public var totals: [Int128]
         public var mean: FixedDecimal
         public var p5: FixedDecimal
         public var p50: FixedDecimal
@@ -144,8 +150,13 @@ extension Calculator {
         }
         let gateModifiers = plan.modifiers.indices.filter { if case .gate = compiled.modifierKinds[$0] { return true }; return false }
         let payeeCount = payees.count
+        // Every payout of every run, in minor units: 8 bytes each, for the per-payee P90.
+        // A payout beyond Int64 (above 92,233,720,368,547,758.07 at 2 decimals) is kept
+        // exactly in its worker's `wide` list, its slot marked `Sampler.wideMark`.
         var payouts = [Int64](repeating: 0, count: runs * payeeCount)
-        var totals = [Int64](repeating: 0, count: runs * currencyList.count)
+        var wide = [[(slot: Int, units: Int128)]](repeating: [], count: 2)
+        var totals = [Int128](repeating: 0, count: runs * currencyList.count)
+        let limits = currencyList.map { FixedDecimal.largestUnits(places: $0.minorDigits) }
         var bound = [Bool](repeating: false, count: runs)
         let workers = runs >= 2 ? 2 : 1
         let chunk = (runs + workers - 1) / workers
@@ -167,7 +178,8 @@ extension Calculator {
                             gateAll.withUnsafeMutableBufferPointer { ga in
                                 problemsByWorker.withUnsafeMutableBufferPointer { pw in
                                     failedRun.withUnsafeMutableBufferPointer { fr in
-                                        let (payoutsOut, totalsOut, boundOut, doneOut, gc, ga, pw, fr) = (payoutsOut, totalsOut, boundOut, doneOut, gc, ga, pw, fr)
+                                      wide.withUnsafeMutableBufferPointer { wideOut in
+                                        let (payoutsOut, totalsOut, boundOut, doneOut, gc, ga, pw, fr, wideOut) = (payoutsOut, totalsOut, boundOut, doneOut, gc, ga, pw, fr, wideOut)
                                         DispatchQueue.concurrentPerform(iterations: workers) { w in
                                             var index = base
                                             var state = PayeeState(kpiCount: n)
@@ -181,7 +193,11 @@ extension Calculator {
                                             let range = (w * chunk)..<min(runs, (w + 1) * chunk)
                                             runLoop: for r in range {
                                                 random = Sampler.Stream(seed: Sampler.mix(seed &+ UInt64(r) &* 0x9e37_79b9_7f4a_7c15))
-                                                sampler.draw(into: &index, &random)
+                                                if let bad = sampler.draw(into: &index, &random) {
+                                                    pw[w].other.append(sampler.diagnostic(bad, payees: payees, kpis: plan.kpis))
+                                                    fr[w] = r
+                                                    break runLoop
+                                                }
                                                 var closedHere = [Int](repeating: 0, count: factors.count)
                                                 // Each unit's variable scores and factors, then its payees' (the
                                                 // constant ones come from the table), then the money.
@@ -228,7 +244,7 @@ extension Calculator {
                                                     }
                                                     if !pw[w].isEmpty { fr[w] = r; break runLoop }
                                                 }
-                                                var runTotals = [Int64](repeating: 0, count: currencyList.count)
+                                                var runTotals = [Int128](repeating: 0, count: currencyList.count)
                                                 // The pool: payouts of status ok or held, in payee order.
                                                 if let pool = plan.pool {
                                                     var P: Int128 = 0
@@ -253,8 +269,22 @@ extension Calculator {
                                                         fr[w] = r
                                                         break runLoop
                                                     }
+                                                    // As in `run`: the payouts before the pool must add up
+                                                    // within the range of exact decimals.
                                                     var total: Int128 = 0
-                                                    for i in 0..<payeeCount where ti[i] != nil { total += units[i] }
+                                                    let limit = FixedDecimal.largestUnits(places: plan.currency.minorDigits)
+                                                    for i in 0..<payeeCount where ti[i] != nil {
+                                                        total += units[i]
+                                                        if total > limit {
+                                                            let p = payees[i], d = plan.currency.minorDigits
+                                                            pw[w].other.append(.totalOverflow(
+                                                                "payee \(p.id)'s payout", Sampler.money(units[i], d), places: d,
+                                                                totals: ["the payouts before the pool"], currency: plan.currency.code, at: pool.location,
+                                                                notes: [.init("payee \(p.id) is on this row", at: p.location)]))
+                                                            fr[w] = r
+                                                            break runLoop
+                                                        }
+                                                    }
                                                     if total > P {
                                                         let members = (0..<payeeCount).filter { ti[$0] != nil }
                                                         let shares = Calculator.poolShares(members.map { units[$0] }, pool: P, total: total)
@@ -263,8 +293,25 @@ extension Calculator {
                                                     }
                                                 }
                                                 for i in 0..<payeeCount {
-                                                    payoutsOut[r * payeeCount + i] = Int64(truncatingIfNeeded: units[i])
-                                                    runTotals[currencyOf[i]] += Int64(truncatingIfNeeded: units[i])
+                                                    let u = units[i], slot = r * payeeCount + i
+                                                    if let small = Int64(exactly: u), small != Sampler.wideMark {
+                                                        payoutsOut[slot] = small
+                                                    } else {
+                                                        payoutsOut[slot] = Sampler.wideMark
+                                                        wideOut[w].append((slot, u))
+                                                    }
+                                                    // The run's total per currency, as `calculate`'s: within
+                                                    // the range of exact decimals, or the run stops.
+                                                    let c = currencyOf[i]
+                                                    runTotals[c] += u
+                                                    if runTotals[c] > limits[c] {
+                                                        let p = payees[i], cur = currencyList[c]
+                                                        pw[w].other.append(.totalOverflow(
+                                                            "payee \(p.id)'s payout", Sampler.money(u, cur.minorDigits), places: cur.minorDigits,
+                                                            totals: ["the run's payout total in \(cur.code)"], currency: cur.code, at: p.location))
+                                                        fr[w] = r
+                                                        break runLoop
+                                                    }
                                                 }
                                                 for (c, t) in runTotals.enumerated() { totalsOut[r * currencyList.count + c] = t }
                                                 for m in gateModifiers {
@@ -277,6 +324,7 @@ extension Calculator {
                                                 }
                                             }
                                         }
+                                      }
                                     }
                                 }
                             }
@@ -291,42 +339,56 @@ extension Calculator {
         }
         progress?(runs)
 
-        // Statistics, exact: sums in minor units, percentiles by nearest rank.
-        func money(_ units: Int64, _ c: Currency) -> FixedDecimal { (try? FixedDecimal(units: Int128(units), places: c.minorDigits)) ?? .zero }
-        func rank(_ sorted: [Int64], _ p: Int) -> Int64 {
+        // Statistics, exact: sums in minor units, percentiles by nearest rank, means
+        // divided and rounded as integers (every value fits: totals were checked).
+        func rank<T: BinaryInteger>(_ sorted: [T], _ p: Int) -> T {
             guard !sorted.isEmpty else { return 0 }
             let k = (p * sorted.count + 99) / 100  // ceil(p% of n), at least 1
             return sorted[Swift.max(0, Swift.min(sorted.count - 1, k - 1))]
         }
-        func mean(_ values: ArraySlice<Int64>, _ c: Currency) -> FixedDecimal {
+        func mean<C: Collection>(_ values: C, _ c: Currency) -> FixedDecimal where C.Element: BinaryInteger {
             var sum: Int128 = 0
             for v in values { sum += Int128(v) }
-            guard let total = try? FixedDecimal(units: sum, places: c.minorDigits), let m = try? total / FixedDecimal(Swift.max(1, values.count)),
-                  let rounded = try? m.roundedMoney(places: c.minorDigits, mode: plan.rounding) else { return .zero }
-            return rounded
+            return Sampler.money(Sampler.divide(sum, by: Int128(Swift.max(1, values.count)), plan.rounding), c.minorDigits)
         }
         var costs: [SimulationResult.Cost] = []
         for (c, currency) in currencyList.enumerated() {
             let column = (0..<runs).map { totals[$0 * currencyList.count + c] }
             let sorted = column.sorted()
-            costs.append(.init(currency: currency, totals: column, mean: mean(column[...], currency), p5: money(rank(sorted, 5), currency),
-                               p50: money(rank(sorted, 50), currency), p95: money(rank(sorted, 95), currency),
-                               max: money(sorted.last ?? 0, currency)))
+            let d = currency.minorDigits
+            costs.append(.init(currency: currency, totals: column, mean: mean(column, currency), p5: Sampler.money(rank(sorted, 5), d),
+                               p50: Sampler.money(rank(sorted, 50), d), p95: Sampler.money(rank(sorted, 95), d),
+                               max: Sampler.money(sorted.last ?? 0, d)))
         }
         let evaluations = eligibleCount * runs
-        let gates = gateModifiers.map { m -> SimulationResult.Gate in
+        let gates = try gateModifiers.map { m -> SimulationResult.Gate in
             let closed = gateClosed.reduce(0) { $0 + $1[m] }
-            let share = evaluations > 0 ? ((try? FixedDecimal(closed) / FixedDecimal(evaluations)) ?? .zero) : .zero
+            // closed <= evaluations: a share from 0 to 1.
+            let share = evaluations > 0 ? try FixedDecimal(closed) / FixedDecimal(evaluations) : .zero
             return .init(id: plan.modifiers[m].id, closedShare: share, runsClosedForAll: gateAll.reduce(0) { $0 + $1[m] })
         }
         var lines: [SimulationResult.PayeeLine] = []
         var column = [Int64](repeating: 0, count: runs)
+        // The payouts kept beyond Int64, by slot, and which payees have any.
+        var wideUnits: [Int: Int128] = [:]
+        var hasWide = [Bool](repeating: false, count: payeeCount)
+        for list in wide { for (slot, u) in list { wideUnits[slot] = u; hasWide[slot % payeeCount] = true } }
         for (i, p) in payees.enumerated() {
+            let status: PayeeResult.Status = ti[i] == nil ? .ineligible : held.contains(p.id) ? .held : .ok
+            let d = currencies[i].minorDigits
+            if hasWide[i] {
+                let exact = (0..<runs).map { r -> Int128 in
+                    let v = payouts[r * payeeCount + i]
+                    return v == Sampler.wideMark ? wideUnits[r * payeeCount + i] ?? 0 : Int128(v)
+                }
+                lines.append(.init(payee: p, currency: currencies[i], status: status, mean: mean(exact, currencies[i]),
+                                   p90: Sampler.money(rank(exact.sorted(), 90), d)))
+                continue
+            }
             for r in 0..<runs { column[r] = payouts[r * payeeCount + i] }
             let sorted = column.sorted()
-            let status: PayeeResult.Status = ti[i] == nil ? .ineligible : held.contains(p.id) ? .held : .ok
-            lines.append(.init(payee: p, currency: currencies[i], status: status, mean: mean(column[...], currencies[i]),
-                               p90: money(rank(sorted, 90), currencies[i])))
+            lines.append(.init(payee: p, currency: currencies[i], status: status, mean: mean(column, currencies[i]),
+                               p90: Sampler.money(rank(sorted, 90), d)))
         }
         return SimulationResult(plan: plan, period: period, runs: runs, seed: seed, costs: costs,
                                 poolBinds: plan.pool == nil ? nil : bound.filter { $0 }.count, gates: gates, payees: lines)
@@ -401,7 +463,58 @@ struct Sampler {
         var kpi: Int
         /// Index into the vector of its scope.
         var member: Int
-        var distribution: Scenario.Distribution
+        var law: Law
+        /// Where the scenario gives this draw (for messages).
+        var location: SourceLocation?
+
+        init(kpi: Int, member: Int, distribution: Scenario.Distribution, location: SourceLocation?) {
+            self.kpi = kpi; self.member = member; self.law = Law(distribution); self.location = location
+        }
+    }
+
+    /// A distribution ready to draw from: its parameters as binary floating point once
+    /// (not per draw), or, when it has no spread at all (`fixed`, a normal or lognormal of
+    /// sd 0, a uniform or triangular of width 0), its one value as the exact decimal the
+    /// scenario gives, which never goes through binary floating point.
+    enum Law {
+        case exact(FixedDecimal)
+        case normal(mean: Double, sd: Double)
+        /// exp(mu + sigma z), for the mean and sd of the value itself.
+        case lognormal(mu: Double, sigma: Double)
+        case uniform(min: Double, span: Double)
+        case triangular(min: Double, mode: Double, max: Double)
+
+        init(_ d: Scenario.Distribution) {
+            func x(_ v: FixedDecimal) -> Double { Double(v.description) ?? 0 }
+            switch d {
+            case .fixed(let v): self = .exact(v)
+            case .normal(let mean, let sd): self = sd.isZero ? .exact(mean) : .normal(mean: x(mean), sd: x(sd))
+            case .lognormal(let mean, let sd):
+                if sd.isZero { self = .exact(mean); return }
+                let m = x(mean), s = x(sd)
+                let sigma2 = log(1 + (s * s) / (m * m))
+                self = .lognormal(mu: log(m) - sigma2 / 2, sigma: sigma2.squareRoot())
+            case .uniform(let lo, let hi): self = lo == hi ? .exact(lo) : .uniform(min: x(lo), span: x(hi) - x(lo))
+            case .triangular(let lo, let mode, let hi):
+                self = lo == hi ? .exact(lo) : .triangular(min: x(lo), mode: x(mode), max: x(hi))
+            }
+        }
+
+        /// The value whose standard-normal score is `z` (not for `exact`).
+        func quantile(_ z: Double) -> Double {
+            switch self {
+            case .exact(let v): return Double(v.description) ?? 0
+            case .normal(let mean, let sd): return mean + sd * z
+            case .lognormal(let mu, let sigma): return exp(mu + sigma * z)
+            case .uniform(let lo, let span):
+                let u = 0.5 * erfc(-z / 2.0.squareRoot())
+                return lo + span * u
+            case .triangular(let a, let c, let b):
+                guard b > a else { return a }
+                let u = 0.5 * erfc(-z / 2.0.squareRoot()), f = (c - a) / (b - a)
+                return u < f ? a + ((b - a) * (c - a) * u).squareRoot() : b - ((b - a) * (b - c) * (1 - u)).squareRoot()
+            }
+        }
     }
     /// Per scope (0 company, 1 unit, 2 payee): the KPIs drawn, the Cholesky factor of their
     /// correlations (row-major, lower), and the distribution for each instance.
@@ -415,6 +528,8 @@ struct Sampler {
     var payeeColumn: [Int] = []
     var payeeColumns = 0
     var kpiCount = 0
+    /// Unit number -> name (for messages).
+    var unitName: [Int: String] = [:]
 
     init(plan: Plan, kpiIndex: [String: Int], input: SimulationInput, index: RunIndex, payeeCount: Int) throws {
         kpiCount = plan.kpis.count
@@ -456,13 +571,21 @@ struct Sampler {
         choleskyCompany = try cholesky(company); sizeCompany = company.count
         choleskyUnit = try cholesky(unit); sizeUnit = unit.count
         choleskyPayee = try cholesky(payee); sizePayee = payee.count
-        companySlots = company.enumerated().compactMap { m, d in kpiIndex[d.kpi].map { Slot(kpi: $0, member: m, distribution: d.distribution) } }
-        payeeSlots = payee.enumerated().compactMap { m, d in kpiIndex[d.kpi].map { Slot(kpi: $0, member: m, distribution: d.distribution) } }
+        companySlots = company.enumerated().compactMap { m, d in
+            kpiIndex[d.kpi].map { Slot(kpi: $0, member: m, distribution: d.distribution, location: d.location) }
+        }
+        payeeSlots = payee.enumerated().compactMap { m, d in
+            kpiIndex[d.kpi].map { Slot(kpi: $0, member: m, distribution: d.distribution, location: d.location) }
+        }
         unitSlots = Array(repeating: [], count: index.units.count)
+        self.unitName = unitName
         for u in unitNumbers {
             let name = unitName[u] ?? ""
             unitSlots[u] = unit.enumerated().compactMap { m, d in
-                kpiIndex[d.kpi].map { Slot(kpi: $0, member: m, distribution: d.units[name] ?? d.distribution) }
+                kpiIndex[d.kpi].map {
+                    d.units[name] == nil ? Slot(kpi: $0, member: m, distribution: d.distribution, location: d.location)
+                                         : Slot(kpi: $0, member: m, distribution: d.units[name] ?? d.distribution, location: d.unitLocations[name] ?? d.location)
+                }
             }
         }
     }
@@ -498,66 +621,122 @@ struct Sampler {
         return z ^ (z >> 31)
     }
 
-    /// One instance's values: correlated normals through each slot's distribution.
-    static func values(_ slots: [Slot], size: Int, cholesky l: [Double], _ random: inout Stream, into out: inout [Double]) {
+    /// One instance's values: correlated normals through each slot's distribution, each
+    /// value as an exact decimal (`decimal`). Returns the first slot whose draw is beyond
+    /// the range of exact decimals, and the draw.
+    static func values(_ slots: [Slot], size: Int, cholesky l: [Double], _ random: inout Stream,
+                       into out: inout [FixedDecimal]) -> (slot: Slot, value: Double)? {
         var e = [Double](repeating: 0, count: size)
         for i in 0..<size { e[i] = random.normal() }
         for s in slots {
             let i = s.member
+            if case .exact(let v) = s.law { out[i] = v; continue }
             var z = 0.0
             for j in 0...i { z += l[i * size + j] * e[j] }
-            out[i] = quantile(s.distribution, z)
+            let x = s.law.quantile(z)
+            guard let v = decimal(x) else { return (s, x) }
+            out[i] = v
         }
+        return nil
     }
 
     /// The value whose standard-normal score is `z`.
-    static func quantile(_ d: Scenario.Distribution, _ z: Double) -> Double {
-        func x(_ v: FixedDecimal) -> Double { Double(v.description) ?? 0 }
-        switch d {
-        case .fixed(let v): return x(v)
-        case .normal(let mean, let sd): return x(mean) + x(sd) * z
-        case .lognormal(let mean, let sd):
-            let m = x(mean), s = x(sd)
-            let sigma2 = log(1 + (s * s) / (m * m))
-            return exp(log(m) - sigma2 / 2 + sigma2.squareRoot() * z)
-        case .uniform(let lo, let hi):
-            let u = 0.5 * erfc(-z / 2.0.squareRoot())
-            return x(lo) + (x(hi) - x(lo)) * u
-        case .triangular(let lo, let mode, let hi):
-            let a = x(lo), c = x(mode), b = x(hi)
-            guard b > a else { return a }
-            let u = 0.5 * erfc(-z / 2.0.squareRoot()), f = (c - a) / (b - a)
-            return u < f ? a + ((b - a) * (c - a) * u).squareRoot() : b - ((b - a) * (b - c) * (1 - u)).squareRoot()
+    static func quantile(_ d: Scenario.Distribution, _ z: Double) -> Double { Law(d).quantile(z) }
+
+    /// A drawn value as an exact decimal: the binary number's exact value, rounded
+    /// half-even at the 18th decimal (FixedDecimal's own precision, as every product in
+    /// the engine is). nil when it is not finite or beyond FixedDecimal's range.
+    static func decimal(_ v: Double) -> FixedDecimal? {
+        guard v.isFinite else { return nil }
+        // Below 5e-19 in magnitude (subnormals among them) the nearest is 0.
+        guard v.magnitude >= 5e-19 else { return .zero }
+        // v = m * 2^e exactly, m < 2^53; raw = m * 10^18 * 2^e, m * 10^18 < 2^113.
+        let m = UInt128(v.significandBitPattern | (1 << 52))
+        let e = Int(v.exponent) - 52
+        let p = m * UInt128(FixedDecimal.one.raw)
+        var raw: UInt128
+        if e >= 0 {
+            guard e < p.leadingZeroBitCount else { return nil }
+            raw = p << e
+        } else {
+            let shift = -e
+            guard shift < 114 else { return .zero }  // p < 2^113 <= half a unit of the last place kept
+            raw = p >> shift
+            let rest = p - (raw << shift), half = UInt128(1) << (shift - 1)
+            if rest > half || (rest == half && raw & 1 == 1) { raw += 1 }
         }
+        guard raw <= UInt128(Int128.max) else { return nil }
+        return FixedDecimal(raw: v < 0 ? -Int128(raw) : Int128(raw))
     }
 
-    /// A drawn value as an exact decimal, to 6 places (draws are made in binary floating
-    /// point; the calculation that follows is exact).
-    static func decimal(_ v: Double) -> FixedDecimal {
-        guard v.isFinite, abs(v) < 1e12 else { return .zero }
-        return (try? FixedDecimal(units: Int128((v * 1_000_000).rounded()), places: 6)) ?? .zero
+    /// A draw beyond the range of exact decimals: the slot, the instance, the value.
+    struct OutOfRange {
+        var slot: Slot
+        /// The unit number or payee position of a unit or payee draw.
+        var unit: Int?
+        var payee: Int?
+        var value: Double
     }
 
-    /// Puts one run's draws in `index`.
-    func draw(into index: inout RunIndex, _ random: inout Stream) {
-        var out = [Double](repeating: 0, count: Swift.max(sizeCompany, sizeUnit, sizePayee))
+    /// Puts one run's draws in `index`; the first draw out of range, if any (the run
+    /// cannot be calculated then).
+    func draw(into index: inout RunIndex, _ random: inout Stream) -> OutOfRange? {
+        var out = [FixedDecimal](repeating: .zero, count: Swift.max(sizeCompany, sizeUnit, sizePayee))
         if sizeCompany > 0 {
-            Sampler.values(companySlots, size: sizeCompany, cholesky: choleskyCompany, &random, into: &out)
-            for s in companySlots { index.company[s.kpi] = RunIndex.Entry(value: Sampler.decimal(out[s.member]), line: 0) }
+            if let bad = Sampler.values(companySlots, size: sizeCompany, cholesky: choleskyCompany, &random, into: &out) {
+                return OutOfRange(slot: bad.slot, value: bad.value)
+            }
+            for s in companySlots { index.company[s.kpi] = RunIndex.Entry(value: out[s.member], line: 0) }
         }
         if sizeUnit > 0 {
             for u in unitNumbers {
-                Sampler.values(unitSlots[u], size: sizeUnit, cholesky: choleskyUnit, &random, into: &out)
-                for s in unitSlots[u] { index.unit[u * kpiCount + s.kpi] = RunIndex.Entry(value: Sampler.decimal(out[s.member]), line: 0) }
+                if let bad = Sampler.values(unitSlots[u], size: sizeUnit, cholesky: choleskyUnit, &random, into: &out) {
+                    return OutOfRange(slot: bad.slot, unit: u, value: bad.value)
+                }
+                for s in unitSlots[u] { index.unit[u * kpiCount + s.kpi] = RunIndex.Entry(value: out[s.member], line: 0) }
             }
         }
         if sizePayee > 0 {
             for p in 0..<payeeCount {
-                Sampler.values(payeeSlots, size: sizePayee, cholesky: choleskyPayee, &random, into: &out)
+                if let bad = Sampler.values(payeeSlots, size: sizePayee, cholesky: choleskyPayee, &random, into: &out) {
+                    return OutOfRange(slot: bad.slot, payee: p, value: bad.value)
+                }
                 for s in payeeSlots where payeeColumn[s.kpi] >= 0 {
-                    index.payee[p * payeeColumns + payeeColumn[s.kpi]] = RunIndex.Entry(value: Sampler.decimal(out[s.member]), line: 0)
+                    index.payee[p * payeeColumns + payeeColumn[s.kpi]] = RunIndex.Entry(value: out[s.member], line: 0)
                 }
             }
         }
+        return nil
     }
+
+    /// The error for a draw out of range, located at the scenario's draw.
+    func diagnostic(_ bad: OutOfRange, payees: [Payee], kpis: [KPI]) -> Diagnostic {
+        var at = "the company"
+        if let u = bad.unit { at = "unit '\(unitName[u] ?? "")'" }
+        if let p = bad.payee { at = "payee \(payees[p].id)" }
+        let value = bad.value.isFinite ? "\(bad.value)" : "a number that is not finite (\(bad.value))"
+        return .error("KPI '\(kpis[bad.slot.kpi].id)' was drawn for \(at) as \(value), beyond the range of exact decimals (-\(FixedDecimal(raw: Int128.max)) to \(FixedDecimal(raw: Int128.max))): narrow the distribution",
+                      at: bad.slot.location)
+    }
+
+    /// Marks a payout slot whose value is kept in a worker's `wide` list.
+    static let wideMark = Int64.min
+
+    /// Minor units as money (the caller knows they are in range).
+    static func money<T: BinaryInteger>(_ units: T, _ places: Int) -> FixedDecimal {
+        FixedDecimal(raw: Int128(units) * Int128(FixedDecimal.pow10(FixedDecimal.scale - places)))
+    }
+
+    /// `a / n` (n > 0) rounded to a whole number with `mode`, exactly.
+    static func divide(_ a: Int128, by n: Int128, _ mode: RoundingMode) -> Int128 {
+        var q = a / n, r = a % n
+        if r < 0 { q -= 1; r += n }  // floor: 0 <= r < n
+        switch mode {
+        case .halfEven: if 2 * r > n || (2 * r == n && q & 1 != 0) { q += 1 }
+        case .halfUp: if 2 * r > n || (2 * r == n && q >= 0) { q += 1 }
+        case .down: break
+        }
+        return q
+    }
+
 }

@@ -43,10 +43,34 @@ public struct TrueUpLine: Sendable {
     public var paidByPeriod: [(period: String, amount: FixedDecimal)]
     public var paid: FixedDecimal
     public var carriedIn: FixedDecimal
+    /// `fullYear - paid - carriedIn`, before `negative` applies.
+    public var difference: FixedDecimal
     /// What to pay (positive) or recover (negative).
     public var trueUp: FixedDecimal
     public var carryForward: FixedDecimal
     public var forgiven: FixedDecimal
+}
+
+/// The sums of a true-up's lines in one currency (never across currencies).
+public struct TrueUpTotal: Sendable, Equatable {
+    public var currency: Currency
+    public var payees = 0
+    public var fullYear = FixedDecimal.zero
+    public var paid = FixedDecimal.zero
+    public var carriedIn = FixedDecimal.zero
+    public var trueUp = FixedDecimal.zero
+    public var carryForward = FixedDecimal.zero
+    public var forgiven = FixedDecimal.zero
+
+    public init(currency: Currency) { self.currency = currency }
+
+    /// The figures in the order of the CSV's columns: the total's name and a payee's
+    /// amount's, for messages.
+    static let figures: [(total: String, item: String, path: WritableKeyPath<TrueUpTotal, FixedDecimal>, line: KeyPath<TrueUpLine, FixedDecimal>)] = [
+        ("full-year payout total", "full-year payout", \.fullYear, \.fullYear), ("paid total", "amount paid", \.paid, \.paid),
+        ("carried-in total", "amount carried in", \.carriedIn, \.carriedIn), ("true-up total", "true-up", \.trueUp, \.trueUp),
+        ("carry-forward total", "carry forward", \.carryForward, \.carryForward), ("forgiven total", "amount forgiven", \.forgiven, \.forgiven),
+    ]
 }
 
 /// A whole true-up: the full-year calculation and each payee's line.
@@ -57,63 +81,105 @@ public struct TrueUpResult: Sendable {
     public var basis: TrueUpBasis
     /// By payee_id (plain byte order).
     public var lines: [TrueUpLine]
+    /// By currency code: computed with the lines, so no report adds them itself.
+    public var totals: [TrueUpTotal]
 }
 
 /// The true-up of each payee (README, "The annual true-up"):
 /// `raw = full-year payout - paid - carried in`. Positive: paid as the true-up. Negative:
 /// `clawback` keeps it (the payee owes it), `forgive` drops it, `carry` sets it against
 /// the next year's true-up. Amounts are already rounded to minor units, so every
-/// difference is exact.
+/// difference is exact. A sum beyond the range of exact decimals (what a payee was paid,
+/// the difference, a total by currency) is an error naming the payee, at the payee's
+/// roster row.
 public enum TrueUpCalculation {
     public static func run(fullYear: RunResult, year: Int, basis: TrueUpBasis, negative: TrueUp.Negative)
         -> (TrueUpResult?, [Diagnostic]) {
         var lines: [TrueUpLine] = []
         var diagnostics: [Diagnostic] = []
+        var rosterRow: [String: SourceLocation] = [:]
+        for p in fullYear.payees { rosterRow[p.payee.id] = p.payee.location }
         let order = Dictionary(basis.periods.enumerated().map { ($1.period, $0) }, uniquingKeysWith: { a, _ in a })
         func paidList(_ id: String) -> [(period: String, amount: FixedDecimal, currency: String)] {
             (basis.paid[id] ?? [:]).map { ($0.key, $0.value.amount, $0.value.currency) }
                 .sorted { (order[$0.period] ?? 0) < (order[$1.period] ?? 0) }
         }
-        func line(_ id: String, _ name: String, _ status: TrueUpLine.Status, _ currency: Currency, _ full: FixedDecimal) throws -> TrueUpLine? {
+        func line(_ id: String, _ name: String, _ status: TrueUpLine.Status, _ currency: Currency, _ full: FixedDecimal) -> TrueUpLine? {
             let list = paidList(id)
             if let other = list.first(where: { $0.currency != currency.code }) {
-                diagnostics.append(.error("payee \(id) was paid in \(other.currency) for \(other.period) and is paid in \(currency.code) for the year: a true-up across currencies is not calculated", at: nil))
+                diagnostics.append(.error("payee \(id) was paid in \(other.currency) for \(other.period) and is paid in \(currency.code) for the year: a true-up across currencies is not calculated", at: rosterRow[id]))
                 return nil
             }
+            let d = currency.minorDigits
             var paid = FixedDecimal.zero
-            for p in list { paid = try paid + p.amount }
+            for p in list {
+                do { paid = try paid + p.amount } catch {
+                    diagnostics.append(.totalOverflow("payee \(id)'s payment for \(p.period)", p.amount, places: d,
+                                                      totals: ["what payee \(id) was paid in \(year)"], currency: currency.code, at: rosterRow[id]))
+                    return nil
+                }
+            }
             let carried = basis.carriedIn[id] ?? .zero
-            let raw = try full - paid - carried
+            let raw: FixedDecimal
+            do { raw = try full - paid - carried } catch {
+                let limit = FixedDecimal.largest(places: d).formatted(places: d)
+                diagnostics.append(.error("the true-up of payee \(id) (full-year payout \(full.formatted(places: d)) less \(paid.formatted(places: d)) paid less \(carried.formatted(places: d)) carried in) is beyond the range advocomp can hold (-\(limit) to \(limit) \(currency.code))",
+                                          at: rosterRow[id]))
+                return nil
+            }
             var l = TrueUpLine(payeeID: id, name: name, status: status, currency: currency, fullYear: full,
                                paidByPeriod: list.map { ($0.period, $0.amount) }, paid: paid, carriedIn: carried,
-                               trueUp: raw, carryForward: .zero, forgiven: .zero)
+                               difference: raw, trueUp: raw, carryForward: .zero, forgiven: .zero)
             if raw.isNegative {
+                // -raw fits: raw is a difference of amounts in minor units, never Int128.min.
+                let owed = FixedDecimal(raw: -raw.raw)
                 switch negative {
                 case .clawback: break
-                case .carry: l.trueUp = .zero; l.carryForward = try .zero - raw
-                case .forgive: l.trueUp = .zero; l.forgiven = try .zero - raw
+                case .carry: l.trueUp = .zero; l.carryForward = owed
+                case .forgive: l.trueUp = .zero; l.forgiven = owed
                 }
             }
             return l
         }
-        do {
-            var seen = Set<String>()
-            for p in fullYear.payees {
-                seen.insert(p.payee.id)
-                let status: TrueUpLine.Status = p.status == .ok ? .ok : p.status == .held ? .held : .ineligible
-                if let l = try line(p.payee.id, p.payee.name, status, p.currency, p.status == .ineligible ? .zero : p.payout) { lines.append(l) }
-            }
-            // Paid during the year, no longer on the plan: the full year earns them nothing.
-            for id in Set(basis.paid.keys).union(basis.carriedIn.keys).subtracting(seen).sorted() {
-                let code = basis.paid[id]?.values.first?.currency ?? fullYear.plan.currency.code
-                let currency = Currency(code: code) ?? fullYear.plan.currency
-                if let l = try line(id, "", .absent, currency, .zero) { lines.append(l) }
-            }
-        } catch {
-            diagnostics.append(.error("the true-up of \(fullYear.plan.id) for \(year) adds up beyond the range of exact decimals", at: nil))
+        var seen = Set<String>()
+        for p in fullYear.payees {
+            seen.insert(p.payee.id)
+            let status: TrueUpLine.Status = p.status == .ok ? .ok : p.status == .held ? .held : .ineligible
+            if let l = line(p.payee.id, p.payee.name, status, p.currency, p.status == .ineligible ? .zero : p.payout) { lines.append(l) }
+        }
+        // Paid during the year, no longer on the plan: the full year earns them nothing.
+        for id in Set(basis.paid.keys).union(basis.carriedIn.keys).subtracting(seen).sorted() {
+            let code = basis.paid[id]?.values.first?.currency ?? fullYear.plan.currency.code
+            let currency = Currency(code: code) ?? fullYear.plan.currency
+            if let l = line(id, "", .absent, currency, .zero) { lines.append(l) }
         }
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }
         lines.sort { $0.payeeID.utf8.lexicographicallyPrecedes($1.payeeID.utf8) }
-        return (TrueUpResult(year: year, negative: negative, fullYear: fullYear, basis: basis, lines: lines), diagnostics)
+        let (totals, overflows) = totals(lines, year: year, rosterRow: rosterRow)
+        guard overflows.isEmpty else { return (nil, diagnostics + overflows) }
+        return (TrueUpResult(year: year, negative: negative, fullYear: fullYear, basis: basis, lines: lines, totals: totals), diagnostics)
+    }
+
+    /// Each figure's sum by currency (currencies in code order), or the errors of the
+    /// sums that would leave the range, each at the roster row of the payee whose amount
+    /// took it there (an absent payee has none).
+    static func totals(_ lines: [TrueUpLine], year: Int, rosterRow: [String: SourceLocation]) -> ([TrueUpTotal], [Diagnostic]) {
+        var by: [String: TrueUpTotal] = [:]
+        var failed = Set<String>()
+        var diagnostics: [Diagnostic] = []
+        for l in lines {
+            var t = by[l.currency.code] ?? TrueUpTotal(currency: l.currency)
+            t.payees += 1
+            for f in TrueUpTotal.figures where !failed.contains("\(l.currency.code) \(f.total)") {
+                do { t[keyPath: f.path] = try t[keyPath: f.path] + l[keyPath: f.line] } catch {
+                    failed.insert("\(l.currency.code) \(f.total)")
+                    diagnostics.append(.totalOverflow("payee \(l.payeeID)'s \(f.item)", l[keyPath: f.line], places: l.currency.minorDigits,
+                                                      totals: ["the \(f.total) of the \(year) true-up in \(l.currency.code)"],
+                                                      currency: l.currency.code, at: rosterRow[l.payeeID]))
+                }
+            }
+            by[l.currency.code] = t
+        }
+        return (by.values.sorted { $0.currency.code < $1.currency.code }, diagnostics)
     }
 }

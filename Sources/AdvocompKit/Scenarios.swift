@@ -204,7 +204,13 @@ extension Pipeline {
         let seen = Set(a.diagnostics.map(\.description))
         let all = sorted(a.diagnostics + b.diagnostics.filter { !seen.contains($0.description) })
         guard let ra = a.result, let rb = b.result else { return (nil, all) }
-        return (PlanComparison(a: ra, b: rb), all)
+        do {
+            return (try PlanComparison(a: ra, b: rb), all)
+        } catch let e as DiagnosticsError {
+            return (nil, sorted(all + e.diagnostics))
+        } catch {
+            return (nil, all + [.error("\(error)", at: nil)])
+        }
     }
 }
 
@@ -226,7 +232,8 @@ extension Pipeline {
         guard let p = prepared, let scenario, !diagnostics.hasErrors else { return (nil, sorted(diagnostics)) }
         diagnostics += check(scenario, plan: p.plan, roster: p.roster)
         guard !diagnostics.hasErrors else { return (nil, sorted(diagnostics)) }
-        let input = SimulationInput(draws: scenario.kpis.map { .init(kpi: $0.kpi, distribution: $0.distribution, units: $0.units) },
+        let input = SimulationInput(draws: scenario.kpis.map { .init(kpi: $0.kpi, distribution: $0.distribution, units: $0.units,
+                                                                     location: $0.location, unitLocations: $0.unitLocations) },
                                     correlations: scenario.correlations.map { ($0.a, $0.b, $0.rho) })
         do {
             let calculator = try Calculator(plan: p.plan, actuals: p.actuals, period: p.period)

@@ -48,9 +48,13 @@ struct OKRReader {
                 }
                 if list.isEmpty { r.error("objective '\(id)' has no key results", kn) }
                 else if weights.count == list.count {
-                    var sum = FixedDecimal.zero
-                    for w in weights { sum = (try? sum + w) ?? sum }
-                    if sum != .one { r.error("key result weights of objective '\(id)' sum to \(sum.percentString(maxPlaces: 16)), not 100%", kn) }
+                    var sum: FixedDecimal? = .zero
+                    for w in weights { sum = sum.flatMap { s in try? s + w } }
+                    if let sum {
+                        if sum != .one { r.error("key result weights of objective '\(id)' sum to \(sum.percentString(maxPlaces: 16)), not 100%", kn) }
+                    } else {
+                        r.error("key result weights of objective '\(id)' sum to more than the largest number advocomp can hold, not 100%", kn)
+                    }
                 }
             } else if f["key_results"] == nil {
                 r.error("objective '\(id)' has no 'key_results'", idNode)

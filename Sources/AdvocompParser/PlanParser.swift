@@ -361,7 +361,12 @@ struct PlanBuilder {
 
     func checkWeights(_ weights: [FixedDecimal], _ node: Node, _ what: String) {
         var sum = FixedDecimal.zero
-        for w in weights { sum = (try? sum + w) ?? sum }
+        for w in weights {
+            do { sum = try sum + w } catch {
+                r.error("\(what) weights sum to more than the largest number advocomp can hold, not 100%", node)
+                return
+            }
+        }
         if sum != .one {
             r.error("\(what) weights sum to \(sum.percentString(maxPlaces: 16)), not 100%", node)
         }

@@ -115,30 +115,32 @@ public enum JSONReport {
     }
 
     static func totals(_ w: JSONWriter, _ run: RunResult) {
-        let t = Totals(run)
+        let t = run.totals
         w.object {
             w.key("payees"); w.raw(String(run.payees.count))
             w.key("by_status")
-            w.object { for (s, n) in t.statusCounts { w.key(s); w.raw(String(n)) } }
+            w.object { for (s, n) in t.statusCounts { w.key(s.rawValue); w.raw(String(n)) } }
             w.key("by_currency")
             w.object {
-                for (code, sum) in t.byCurrency {
-                    w.key(code)
+                for c in t.byCurrency {
+                    let d = c.currency.minorDigits
+                    w.key(c.currency.code)
                     w.object {
-                        w.key("target_incentive"); w.string(sum.target.formatted(places: sum.digits))
-                        w.key("payout"); w.string(sum.payout.formatted(places: sum.digits))
+                        w.key("target_incentive"); w.string(c.sum.targetIncentive.formatted(places: d))
+                        w.key("payout"); w.string(c.sum.payout.formatted(places: d))
                     }
                 }
             }
             w.key("by_unit")
             w.array {
                 for u in t.byUnit {
+                    let d = u.currency.minorDigits
                     w.object {
                         w.key("unit"); w.string(u.unit)
-                        w.key("currency"); w.string(u.currency)
-                        w.key("payees"); w.raw(String(u.count))
-                        w.key("target_incentive"); w.string(u.target.formatted(places: u.digits))
-                        w.key("payout"); w.string(u.payout.formatted(places: u.digits))
+                        w.key("currency"); w.string(u.currency.code)
+                        w.key("payees"); w.raw(String(u.sum.payees))
+                        w.key("target_incentive"); w.string(u.sum.targetIncentive.formatted(places: d))
+                        w.key("payout"); w.string(u.sum.payout.formatted(places: d))
                     }
                 }
             }

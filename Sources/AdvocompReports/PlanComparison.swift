@@ -63,39 +63,63 @@ public struct PlanComparison: Sendable {
     public var drivers: [Driver]
     public var modifiers: [ModifierLine]
 
-    public init(a: RunResult, b: RunResult) {
+    /// Both runs compared. Every sum is checked: one beyond the range of exact decimals
+    /// throws `DiagnosticsError`, each error naming the sum and, where one amount took it
+    /// there, the payee (at the payee's roster row).
+    public init(a: RunResult, b: RunResult) throws {
         self.a = a
         self.b = b
+        var diagnostics: [Diagnostic] = []
+        var failed = Set<String>()
+        /// `total += x`; out of range, an error naming `name` (once) and `item`.
+        func add(_ total: inout FixedDecimal, _ x: FixedDecimal, _ name: String, _ item: String, _ digits: Int?, _ currency: String?,
+                 at location: SourceLocation?) {
+            guard !failed.contains(name) else { return }
+            do { total = try total + x } catch {
+                failed.insert(name)
+                diagnostics.append(.totalOverflow(item, x, places: digits, totals: [name], currency: currency, at: location))
+            }
+        }
+        /// `f()`; out of range, an error saying what could not be worked out.
+        func checked(_ what: String, _ f: () throws -> FixedDecimal) -> FixedDecimal {
+            do { return try f() } catch {
+                diagnostics.append(.error("\(what) is beyond the range of exact decimals", at: nil))
+                return .zero
+            }
+        }
         let byA = Dictionary(a.payees.map { ($0.payee.id, $0) }, uniquingKeysWith: { x, _ in x })
         let byB = Dictionary(b.payees.map { ($0.payee.id, $0) }, uniquingKeysWith: { x, _ in x })
         let ids = Set(byA.keys).union(byB.keys).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var lines: [PayeeLine] = []
+        var rosterRows: [String: SourceLocation] = [:]
         for id in ids {
             let x = byA[id], y = byB[id]
             guard let any = x ?? y else { continue }
+            rosterRows[id] = any.payee.location
             let pa = x?.payout ?? .zero, pb = y?.payout ?? .zero
+            let change = checked("the change of payee \(id)'s payout (\(pa) to \(pb))") { try pb - pa }
             lines.append(PayeeLine(payeeID: id, name: any.payee.name, unit: any.payee.unit, currency: any.currency.code,
-                                   digits: any.currency.minorDigits, a: x, b: y, payoutA: pa, payoutB: pb,
-                                   change: (try? pb - pa) ?? .zero))
+                                   digits: any.currency.minorDigits, a: x, b: y, payoutA: pa, payoutB: pb, change: change))
         }
         payees = lines
 
-        func grouped(_ key: (PayeeLine) -> String) -> [Group] {
+        func grouped(_ key: (PayeeLine) -> String, _ label: (PayeeLine) -> String) -> [Group] {
             var groups: [String: Group] = [:]
             for l in lines {
                 let k = key(l) + "\u{0}" + l.currency
                 var g = groups[k] ?? Group(key: key(l), currency: l.currency, digits: l.digits)
                 g.payees += 1
                 if l.change > .zero { g.gain += 1 } else if l.change.isNegative { g.lose += 1 }
-                g.totalA = (try? g.totalA + l.payoutA) ?? g.totalA
-                g.totalB = (try? g.totalB + l.payoutB) ?? g.totalB
-                g.change = (try? g.change + l.change) ?? g.change
+                let at = rosterRows[l.payeeID]
+                add(&g.totalA, l.payoutA, "plan A's payout total\(label(l)) in \(l.currency)", "payee \(l.payeeID)'s payout under plan A", l.digits, l.currency, at: at)
+                add(&g.totalB, l.payoutB, "plan B's payout total\(label(l)) in \(l.currency)", "payee \(l.payeeID)'s payout under plan B", l.digits, l.currency, at: at)
+                add(&g.change, l.change, "the total change\(label(l)) in \(l.currency)", "payee \(l.payeeID)'s change", l.digits, l.currency, at: at)
                 groups[k] = g
             }
             return groups.values.sorted { ($0.key, $0.currency) < ($1.key, $1.currency) }
         }
-        units = grouped(\.unit)
-        totals = grouped { _ in "all" }
+        units = grouped(\.unit) { $0.unit.isEmpty ? " of the payees without a unit" : " of unit '\($0.unit)'" }
+        totals = grouped({ _ in "all" }) { _ in "" }
 
         // Components by id (a component in one plan only counts 0 in the other).
         let componentIDs = a.plan.components.map(\.id) + b.plan.components.map(\.id).filter { id in !a.plan.components.contains { $0.id == id } }
@@ -103,38 +127,56 @@ public struct PlanComparison: Sendable {
         for t in totals {
             var rows: [Driver] = []
             var explained = FixedDecimal.zero
+            var sumA = FixedDecimal.zero, sumB = FixedDecimal.zero
             for id in componentIDs {
                 var d = Driver(name: "component \(id)", currency: t.currency, digits: t.digits)
                 let ia = a.plan.components.firstIndex { $0.id == id }, ib = b.plan.components.firstIndex { $0.id == id }
                 for l in lines where l.currency == t.currency {
-                    if let ia, let r = l.a, ia < r.componentAmounts.count { d.a = (try? d.a + r.componentAmounts[ia]) ?? d.a }
-                    if let ib, let r = l.b, ib < r.componentAmounts.count { d.b = (try? d.b + r.componentAmounts[ib]) ?? d.b }
+                    let at = rosterRows[l.payeeID]
+                    if let ia, let r = l.a, ia < r.componentAmounts.count {
+                        add(&d.a, r.componentAmounts[ia], "the total of component '\(id)' under plan A in \(t.currency)",
+                            "payee \(l.payeeID)'s amount of component '\(id)' under plan A", nil, t.currency, at: at)
+                    }
+                    if let ib, let r = l.b, ib < r.componentAmounts.count {
+                        add(&d.b, r.componentAmounts[ib], "the total of component '\(id)' under plan B in \(t.currency)",
+                            "payee \(l.payeeID)'s amount of component '\(id)' under plan B", nil, t.currency, at: at)
+                    }
                 }
                 // In minor units, so the rows of a currency add up to its change exactly.
-                d.a = (try? d.a.roundedMoney(places: t.digits, mode: .halfEven)) ?? d.a
-                d.b = (try? d.b.roundedMoney(places: t.digits, mode: .halfEven)) ?? d.b
-                d.change = (try? d.b - d.a) ?? .zero
-                explained = (try? explained + d.change) ?? explained
+                d.a = checked("the total of component '\(id)' under plan A in \(t.currency), rounded to \(t.digits) decimals") {
+                    try d.a.roundedMoney(places: t.digits, mode: .halfEven)
+                }
+                d.b = checked("the total of component '\(id)' under plan B in \(t.currency), rounded to \(t.digits) decimals") {
+                    try d.b.roundedMoney(places: t.digits, mode: .halfEven)
+                }
+                d.change = checked("the change of component '\(id)' in \(t.currency) (\(d.a) to \(d.b))") { try d.b - d.a }
+                explained = checked("the change the components explain in \(t.currency)") { try explained + d.change }
+                sumA = checked("the components' total under plan A in \(t.currency)") { try sumA + d.a }
+                sumB = checked("the components' total under plan B in \(t.currency)") { try sumB + d.b }
                 rows.append(d)
             }
             var rest = Driver(name: "cap, floor, rounding and pool", currency: t.currency, digits: t.digits)
-            rest.change = (try? t.change - explained) ?? .zero
-            rest.a = (try? t.totalA - rows.reduce(FixedDecimal.zero) { (try? $0 + $1.a) ?? $0 }) ?? .zero
-            rest.b = (try? t.totalB - rows.reduce(FixedDecimal.zero) { (try? $0 + $1.b) ?? $0 }) ?? .zero
+            rest.change = checked("what cap, floor, rounding and the pool change in \(t.currency)") { try t.change - explained }
+            rest.a = checked("what cap, floor, rounding and the pool add under plan A in \(t.currency)") { try t.totalA - sumA }
+            rest.b = checked("what cap, floor, rounding and the pool add under plan B in \(t.currency)") { try t.totalB - sumB }
             drivers += rows + [rest]
         }
         self.drivers = drivers
 
         let modifierIDs = a.plan.modifiers.map(\.id) + b.plan.modifiers.map(\.id).filter { id in !a.plan.modifiers.contains { $0.id == id } }
-        modifiers = modifierIDs.map { id in
+        var modifiers: [ModifierLine] = []
+        for id in modifierIDs {
             let ia = a.plan.modifiers.firstIndex { $0.id == id }, ib = b.plan.modifiers.firstIndex { $0.id == id }
-            func mean(_ index: Int?, _ results: [PayeeResult]) -> FixedDecimal? {
+            func mean(_ index: Int?, _ results: [PayeeResult], _ plan: String) -> FixedDecimal? {
                 guard let index else { return nil }
-                let factors = results.filter { $0.status != .ineligible && index < $0.modifierFactors.count }.map { $0.modifierFactors[index] }
-                guard !factors.isEmpty else { return nil }
+                let used = results.filter { $0.status != .ineligible && index < $0.modifierFactors.count }
+                guard !used.isEmpty else { return nil }
                 var sum = FixedDecimal.zero
-                for f in factors { sum = (try? sum + f) ?? sum }
-                return try? sum / FixedDecimal(factors.count)
+                for p in used {
+                    add(&sum, p.modifierFactors[index], "the sum of modifier '\(id)''s factors under plan \(plan)",
+                        "payee \(p.payee.id)'s factor", nil, nil, at: p.payee.location)
+                }
+                return checked("the mean factor of modifier '\(id)' under plan \(plan)") { try sum / FixedDecimal(used.count) }
             }
             var changed = 0
             for l in lines {
@@ -142,8 +184,10 @@ public struct PlanComparison: Sendable {
                 let fb = ib.flatMap { i in l.b.flatMap { i < $0.modifierFactors.count ? $0.modifierFactors[i] : nil } }
                 if fa != fb { changed += 1 }
             }
-            return ModifierLine(id: id, meanA: mean(ia, a.payees), meanB: mean(ib, b.payees), payeesChanged: changed)
+            modifiers.append(ModifierLine(id: id, meanA: mean(ia, a.payees, "A"), meanB: mean(ib, b.payees, "B"), payeesChanged: changed))
         }
+        self.modifiers = modifiers
+        if !diagnostics.isEmpty { throw DiagnosticsError(diagnostics) }
     }
 }
 

@@ -14,8 +14,16 @@ public enum WhatIfReport {
         let afterByID = Dictionary(after.payees.map { ($0.payee.id, $0) }, uniquingKeysWith: { a, _ in a })
         return before.payees.compactMap { b in
             guard let a = afterByID[b.payee.id] else { return nil }
-            return Line(before: b, after: a, difference: (try? a.payout - b.payout) ?? .zero)
+            return Line(before: b, after: a, difference: difference(a.payout, b.payout))
         }
+    }
+
+    /// `a - b` for two payouts or two payout totals of a run: both are from 0 to the
+    /// largest amount (the runs checked their totals), so the difference is within the
+    /// range of exact decimals and the raw subtraction cannot overflow.
+    static func difference(_ a: FixedDecimal, _ b: FixedDecimal) -> FixedDecimal {
+        precondition(!a.isNegative && !b.isNegative, "payouts are never negative")
+        return FixedDecimal(raw: a.raw - b.raw)
     }
 
     public static func csv(before: RunResult, after: RunResult) -> String {
@@ -41,7 +49,7 @@ public enum WhatIfReport {
         out += Display.table(["payee", "name", "unit", "status", "cur", "before", "after", "difference"], rows, rightAligned: [5, 6, 7])
         out += "\nTotals\n"
         out += Display.table(["cur", "payees", "before", "after", "difference", "gain", "lose"],
-                             totals(all).map { t in
+                             totals(before, after, all).map { t in
                                  [t.currency, String(t.count), Display.money(t.before, digits: t.digits), Display.money(t.after, digits: t.digits),
                                   signed(t.difference, t.digits), String(t.gain), String(t.lose)]
                              }, rightAligned: [1, 2, 3, 4, 5, 6])
@@ -73,7 +81,7 @@ public enum WhatIfReport {
             }
             w.key("totals")
             w.object {
-                for t in totals(all) {
+                for t in totals(before, after, all) {
                     w.key(t.currency)
                     w.object {
                         w.key("payees"); w.raw(String(t.count))
@@ -96,18 +104,22 @@ public enum WhatIfReport {
         var before = FixedDecimal.zero, after = FixedDecimal.zero, difference = FixedDecimal.zero
     }
 
-    /// By currency, never across currencies.
-    static func totals(_ lines: [Line]) -> [Total] {
+    /// By currency, never across currencies: the two runs' own payout totals (computed
+    /// where each was calculated), their difference, and how many payees gain and lose.
+    static func totals(_ before: RunResult, _ after: RunResult, _ lines: [Line]) -> [Total] {
         var by: [String: Total] = [:]
-        for l in lines {
-            var t = by[l.before.currency.code] ?? Total(currency: l.before.currency.code, digits: l.before.currency.minorDigits)
-            t.count += 1
-            if l.difference > .zero { t.gain += 1 } else if l.difference.isNegative { t.lose += 1 }
-            t.before = (try? t.before + l.before.payout) ?? t.before
-            t.after = (try? t.after + l.after.payout) ?? t.after
-            t.difference = (try? t.difference + l.difference) ?? t.difference
-            by[t.currency] = t
+        for c in before.totals.byCurrency {
+            by[c.currency.code] = Total(currency: c.currency.code, digits: c.currency.minorDigits, before: c.sum.payout)
         }
+        for c in after.totals.byCurrency {
+            by[c.currency.code, default: Total(currency: c.currency.code, digits: c.currency.minorDigits)].after = c.sum.payout
+        }
+        for l in lines {
+            let code = l.before.currency.code
+            by[code]?.count += 1
+            if l.difference > .zero { by[code]?.gain += 1 } else if l.difference.isNegative { by[code]?.lose += 1 }
+        }
+        for code in by.keys { if let t = by[code] { by[code]?.difference = difference(t.after, t.before) } }
         return by.values.sorted { $0.currency < $1.currency }
     }
 

@@ -90,13 +90,15 @@ public enum SimulationReport {
         return w.text + "\n"
     }
 
-    /// `bins` equal ranges from the lowest to the highest total (minor units): (from, to, runs).
-    public static func histogram(_ totals: [Int64], bins: Int = 20) -> [(from: Int64, to: Int64, runs: Int)] {
+    /// `bins` equal ranges from the lowest to the highest total (minor units): (from, to,
+    /// runs). A bound is never above `limit` (the largest amount the currency's totals can
+    /// reach), so every bound is an amount.
+    public static func histogram(_ totals: [Int128], bins: Int = 20, limit: Int128 = .max) -> [(from: Int128, to: Int128, runs: Int)] {
         guard let lo = totals.min(), let hi = totals.max() else { return [] }
         let n = hi > lo ? bins : 1
-        let width = max(1, (hi - lo + Int64(n) - 1) / Int64(n) + (hi > lo ? 0 : 1))
+        let width = max(1, (hi - lo + Int128(n) - 1) / Int128(n) + (hi > lo ? 0 : 1))
         var counts = [Int](repeating: 0, count: n)
         for t in totals { counts[min(n - 1, Int((t - lo) / width))] += 1 }
-        return (0..<n).map { (lo + Int64($0) * width, lo + Int64($0 + 1) * width, counts[$0]) }
+        return (0..<n).map { (min(limit, lo + Int128($0) * width), min(limit, lo + Int128($0 + 1) * width), counts[$0]) }
     }
 }

@@ -19,18 +19,23 @@ public enum TableReport {
                          percent(p.payout, of: p.roundedTargetIncentive), note.joined(separator: ", ")])
         }
         out += Display.table(header, rows, rightAligned: [6, 7, 8])
-        let t = Totals(run)
+        let t = run.totals
         out += "\nBy unit\n"
         out += Display.table(["unit", "cur", "payees", "target", "payout", "% of target"],
-                             t.byUnit.map { [$0.unit.isEmpty ? "(none)" : $0.unit, $0.currency, String($0.count),
-                                             Display.money($0.target, digits: $0.digits), Display.money($0.payout, digits: $0.digits),
-                                             percent($0.payout, of: $0.target)] },
+                             t.byUnit.map { u in
+                                 let d = u.currency.minorDigits
+                                 return [u.unit.isEmpty ? "(none)" : u.unit, u.currency.code, String(u.sum.payees),
+                                         Display.money(u.sum.targetIncentive, digits: d), Display.money(u.sum.payout, digits: d),
+                                         percent(u.sum.payout, of: u.sum.targetIncentive)]
+                             },
                              rightAligned: [2, 3, 4, 5])
         out += "\nBy status\n"
         out += Display.table(["status", "cur", "payees", "target", "payout"],
-                             t.byStatus.map { [$0.status, $0.currency, String($0.count),
-                                               Display.money($0.sum.target, digits: $0.sum.digits),
-                                               Display.money($0.sum.payout, digits: $0.sum.digits)] },
+                             t.byStatus.map { s in
+                                 let d = s.currency.minorDigits
+                                 return [s.status.rawValue, s.currency.code, String(s.sum.payees),
+                                         Display.money(s.sum.targetIncentive, digits: d), Display.money(s.sum.payout, digits: d)]
+                             },
                              rightAligned: [2, 3, 4])
         if let pool = run.pool {
             let d = pool.currency.minorDigits

@@ -30,7 +30,7 @@ public enum TrueUpReport {
         out += Display.table(header, rows, rightAligned: [4, 5, 6, 7, 8, 9])
         out += "\nBy currency\n"
         out += Display.table(["cur", "payees", "full year", "paid", "carried in", "true-up", "carry forward", "forgiven"],
-                             totals(t).map { c in [c.currency, String(c.payees)] + c.sums.map { Display.money($0, digits: c.digits) } },
+                             t.totals.map { c in [c.currency.code, String(c.payees)] + sums(c).map { Display.money($0, digits: c.currency.minorDigits) } },
                              rightAligned: [1, 2, 3, 4, 5, 6, 7])
         return out
     }
@@ -54,11 +54,11 @@ public enum TrueUpReport {
             w.array { for l in t.lines { w.raw(lineObject(l)) } }
             w.key("totals")
             w.object {
-                for c in totals(t) {
-                    w.key(c.currency)
+                for c in t.totals {
+                    w.key(c.currency.code)
                     w.object {
                         w.key("payees"); w.raw(String(c.payees))
-                        for (k, v) in zip(sumKeys, c.sums) { w.key(k); w.string(v.formatted(places: c.digits)) }
+                        for (k, v) in zip(sumKeys, sums(c)) { w.key(k); w.string(v.formatted(places: c.currency.minorDigits)) }
                     }
                 }
             }
@@ -89,26 +89,9 @@ public enum TrueUpReport {
         return w.text
     }
 
-    struct CurrencyTotal {
-        var currency: String
-        var digits: Int
-        var payees: Int
-        /// In `sumKeys` order.
-        var sums: [FixedDecimal]
-    }
-
-    /// Sums by currency (never across currencies), currencies in code order.
-    static func totals(_ t: TrueUpResult) -> [CurrencyTotal] {
-        var by: [String: CurrencyTotal] = [:]
-        for l in t.lines {
-            var c = by[l.currency.code] ?? CurrencyTotal(currency: l.currency.code, digits: l.currency.minorDigits, payees: 0,
-                                                         sums: Array(repeating: .zero, count: sumKeys.count))
-            c.payees += 1
-            let values = [l.fullYear, l.paid, l.carriedIn, l.trueUp, l.carryForward, l.forgiven]
-            for k in values.indices { c.sums[k] = (try? c.sums[k] + values[k]) ?? c.sums[k] }
-            by[l.currency.code] = c
-        }
-        return by.values.sorted { $0.currency < $1.currency }
+    /// A currency's sums (the true-up computed them) in `sumKeys` order.
+    static func sums(_ c: TrueUpTotal) -> [FixedDecimal] {
+        [c.fullYear, c.paid, c.carriedIn, c.trueUp, c.carryForward, c.forgiven]
     }
 
     static func word(_ n: TrueUp.Negative) -> String {

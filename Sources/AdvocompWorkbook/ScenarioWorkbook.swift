@@ -110,13 +110,15 @@ public enum ScenarioWorkbook {
             try payees.number(i + 1, 5, number(p.mean), .money(d)); try payees.number(i + 1, 6, number(p.p90), .money(d))
         }
         guard let cost = s.costs.first else { return }
-        let bins = SimulationReport.histogram(cost.totals)
         let d = cost.currency.minorDigits
+        let bins = SimulationReport.histogram(cost.totals, limit: FixedDecimal.largestUnits(places: d))
+        let step = Int128(FixedDecimal.pow10(FixedDecimal.scale - d))
         try histogram.columnWidths([18, 18, 10])
         for (k, h) in ["total from (\(cost.currency.code))", "to", "runs"].enumerated() { try histogram.text(0, k, h, .header) }
         for (i, b) in bins.enumerated() {
-            try histogram.number(i + 1, 0, number((try? FixedDecimal(units: Int128(b.from), places: d)) ?? .zero), .money(d))
-            try histogram.number(i + 1, 1, number((try? FixedDecimal(units: Int128(b.to), places: d)) ?? .zero), .money(d))
+            // Bounds are at most the largest amount: their raw values fit.
+            try histogram.number(i + 1, 0, number(FixedDecimal(raw: b.from * step)), .money(d))
+            try histogram.number(i + 1, 1, number(FixedDecimal(raw: b.to * step)), .money(d))
             try histogram.number(i + 1, 2, Double(b.runs), .integer)
         }
         if !bins.isEmpty {

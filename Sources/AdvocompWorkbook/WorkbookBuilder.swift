@@ -618,17 +618,10 @@ public struct WorkbookBuilder {
             try s.text(row, j, h, .header)
         }
         row += 1
-        var groups: [(unit: String, currency: Currency, count: Int, ti: FixedDecimal, payout: FixedDecimal)] = []
-        for p in run.payees {
-            if let i = groups.firstIndex(where: { $0.unit == p.payee.unit && $0.currency == p.currency }) {
-                groups[i].count += 1
-                groups[i].ti = (try? groups[i].ti + p.targetIncentive) ?? groups[i].ti
-                groups[i].payout = (try? groups[i].payout + p.payout) ?? groups[i].payout
-            } else {
-                groups.append((p.payee.unit, p.currency, 1, p.targetIncentive, p.payout))
-            }
-        }
-        groups.sort { ($0.unit, $0.currency.code) < ($1.unit, $1.currency.code) }
+        // The run's totals (the engine's); the Payouts column the formulas add holds the
+        // target incentives unrounded, so their cached sums are the unrounded ones.
+        let groups = run.totals.byUnit.map { (unit: $0.unit, currency: $0.currency, count: $0.sum.payees,
+                                              ti: $0.sum.exactTargetIncentive, payout: $0.sum.payout) }
         let firstUnitRow = row
         for g in groups {
             let R = row + 1
@@ -646,16 +639,7 @@ public struct WorkbookBuilder {
         try s.text(row, 0, "Totals by status", .bold); row += 1
         for (j, h) in ["status", "currency", "payees", "target incentive", "payout"].enumerated() { try s.text(row, j, h, .header) }
         row += 1
-        var statusGroups: [(String, Currency, Int, FixedDecimal, FixedDecimal)] = []
-        for st in PayeeResult.Status.allCases {
-            for cur in Set(run.payees.map(\.currency)).sorted(by: { $0.code < $1.code }) {
-                let ps = run.payees.filter { $0.status == st && $0.currency == cur }
-                guard !ps.isEmpty else { continue }
-                var ti = FixedDecimal.zero, pay = FixedDecimal.zero
-                for p in ps { ti = (try? ti + p.targetIncentive) ?? ti; pay = (try? pay + p.payout) ?? pay }
-                statusGroups.append((st.rawValue, cur, ps.count, ti, pay))
-            }
-        }
+        let statusGroups = run.totals.byStatus.map { ($0.status.rawValue, $0.currency, $0.sum.payees, $0.sum.exactTargetIncentive, $0.sum.payout) }
         for g in statusGroups {
             let R = row + 1
             try s.text(row, 0, g.0, .plain)
@@ -674,8 +658,8 @@ public struct WorkbookBuilder {
             try s.text(row, 0, "Payouts before the pool", .plain)
             try s.formula(row, 1, "SUM(\(payoutsRange(roundedCol)))", cached: double(pool.totalBefore), .money(d)); row += 1
             try s.text(row, 0, "Payouts after the pool", .plain)
-            var after = FixedDecimal.zero
-            for p in run.payees { after = (try? after + p.payout) ?? after }
+            // The pool's payees are all paid in its currency (the others are ineligible, paid 0).
+            let after = run.totals.byCurrency.first { $0.currency == pool.currency }?.sum.payout ?? .zero
             try s.formula(row, 1, "SUM(\(payoutRange))", cached: double(after), .money(d)); row += 1
             try s.text(row, 0, "Scaled to", .plain)
             try s.formula(row, 1, "IF(B\(row - 1)=0,1,B\(row)/B\(row - 1))", cached: pool.ratio.map(double) ?? 1, .percent); row += 1
@@ -811,8 +795,7 @@ public struct WorkbookBuilder {
             try s.formula(row, paidCol, paidSum, cached: double(l.paid), .money(d))
             try s.number(row, paidCol + 1, double(l.carriedIn), .money(d))
             let difference = "\(col(4))\(r)-\(col(paidCol))\(r)-\(col(paidCol + 1))\(r)"
-            let cached = (try? l.fullYear - l.paid - l.carriedIn) ?? .zero
-            try s.formula(row, paidCol + 2, difference, cached: double(cached), .money(d))
+            try s.formula(row, paidCol + 2, difference, cached: double(l.difference), .money(d))
             let diff = "\(col(paidCol + 2))\(r)"
             try s.formula(row, paidCol + 3, t.negative == .clawback ? diff : "MAX(0,\(diff))", cached: double(l.trueUp), .money(d))
             try s.formula(row, paidCol + 4, t.negative == .carry ? "MAX(0,-\(diff))" : "0", cached: double(l.carryForward), .money(d))

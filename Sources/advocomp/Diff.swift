@@ -102,22 +102,26 @@ struct Diff: ParsableCommand {
         return ExitCode(1)
     }
 
-    /// B minus A, exactly, when both are paid in one currency.
+    /// B minus A, exactly, when both are paid in one currency (nil, shown as "-", when a
+    /// stored payout cannot be read: never a difference from a made-up 0).
     private func difference(_ a: StoredPayee?, _ b: StoredPayee?) -> String? {
-        let x = a.map { amount($0.payout) } ?? .zero, y = b.map { amount($0.payout) } ?? .zero
         if let a, let b, a.currency != b.currency { return nil }
-        guard let d = try? y - x else { return nil }
+        guard let x = a.map({ amount($0.payout) }) ?? .zero, let y = b.map({ amount($0.payout) }) ?? .zero,
+              let d = try? y - x else { return nil }
         return signed(d, places: places(a ?? b))
     }
 
     private func parts(_ a: StoredPayee, _ mixed: StoredPayee, _ b: StoredPayee) -> (inputs: String, plan: String)? {
         guard a.currency == mixed.currency, mixed.currency == b.currency,
-              let i = try? amount(mixed.payout) - amount(a.payout), let p = try? amount(b.payout) - amount(mixed.payout) else { return nil }
+              let pa = amount(a.payout), let pm = amount(mixed.payout), let pb = amount(b.payout),
+              let i = try? pm - pa, let p = try? pb - pm else { return nil }
         return (signed(i, places: places(a)), signed(p, places: places(a)))
     }
 
-    private func amount(_ text: String) -> FixedDecimal {
-        (try? FixedDecimal.parse(text).get()) ?? .zero
+    /// A stored payout, nil when unreadable.
+    private func amount(_ text: String) -> FixedDecimal? {
+        guard case .success(let v) = FixedDecimal.parse(text) else { return nil }
+        return v
     }
 
     private func places(_ p: StoredPayee?) -> Int {

@@ -192,6 +192,53 @@ final class CLITests: XCTestCase {
                        ["actuals.csv", "case.yaml", "plan.yaml", "roster.csv"])
     }
 
+    /// Issue 13: 700 payees each paid 250000000000000000.00 come to 1.75e20, beyond the
+    /// largest amount (about 1.7e20). The total is never saturated or wrapped: the run
+    /// stops at the payee whose payout took it there, and nothing is written.
+    func testATotalBeyondTheRangeIsALocatedErrorWithNoOutput() throws {
+        let dir = try temporaryDirectory()
+        try """
+            plan: big
+            version: "1"
+            currency: USD
+            kpis:
+              amount: { target: 1 }
+            components:
+              - id: pay
+                weight: 100%
+                formula: "amount"
+            """.write(to: dir.appendingPathComponent("plan.yaml"), atomically: true, encoding: .utf8)
+        // A target incentive of 1 each (4 a year, a full quarter): each payout is `amount`.
+        let rows = (1...700).map { String(format: "E%04d,Payee %d,sales,4\n", $0, $0) }.joined()
+        try ("payee_id,name,unit,target_bonus\n" + rows).write(to: dir.appendingPathComponent("roster.csv"), atomically: true, encoding: .utf8)
+        try "period,scope,kpi,value\n2026-Q1,company,amount,250000000000000000\n"
+            .write(to: dir.appendingPathComponent("actuals.csv"), atomically: true, encoding: .utf8)
+        let expected = """
+            roster.csv:682:1: error: payee E0681's payout of 250000000000000000.00 takes the run's payout total in USD, the payout total of status ok in USD and the payout total of unit 'sales' in USD beyond the largest amount advocomp can hold (170141183460469231731.68 USD)
+            1 error
+
+            """
+        for format in ["table", "json", "csv"] {
+            let r = try advocomp(["calculate"] + Self.case01Args + ["--format", format], in: dir)
+            XCTAssertEqual(r.status, 1, format)
+            XCTAssertEqual(r.stdout, "", "\(format): no output")
+            XCTAssertEqual(r.stderr, expected, format)
+        }
+        let before = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+        let written = try advocomp(["calculate"] + Self.case01Args + ["--format", "json", "--output", "out.json", "--xlsx", "out.xlsx",
+                                                                      "--payroll", "pay.csv"], in: dir)
+        XCTAssertEqual(written.status, 1)
+        XCTAssertEqual(written.stderr, expected)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted(), before, "no file written")
+        // 680 payees come to 1.7e20 exactly: within range, and the total is exact.
+        let fewer = "payee_id,name,unit,target_bonus\n" + (1...680).map { String(format: "E%04d,Payee %d,sales,4\n", $0, $0) }.joined()
+        try fewer.write(to: dir.appendingPathComponent("roster.csv"), atomically: true, encoding: .utf8)
+        let ok = try advocomp(["calculate"] + Self.case01Args + ["--format", "json"], in: dir)
+        XCTAssertEqual(ok.status, 0, ok.stderr)
+        let totals = (try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any])?["totals"] as? [String: Any]
+        XCTAssertEqual((totals?["by_currency"] as? [String: [String: String]])?["USD"]?["payout"], "170000000000000000000.00")
+    }
+
     func testAMissingInputFile() throws {
         let dir = try caseFolder("01-scorecard-basics")
         let r = try advocomp(["calculate", "--plan", "plan.yaml", "--roster", "roster.csv", "--actuals", "no-such-actuals.csv",

@@ -201,6 +201,21 @@ final class SimulationTests: XCTestCase {
         let triangle = stats(.triangular(min: "0".d, mode: "30".d, max: "90".d))
         XCTAssertEqual(triangle.mean, 40, accuracy: 0.5)  // (a + c + b) / 3
         XCTAssertEqual(Sampler.quantile(.fixed("7.5".d), 3.2), 7.5)
-        XCTAssertEqual(Sampler.decimal(0.1234565), "0.123457".d, "drawn values enter the exact engine at 6 places")
+        // A drawn value enters the engine as the binary number's exact value, rounded at
+        // the 18th decimal, over FixedDecimal's whole range; beyond it, no value at all.
+        XCTAssertEqual(Sampler.decimal(0.1234565), "0.123456499999999997".d)
+        XCTAssertEqual(Sampler.decimal(0.1), "0.100000000000000006".d)
+        XCTAssertEqual(Sampler.decimal(1e-6), "0.000001".d)
+        XCTAssertEqual(Sampler.decimal(6e-19), "0.000000000000000001".d)
+        XCTAssertEqual(Sampler.decimal(4e-19), .zero)
+        XCTAssertEqual(Sampler.decimal(-2.5), "-2.5".d)
+        XCTAssertEqual(Sampler.decimal(1.3e12), "1300000000000".d, "no cut-off at 1e12")
+        XCTAssertEqual(Sampler.decimal(0x1p66), "73786976294838206464".d)
+        XCTAssertEqual(Sampler.decimal(1.7e20), try? FixedDecimal(units: 170_000_000_000_000_000_000, places: 0))
+        XCTAssertEqual(Sampler.decimal(-1.7e20), try? FixedDecimal(units: -170_000_000_000_000_000_000, places: 0))
+        XCTAssertNil(Sampler.decimal(1.7015e20), "beyond the range: no value, never 0")
+        XCTAssertNil(Sampler.decimal(-1e21))
+        XCTAssertNil(Sampler.decimal(.infinity))
+        XCTAssertNil(Sampler.decimal(.nan))
     }
 }

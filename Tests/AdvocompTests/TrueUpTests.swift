@@ -129,7 +129,8 @@ final class TrueUpTests: XCTestCase {
         let basis = TrueUpBasis(periods: [("2026-Q1", 1)], paid: ["E001": ["2026-Q1": .init(currency: "EUR", amount: .zero)]])
         let (r, d) = TrueUpCalculation.run(fullYear: run, year: 2026, basis: basis, negative: .clawback)
         XCTAssertNil(r)
-        XCTAssertEqual(d.map(\.description), ["advocomp: error: payee E001 was paid in EUR for 2026-Q1 and is paid in USD for the year: a true-up across currencies is not calculated"])
+        // Located at the payee's roster row.
+        XCTAssertEqual(d.map(\.description), ["roster.csv:2:1: error: payee E001 was paid in EUR for 2026-Q1 and is paid in USD for the year: a true-up across currencies is not calculated"])
     }
 
     // MARK: The command

@@ -7,13 +7,18 @@ final class MemoryBook: WorkbookSink {
     final class Sheet: SheetSink {
         let name: String
         var cells: [String: (kind: String, value: String, style: CellStyle)] = [:]
+        /// Each formula cell's cached value.
+        var cached: [String: Double] = [:]
         var breaks: [Int] = []
         var frozen: (Int, Int)?
         init(_ name: String) { self.name = name }
         func key(_ r: Int, _ c: Int) -> String { "\(ExcelRef.column(c))\(r + 1)" }
         func text(_ r: Int, _ c: Int, _ v: String, _ s: CellStyle) throws { cells[key(r, c)] = ("text", v, s) }
         func number(_ r: Int, _ c: Int, _ v: Double, _ s: CellStyle) throws { cells[key(r, c)] = ("number", String(v), s) }
-        func formula(_ r: Int, _ c: Int, _ f: String, cached: Double, _ s: CellStyle) throws { cells[key(r, c)] = ("formula", f, s) }
+        func formula(_ r: Int, _ c: Int, _ f: String, cached: Double, _ s: CellStyle) throws {
+            cells[key(r, c)] = ("formula", f, s)
+            self.cached[key(r, c)] = cached
+        }
         func formulaText(_ r: Int, _ c: Int, _ f: String, cached: String, _ s: CellStyle) throws { cells[key(r, c)] = ("formula", f, s) }
         func columnWidths(_ widths: [Double]) throws {}
         func freezeHeader(rows: Int, cols: Int) throws { frozen = (rows, cols) }
