@@ -46,8 +46,7 @@ public struct CalculationOutcome: Sendable {
 public enum Pipeline {
     /// Parses and validates a plan file.
     public static func loadPlan(_ file: InputFile, loadFile: @escaping PlanParser.FileLoader) -> (Plan?, [Diagnostic]) {
-        if let bad = TextEncoding.check(file.bytes, file: file.path) { return (nil, [bad]) }
-        let (plan, diagnostics) = PlanParser.parse(text: file.text, file: file.path, loadFile: loadFile)
+        let (plan, diagnostics) = PlanParser.parse(bytes: file.bytes, file: file.path, loadFile: loadFile)
         return (plan, sorted(diagnostics))
     }
 

@@ -220,13 +220,8 @@ extension Pipeline {
     public static func simulate(_ request: CalculationRequest, scenario file: InputFile, runs: Int, seed: UInt64,
                                 loadFile: @escaping PlanParser.FileLoader,
                                 progress: (@Sendable (Int) -> Void)? = nil) -> (result: SimulationResult?, diagnostics: [Diagnostic]) {
-        var diagnostics: [Diagnostic] = []
-        var scenario: Scenario?
-        if let bad = TextEncoding.check(file.bytes, file: file.path) { diagnostics.append(bad) } else {
-            let (s, d) = ScenarioParser.parse(text: file.text, file: file.path)
-            scenario = s
-            diagnostics += d
-        }
+        let (scenario, scenarioDiagnostics) = ScenarioParser.parse(bytes: file.bytes, file: file.path)
+        var diagnostics = scenarioDiagnostics
         let (prepared, prepDiagnostics) = prepare(request, loadFile: loadFile)
         diagnostics += prepDiagnostics
         guard let p = prepared, let scenario, !diagnostics.hasErrors else { return (nil, sorted(diagnostics)) }

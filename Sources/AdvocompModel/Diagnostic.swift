@@ -59,10 +59,15 @@ public struct Diagnostic: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `FILE:LINE:COLUMN: error: message`, then each note on its own line.
-    public var description: String {
-        var s = (location.map { "\($0): " } ?? "advocomp: ") + "\(severity.rawValue): \(message)"
+    public var description: String { rendered { $0 } }
+
+    /// The same lines with `show` applied to each text that may come from the inputs
+    /// (file names, messages), not to the lines' structure: the CLI passes the function
+    /// that escapes control characters for the terminal.
+    public func rendered(_ show: (String) -> String) -> String {
+        var s = (location.map { "\(show($0.description)): " } ?? "advocomp: ") + "\(severity.rawValue): \(show(message))"
         for n in notes {
-            s += "\n" + (n.location.map { "\($0): " } ?? "") + "note: \(n.message)"
+            s += "\n" + (n.location.map { "\(show($0.description)): " } ?? "") + "note: \(show(n.message))"
         }
         return s
     }

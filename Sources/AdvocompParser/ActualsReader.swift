@@ -6,7 +6,7 @@ public enum ActualsReader {
 
     public static func read(file: String, bytes: [UInt8], diagnostics: inout [Diagnostic]) -> Actuals {
         var local: [Diagnostic] = []
-        let table = CSVTable(file: file, bytes: bytes, diagnostics: &local)
+        let table = CSVTable(file: file, bytes: bytes, what: "an actuals file", diagnostics: &local)
         var columns: [Int] = []
         for name in requiredColumns {
             if let i = table.columnIndex(name) { columns.append(i) } else if !table.header.isEmpty {

@@ -24,10 +24,12 @@ public struct CSVTable: Sendable {
     /// Data rows (the header excluded).
     public var count: Int { max(0, rowLine.count - 1) }
 
-    /// Parses `bytes`; syntax problems are appended to `diagnostics`.
-    public init(file: String, bytes: [UInt8], diagnostics: inout [Diagnostic]) {
+    /// Parses `bytes`; syntax problems are appended to `diagnostics`: NUL bytes and
+    /// invalid UTF-8 each at its line and CSV column (`what`, such as "a roster", names the
+    /// file in their messages), then the rows as well as they can be read.
+    public init(file: String, bytes: [UInt8], what: String = "a CSV file", diagnostics: inout [Diagnostic]) {
         self.file = file
-        if let bad = TextEncoding.check(bytes, file: file) { diagnostics.append(bad) }
+        diagnostics += TextEncoding.problems(bytes, file: file, syntax: .csv, what: what)
         guard bytes.count < Int(UInt32.max) else {
             diagnostics.append(.error("the file is larger than 4 GiB, more than advocomp reads", at: SourceLocation(file: file, line: 1, column: 1)))
             return

@@ -18,7 +18,7 @@ public enum EventsReader {
 
     public static func read(file: String, bytes: [UInt8], diagnostics: inout [Diagnostic]) -> Ledger {
         var local: [Diagnostic] = []
-        let table = CSVTable(file: file, bytes: bytes, diagnostics: &local)
+        let table = CSVTable(file: file, bytes: bytes, what: "an events file", diagnostics: &local)
         let header = SourceLocation(file: file, line: 1, column: 1)
         var col: [String: Int] = [:]
         for name in requiredColumns + optionalColumns {

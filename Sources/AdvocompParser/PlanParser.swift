@@ -27,12 +27,36 @@ public enum PlanParser {
 
     public struct FileLoadError: Error {
         public let reason: String
-        public init(_ reason: String) { self.reason = reason }
+        /// The file was read, but has bytes that are not text: each one, located in it.
+        public let diagnostics: [Diagnostic]
+        public init(_ reason: String) {
+            self.reason = reason
+            diagnostics = []
+        }
+        public init(diagnostics: [Diagnostic]) {
+            reason = "it holds bytes that are not text"
+            self.diagnostics = diagnostics
+        }
+    }
+
+    /// The text of an OKR set read from `path` for a `FileLoader`, or every NUL byte,
+    /// invalid UTF-8 sequence and control character in it, located.
+    public static func okrSetText(_ bytes: [UInt8], path: String) -> Result<String, FileLoadError> {
+        let bad = TextEncoding.problems(bytes, file: path, syntax: .yaml, what: "an OKR set")
+        return bad.isEmpty ? .success(String(decoding: bytes, as: UTF8.self)) : .failure(FileLoadError(diagnostics: bad))
+    }
+
+    /// Parses and validates the bytes of `file`: when they are not UTF-8 text, or hold a
+    /// NUL or a control character, each such place is an error and nothing is parsed.
+    public static func parse(bytes: [UInt8], file: String, loadFile: @escaping FileLoader) -> (plan: Plan?, diagnostics: [Diagnostic]) {
+        let bad = TextEncoding.problems(bytes, file: file, syntax: .yaml, what: "a plan")
+        if !bad.isEmpty { return (nil, bad) }
+        return parse(text: String(decoding: bytes, as: UTF8.self), file: file, loadFile: loadFile)
     }
 
     /// Parses and validates `text` (the contents of `file`).
     public static func parse(text: String, file: String, loadFile: @escaping FileLoader) -> (plan: Plan?, diagnostics: [Diagnostic]) {
-        let r = YAMLReader(file: file)
+        let r = YAMLReader(file: file, what: "a plan")
         guard let root = r.compose(text) else { return (nil, r.diagnostics) }
         var builder = PlanBuilder(reader: r, file: file, loadFile: loadFile)
         let plan = builder.build(root)
@@ -343,10 +367,14 @@ struct PlanBuilder {
             let full = PlanParser.resolve(path, relativeTo: file)
             switch loadFile(full) {
             case .failure(let e):
-                r.error("cannot read OKR set '\(path)': \(e.reason)", node)
+                if e.diagnostics.isEmpty {
+                    r.error("cannot read OKR set '\(path)': \(e.reason)", node)
+                } else {
+                    otherDiagnostics += e.diagnostics
+                }
                 return []
             case .success(let text):
-                let okr = YAMLReader(file: full)
+                let okr = YAMLReader(file: full, what: "an OKR set")
                 defer { otherDiagnostics += okr.diagnostics }
                 guard let root = okr.compose(text),
                       let f = okr.fields(root, "an OKR set file (it holds only 'okrs:')", allowed: ["okrs"]) else { return [] }

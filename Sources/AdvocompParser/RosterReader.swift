@@ -7,7 +7,7 @@ public enum RosterReader {
 
     public static func read(file: String, bytes: [UInt8], diagnostics: inout [Diagnostic]) -> Roster {
         var local: [Diagnostic] = []
-        let table = CSVTable(file: file, bytes: bytes, diagnostics: &local)
+        let table = CSVTable(file: file, bytes: bytes, what: "a roster", diagnostics: &local)
         let headerAt = SourceLocation(file: file, line: 1, column: 1)
         var duplicateColumns = Set<String>()
         for (i, h) in table.header.enumerated() where table.header[..<i].contains(h) {

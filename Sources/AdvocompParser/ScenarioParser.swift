@@ -24,8 +24,16 @@ public enum ScenarioParser {
         "normal": ["mean", "sd"], "lognormal": ["mean", "sd"],
     ]
 
+    /// Parses the bytes of `file`: when they are not UTF-8 text, or hold a NUL or a
+    /// control character, each such place is an error and nothing is parsed.
+    public static func parse(bytes: [UInt8], file: String) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
+        let bad = TextEncoding.problems(bytes, file: file, syntax: .yaml, what: "a scenario")
+        if !bad.isEmpty { return (nil, bad) }
+        return parse(text: String(decoding: bytes, as: UTF8.self), file: file)
+    }
+
     public static func parse(text: String, file: String) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
-        let r = YAMLReader(file: file)
+        let r = YAMLReader(file: file, what: "a scenario")
         guard let root = r.compose(text) else { return (nil, r.diagnostics) }
         guard let top = r.fields(root, "the scenario", allowed: ["scenario", "kpis", "correlation"]) else { return (nil, r.diagnostics) }
         var s = Scenario(file: file)

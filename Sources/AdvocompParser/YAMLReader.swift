@@ -5,9 +5,14 @@ import Yams
 /// reported at its `FILE:LINE:COLUMN`. Problems accumulate; nothing stops at the first.
 final class YAMLReader {
     let file: String
+    /// What the file is, for messages: "a plan", "an OKR set", "a scenario".
+    let what: String
     var diagnostics: [Diagnostic] = []
 
-    init(file: String) { self.file = file }
+    init(file: String, what: String) {
+        self.file = file
+        self.what = what
+    }
 
     func location(_ node: Node) -> SourceLocation {
         let m = node.mark
@@ -26,8 +31,23 @@ final class YAMLReader {
         diagnostics.append(.warning(message, at: location))
     }
 
-    /// Composes the document; a YAML syntax error becomes a located diagnostic.
-    func compose(_ text: String) -> Node? {
+    /// Composes the document; a YAML syntax error becomes a located diagnostic. A
+    /// byte-order mark at the start is dropped (lines and columns are those of the rest);
+    /// a character YAML forbids (NUL, a control character) is reported where it is, every
+    /// one of them (`TextEncoding`); a file nesting too deep or whose aliases expand too
+    /// far is one located error (`YAMLLimits`); none of these is composed.
+    func compose(_ source: String) -> Node? {
+        var text = source
+        if text.unicodeScalars.first == "\u{FEFF}" { text.unicodeScalars.removeFirst() }
+        let bad = text.withUTF8 { TextEncoding.problems($0, file: file, syntax: .yaml, what: what) }
+        if !bad.isEmpty {
+            diagnostics += bad
+            return nil
+        }
+        if let tooBig = YAMLLimits.check(&text, file: file, what: what) {
+            diagnostics.append(tooBig)
+            return nil
+        }
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 error("the file is empty", at: SourceLocation(file: file, line: 1, column: 1))
@@ -38,15 +58,20 @@ final class YAMLReader {
             switch e {
             case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
                  let .composer(context, problem, mark, _):
+                let end = endOfText(text)
                 var msg = "YAML syntax: \(problem)"
-                if let c = context { msg += " (\(c.text) at line \(c.mark.line))" }
-                error(msg, at: SourceLocation(file: file, line: mark.line, column: mark.column))
+                if let c = context { msg += " (\(c.text) at line \(min(c.mark.line, end.line)))" }
+                // libyaml ends a file that has no final line break on a line of its own:
+                // that is the end of the last line.
+                let at = mark.line > end.line ? end : SourceLocation(file: file, line: mark.line, column: mark.column)
+                error(msg, at: at)
             case let .duplicatedKeysInMapping(duplicates, context):
                 let keys = Array(Set(duplicates)).sorted().map { "'\($0)'" }.joined(separator: ", ")
                 error("duplicate key \(keys) in one mapping",
                       at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column))
-            case let .reader(problem, _, _, _):
-                error("cannot read the file as YAML: \(problem)", at: SourceLocation(file: file, line: 1, column: 1))
+            case let .reader(problem, offset, _, _):
+                // Not reached: TextEncoding reports every character the reader refuses.
+                error("cannot read the file as YAML: \(problem)", at: location(ofCharacter: offset ?? 0, in: text))
             default:
                 error("cannot read the file as YAML: \(e)", at: SourceLocation(file: file, line: 1, column: 1))
             }
@@ -55,6 +80,27 @@ final class YAMLReader {
             self.error("cannot read the file as YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
             return nil
         }
+    }
+
+    /// Just past the last character of `text`.
+    func endOfText(_ text: String) -> SourceLocation { location(ofCharacter: Int.max, in: text) }
+
+    /// The line and column (in characters, as libyaml counts them) of the `offset`-th
+    /// character of `text`.
+    func location(ofCharacter offset: Int, in text: String) -> SourceLocation {
+        var line = 1, column = 1, previous: Unicode.Scalar = " "
+        for (i, c) in text.unicodeScalars.enumerated() where i < offset {
+            if c == "\n" && previous == "\r" {
+                // the second half of CRLF
+            } else if ["\n", "\r", "\u{85}", "\u{2028}", "\u{2029}"].contains(c) {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+            previous = c
+        }
+        return SourceLocation(file: file, line: line, column: column)
     }
 
     /// A mapping checked against its allowed keys (unknown keys get a did-you-mean).

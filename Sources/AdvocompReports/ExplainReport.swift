@@ -2,14 +2,15 @@ import AdvocompEngine
 import AdvocompModel
 
 /// One payout derived step by step, in the order of SPEC section 5, so a payee or an
-/// auditor can redo it by hand. Exact values are shown with all their digits.
+/// auditor can redo it by hand. Exact values are shown with all their digits. It is for a
+/// terminal: every line is shown as `Display.text` shows it (control characters escaped).
 public enum ExplainReport {
     public static func render(_ run: RunResult, payee: PayeeResult) -> String {
         let p = payee.payee
         let plan = run.plan
         let cur = payee.currency
         var o = ""
-        func line(_ s: String = "") { o += s + "\n" }
+        func line(_ s: String = "") { o += Display.text(s) + "\n" }
         line("Payee \(p.id) \(p.name)\(p.title.isEmpty ? "" : ", \(p.title)")\(p.unit.isEmpty ? "" : ", unit \(p.unit)")")
         line("Plan \(plan.id) v\(plan.version), period \(run.period) (\(run.firstDay) to \(run.lastDay)), currency \(cur.code), rounding \(plan.rounding.rawValue)")
         line()
@@ -102,13 +103,16 @@ public enum ExplainReport {
     static func ledgerSection(_ outcome: LedgerOutcome, run: RunResult, payee: PayeeResult) -> String {
         let id = payee.payee.id
         let ledger = outcome.ledger
-        var o = "\nAdvocacy ledger (\(ledger.file)): events credited to \(id) in \(run.period)\n"
+        var o = ""
+        func line(_ s: String) { o += Display.text(s) + "\n" }
+        line("")
+        line("Advocacy ledger (\(ledger.file)): events credited to \(id) in \(run.period)")
         let mine = ledger.events.indices.filter { i in
             outcome.inPeriod(ledger.events[i]) && ledger.creditedTo(ledger.events[i]) == id
         }.sorted { ledger.events[$0].date != ledger.events[$1].date ? ledger.events[$0].date < ledger.events[$1].date : ledger.events[$0].id < ledger.events[$1].id }
         var findingsByEvent: [String: [Finding]] = [:]
         for f in outcome.findings where f.payeeID == id { for e in f.eventIDs { findingsByEvent[e, default: []].append(f) } }
-        if mine.isEmpty { o += "   none\n" }
+        if mine.isEmpty { line("   none") }
         for i in mine {
             let e = ledger.events[i], st = outcome.events[i]
             var what = "\(e.id) \(e.date) \(ledger.type(of: e)), advocate \(ledger.advocate(of: e)), "
@@ -125,21 +129,21 @@ public enum ExplainReport {
                 what += ": excluded"
                 for f in eventChecks where f.action != .flag { what += " by \(f.check.rawValue) (\(f.action.rawValue)): \(f.detail)" }
             }
-            o += "   \(what)\n"
+            line("   \(what)")
         }
         for k in run.plan.kpis {
             guard let d = k.fromEvents else { continue }
             let weight = d.unsolicitedWeight == .one ? "" : ", unsolicited events x \(d.unsolicitedWeight.percentString(maxPlaces: 6))"
-            o += "   \(k.id) (\(k.scope.rawValue) scope) = \(d.value == .count ? "count" : "sum of amounts") of credited events of type \(d.types.joined(separator: ", "))\(weight)\n"
+            line("   \(k.id) (\(k.scope.rawValue) scope) = \(d.value == .count ? "count" : "sum of amounts") of credited events of type \(d.types.joined(separator: ", "))\(weight)")
         }
         let payeeFindings = outcome.findings.filter { $0.payeeID == id && $0.check >= .periodEndSpike }
-        for f in payeeFindings { o += "   \(f.check.rawValue) (\(f.action.rawValue)): \(f.detail) [\(f.eventIDs.joined(separator: " "))]\n" }
+        for f in payeeFindings { line("   \(f.check.rawValue) (\(f.action.rawValue)): \(f.detail) [\(f.eventIDs.joined(separator: " "))]") }
         let holds = outcome.findings.filter { $0.payeeID == id && $0.action == .hold }
         if !holds.isEmpty {
             let reasons = holds.map { "\($0.check.rawValue) on \($0.eventIDs.joined(separator: " "))" }.joined(separator: "; ")
-            o += payee.status == .held
-                ? "   held (SPEC section 5 step 8): \(reasons); the amount is computed but not paid until released\n"
-                : "   a hold was found (\(reasons)), but the payee is \(payee.status.rawValue)\n"
+            line(payee.status == .held
+                 ? "   held (SPEC section 5 step 8): \(reasons); the amount is computed but not paid until released"
+                 : "   a hold was found (\(reasons)), but the payee is \(payee.status.rawValue)")
         }
         return o
     }

@@ -2,18 +2,21 @@ import AdvocompEngine
 import AdvocompModel
 
 /// `advocomp audit`: the findings of a period grouped by payee, each with its evidence
-/// (the events as the ledger holds them, with their file lines).
+/// (the events as the ledger holds them, with their file lines). For a terminal: every
+/// line is shown as `Display.text` shows it (control characters escaped).
 public enum AuditReport {
     public static func render(_ outcome: LedgerOutcome, plan: Plan, roster: Roster, period: Period) -> String {
         let ledger = outcome.ledger
-        var o = "Advocacy ledger audit: plan \(plan.id) v\(plan.version), \(period) (\(outcome.firstDay) to \(outcome.lastDay)), \(ledger.file)\n"
+        var o = ""
+        func line(_ s: String) { o += Display.text(s) + "\n" }
+        line("Advocacy ledger audit: plan \(plan.id) v\(plan.version), \(period) (\(outcome.firstDay) to \(outcome.lastDay)), \(ledger.file)")
         let inPeriod = ledger.events.filter { outcome.inPeriod($0) }
         let credited = ledger.events.indices.filter { outcome.inPeriod(ledger.events[$0]) && outcome.events[$0].credited }.count
         let verified = ledger.events.indices.filter { outcome.inPeriod(ledger.events[$0]) && outcome.events[$0].matchedBy >= 0 }.count
-        o += "\(inPeriod.count) events in the period: \(credited) credited, \(verified) self-report\(verified == 1 ? "" : "s") verified by a system event, "
-        o += "\(inPeriod.count - credited - verified) excluded\n"
+        line("\(inPeriod.count) events in the period: \(credited) credited, \(verified) self-report\(verified == 1 ? "" : "s") verified by a system event, "
+             + "\(inPeriod.count - credited - verified) excluded")
         let checks = GamingChecks.Check.allCases.sorted().filter { plan.gaming?.runs($0) ?? false }
-        o += "Checks run: \(checks.isEmpty ? "none (the plan has no gaming section)" : checks.map(\.rawValue).joined(separator: ", "))\n"
+        line("Checks run: \(checks.isEmpty ? "none (the plan has no gaming section)" : checks.map(\.rawValue).joined(separator: ", "))")
         if outcome.findings.isEmpty { return o + "\nNo findings.\n" }
         let byID = Dictionary(ledger.events.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var groups: [(String?, [Finding])] = []
@@ -22,25 +25,25 @@ public enum AuditReport {
             if let i = groupOf[f.payeeID] { groups[i].1.append(f) } else { groupOf[f.payeeID] = groups.count; groups.append((f.payeeID, [f])) }
         }
         groups.sort { ($0.0 ?? "\u{10FFFF}") < ($1.0 ?? "\u{10FFFF}") }
-        o += "\n\(outcome.findings.count) finding\(outcome.findings.count == 1 ? "" : "s") for \(groups.count) payee\(groups.count == 1 ? "" : "s")\n"
+        line("")
+        line("\(outcome.findings.count) finding\(outcome.findings.count == 1 ? "" : "s") for \(groups.count) payee\(groups.count == 1 ? "" : "s")")
         for (payee, list) in groups {
-            o += "\n"
+            line("")
             if let payee {
                 let row = roster.rowOf[payee].map { roster.payees[$0] }
                 let who = [row?.name ?? "", row?.title ?? "", row.map { $0.unit.isEmpty ? "" : "unit \($0.unit)" } ?? ""].filter { !$0.isEmpty }
-                o += "\(payee)\(who.isEmpty ? "" : " (\(who.joined(separator: ", ")))")"
-                o += outcome.held.contains(payee) ? ": payout held\n" : "\n"
+                line("\(payee)\(who.isEmpty ? "" : " (\(who.joined(separator: ", ")))")" + (outcome.held.contains(payee) ? ": payout held" : ""))
             } else {
-                o += "(credited to nobody)\n"
+                line("(credited to nobody)")
             }
             for f in list {
-                o += "  \(f.check.rawValue) [\(f.action.rawValue)]: \(f.detail)\n"
+                line("  \(f.check.rawValue) [\(f.action.rawValue)]: \(f.detail)")
                 for id in f.eventIDs {
                     guard let e = byID[id] else { continue }
                     var ev = "    \(ledger.file):\(e.line)  \(e.id)  \(e.date)  \(ledger.type(of: e))"
                     if e.isSignal {
                         ev += "  account \(ledger.account(of: e) ?? "")  (signal row: escalation \(e.signal == .escalationOpened ? "opened" : "resolved"))"
-                        o += ev + "\n"
+                        line(ev)
                         continue
                     }
                     ev += "  advocate \(ledger.advocate(of: e))"
@@ -50,14 +53,15 @@ public enum AuditReport {
                     ev += e.source == .system ? "  system" : "  self-reported"
                     ev += "  consent \(e.consent == .yes ? "yes" : e.consent == .no ? "no" : "blank")"
                     if let a = e.amount { ev += "  amount \(a)" }
-                    o += ev + "\n"
+                    line(ev)
                 }
             }
         }
         if let x = plan.gaming?.escalation {
             let asks = escalationAsksByRequester(outcome.findings, byID: byID, ledger: ledger)
             let total = asks.reduce(0) { $0 + $1.eventIDs.count }
-            o += "\nAsks made during escalations (escalation check, \(x.withinDays) days): \(total)\n"
+            line("")
+            line("Asks made during escalations (escalation check, \(x.withinDays) days): \(total)")
             if !asks.isEmpty {
                 o += Display.table(["requested_by", "asks", "events"],
                                    asks.map { [$0.requester ?? "(not recorded)", String($0.eventIDs.count), $0.eventIDs.joined(separator: " ")] },
@@ -126,8 +130,8 @@ public enum AdvocatesReport {
             + (policy.escalationFromPlan ? "the plan's escalation check" : "policy default: the plan has no escalation check") + ")\n"
         let blocked = entries.filter { $0.state == .doNotAsk }
         if !blocked.isEmpty {
-            o += "Do not ask \(blocked.count) advocate\(blocked.count == 1 ? "" : "s") now: "
-                + blocked.map { e in "\(e.advocate) (account \(e.escalated?.account ?? ""), escalation \(e.escalated?.eventID ?? ""))" }.joined(separator: ", ") + "\n"
+            o += Display.text("Do not ask \(blocked.count) advocate\(blocked.count == 1 ? "" : "s") now: "
+                + blocked.map { e in "\(e.advocate) (account \(e.escalated?.account ?? ""), escalation \(e.escalated?.eventID ?? ""))" }.joined(separator: ", ")) + "\n"
         }
         o += "\n" + Display.table(header, entries.map(cells), rightAligned: [1, 2])
         return o

@@ -196,7 +196,7 @@ public enum ComparisonReport {
     static func signed(_ v: FixedDecimal, _ d: Int) -> String { (v > .zero ? "+" : "") + Display.money(v, digits: d) }
 
     public static func table(_ c: PlanComparison) -> String {
-        var out = "Plan A: \(c.a.plan.id) v\(c.a.plan.version) (\(c.a.plan.sourceFile)); plan B: \(c.b.plan.id) v\(c.b.plan.version) (\(c.b.plan.sourceFile)); \(c.a.period)\n"
+        var out = Display.text("Plan A: \(c.a.plan.id) v\(c.a.plan.version) (\(c.a.plan.sourceFile)); plan B: \(c.b.plan.id) v\(c.b.plan.version) (\(c.b.plan.sourceFile)); \(c.a.period)") + "\n"
         out += "\nSummary\n"
         out += Display.table(["cur", "payees", "plan A", "plan B", "change", "gain", "lose", "same"],
                              c.totals.map { t in

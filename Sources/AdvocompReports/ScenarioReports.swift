@@ -38,7 +38,7 @@ public enum WhatIfReport {
     }
 
     public static func table(before: RunResult, after: RunResult, overrides: [String]) -> String {
-        var out = "What if, \(before.plan.id) v\(before.plan.version), \(before.period): " + overrides.joined(separator: ", ") + "\n\n"
+        var out = Display.text("What if, \(before.plan.id) v\(before.plan.version), \(before.period): " + overrides.joined(separator: ", ")) + "\n\n"
         let all = lines(before, after)
         let rows = all.map { l -> [String] in
             let d = l.before.currency.minorDigits
@@ -164,7 +164,7 @@ public enum CurveReport {
     /// A table, then a text plot: one row per point, a bar as long as the payout.
     public static func table(title: String, _ points: [(attainment: FixedDecimal, actual: FixedDecimal, payout: FixedDecimal, status: String)],
                              currency: String, digits: Int, width: Int = 50) -> String {
-        var out = title + "\n\n"
+        var out = Display.text(title) + "\n\n"
         let maxPayout = points.map(\.payout).max() ?? .zero
         let rows = points.map { p -> [String] in
             var bar = ""

@@ -4,7 +4,7 @@ import AdvocompModel
 /// `simulate`'s text, CSV and JSON.
 public enum SimulationReport {
     public static func table(_ s: SimulationResult, scenario: String) -> String {
-        var out = "Simulation of \(s.plan.id) v\(s.plan.version), \(s.period): \(s.runs) runs of scenario \(scenario), seed \(s.seed)\n"
+        var out = Display.text("Simulation of \(s.plan.id) v\(s.plan.version), \(s.period): \(s.runs) runs of scenario \(scenario), seed \(s.seed)") + "\n"
         out += "\nTotal payout cost\n"
         out += Display.table(["cur", "mean", "P5", "P50", "P95", "max"],
                              s.costs.map { c in [c.currency.code] + [c.mean, c.p5, c.p50, c.p95, c.max].map { Display.money($0, digits: c.currency.minorDigits) } },

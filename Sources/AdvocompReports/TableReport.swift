@@ -1,10 +1,11 @@
 import AdvocompEngine
 import AdvocompModel
 
-/// The terminal view: one aligned row per payee, then totals by unit and by status.
+/// The terminal view: one aligned row per payee, then totals by unit and by status. Text
+/// from the inputs is shown as `Display.text` shows it (control characters escaped).
 public enum TableReport {
     public static func render(_ run: RunResult) -> String {
-        var out = "\(run.plan.title ?? run.plan.id) (\(run.plan.id) v\(run.plan.version)), \(run.period): \(run.firstDay) to \(run.lastDay)\n\n"
+        var out = Display.text("\(run.plan.title ?? run.plan.id) (\(run.plan.id) v\(run.plan.version)), \(run.period): \(run.firstDay) to \(run.lastDay)") + "\n\n"
         let header = ["payee", "name", "title", "unit", "status", "cur", "target", "payout", "% of target", "note"]
         var rows: [[String]] = []
         for p in run.payees {
@@ -39,9 +40,9 @@ public enum TableReport {
                              rightAligned: [2, 3, 4])
         if let pool = run.pool {
             let d = pool.currency.minorDigits
-            out += "\nPool: \(Display.money(pool.amount, digits: d)) \(pool.currency.code) (\(pool.source)); payouts before the pool "
-            out += "\(Display.money(pool.totalBefore, digits: d))"
-            out += pool.applied ? ", scaled by \(pool.ratio?.percentString(maxPlaces: 4) ?? "?") to fit.\n" : ", within the pool.\n"
+            out += "\n" + Display.text("Pool: \(Display.money(pool.amount, digits: d)) \(pool.currency.code) (\(pool.source)); payouts before the pool "
+                + "\(Display.money(pool.totalBefore, digits: d))"
+                + (pool.applied ? ", scaled by \(pool.ratio?.percentString(maxPlaces: 4) ?? "?") to fit." : ", within the pool.")) + "\n"
         }
         if run.ledger != nil { out += findingsSection(run.findings) }
         return out

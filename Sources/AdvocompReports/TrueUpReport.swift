@@ -17,7 +17,7 @@ public enum TrueUpReport {
 
     public static func table(_ t: TrueUpResult) -> String {
         let run = t.fullYear
-        var out = "True-up of \(run.plan.title ?? run.plan.id) (\(run.plan.id) v\(run.plan.version)) for fiscal year \(t.year): \(run.firstDay) to \(run.lastDay)\n"
+        var out = Display.text("True-up of \(run.plan.title ?? run.plan.id) (\(run.plan.id) v\(run.plan.version)) for fiscal year \(t.year): \(run.firstDay) to \(run.lastDay)") + "\n"
         out += "paid: " + t.basis.periods.map { "\($0.period) run \($0.run)" }.joined(separator: ", ")
         if let c = t.basis.carriedFrom { out += "; carried in from run \(c)" }
         out += "; a negative true-up is \(word(t.negative))\n\n"

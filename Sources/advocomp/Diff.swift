@@ -85,7 +85,7 @@ struct Diff: ParsableCommand {
             }
             FileHandle.standardOutput.write(Data(text.utf8))
         case .table:
-            print("run \(runA) -> run \(runB): plan \(planChanged ? "changed (\(a.planVersion) -> \(b.planVersion))" : "unchanged"); inputs \(changedInputs.isEmpty ? "unchanged" : "changed: " + changedInputs.joined(separator: ", "))")
+            print(Display.text("run \(runA) -> run \(runB): plan \(planChanged ? "changed (\(a.planVersion) -> \(b.planVersion))" : "unchanged"); inputs \(changedInputs.isEmpty ? "unchanged" : "changed: " + changedInputs.joined(separator: ", "))"))
             print("\(rows.count) payee\(rows.count == 1 ? "" : "s") differ, \(same) unchanged")
             guard !rows.isEmpty else { return }
             let header = ["payee_id", "run \(runA)", "run \(runB)", "difference", "cause"]

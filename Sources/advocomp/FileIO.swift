@@ -39,7 +39,7 @@ enum FileIO {
         switch InputReader.read(path, kind: .okrSet) {
         case .success(let bytes):
             loaded.append(InputFile(path: path, bytes: bytes))
-            return .success(String(decoding: bytes, as: UTF8.self))
+            return PlanParser.okrSetText(bytes, path: path)
         case .failure(let d):
             return .failure(PlanParser.FileLoadError(d.message.replacingOccurrences(of: "cannot read the file: ", with: "")))
         }
@@ -107,15 +107,19 @@ enum Output {
         }
     }
 
+    /// Prints a message, each line with its control characters shown escaped
+    /// (`Display.text`): it may quote a file name or an input.
     static func stderr(_ s: String) {
-        FileHandle.standardError.write((s + "\n").data(using: .utf8) ?? Data())
+        let shown = s.split(separator: "\n", omittingEmptySubsequences: false).map { Display.text(String($0)) }.joined(separator: "\n")
+        FileHandle.standardError.write((shown + "\n").data(using: .utf8) ?? Data())
     }
 
-    /// Prints every diagnostic, then a count line when there are any.
+    /// Prints every diagnostic, then a count line when there are any. Messages quote the
+    /// inputs, so their control characters are shown escaped (`Display.text`).
     static func report(_ all: [Diagnostic], quiet: Bool = false) {
         let diagnostics = quiet ? all.filter { $0.severity == .error } : all
         guard !diagnostics.isEmpty else { return }
-        var text = diagnostics.map(\.description).joined(separator: "\n") + "\n"
+        var text = diagnostics.map { $0.rendered(Display.text) }.joined(separator: "\n") + "\n"
         let e = diagnostics.filter { $0.severity == .error }.count
         let w = diagnostics.filter { $0.severity == .warning }.count
         var parts: [String] = []

@@ -132,7 +132,7 @@ enum History {
             guard let f = okr.first(where: { $0.path == path }) else {
                 return .failure(PlanParser.FileLoadError("not stored with \(owner) (\(path))"))
             }
-            return .success(String(decoding: f.content, as: UTF8.self))
+            return PlanParser.okrSetText(f.content, path: path)
         }
     }
 
@@ -353,7 +353,7 @@ struct Approve: ParsableCommand {
         do {
             let (summary, previous) = try store.approve(runID, by: History.user, at: History.now)
             if let previous { Output.stderr("run \(previous) is no longer approved") }
-            print("approved \(History.describe(summary))")
+            print(Display.text("approved \(History.describe(summary))"))
         } catch { throw History.fail(database.db, error) }
     }
 }

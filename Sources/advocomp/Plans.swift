@@ -40,8 +40,8 @@ struct Plans: ParsableCommand {
                                       addedAt: History.now, addedBy: History.user)
             do {
                 switch try store.add(version) {
-                case .added: print("stored plan \(plan.id) version \(plan.version), in effect from \(effective)")
-                case .alreadyStored: print("plan \(plan.id) version \(plan.version) is already stored, in effect from \(effective)")
+                case .added: print(Display.text("stored plan \(plan.id) version \(plan.version), in effect from \(effective)"))
+                case .alreadyStored: print(Display.text("plan \(plan.id) version \(plan.version) is already stored, in effect from \(effective)"))
                 }
             } catch { throw History.fail(database.db, error) }
         }

@@ -17,7 +17,7 @@ struct Validate: ParsableCommand {
             let (plan, diagnostics) = Pipeline.loadPlan(file, loadFile: FileIO.loader)
             Output.report(diagnostics)
             if let plan {
-                print("\(path): plan \(plan.id) v\(plan.version) is valid: \(plan.kpis.count) KPIs, \(plan.components.count) components, \(plan.modifiers.count) modifiers")
+                print(Display.text("\(path): plan \(plan.id) v\(plan.version) is valid: \(plan.kpis.count) KPIs, \(plan.components.count) components, \(plan.modifiers.count) modifiers"))
             } else {
                 failed = true
             }
