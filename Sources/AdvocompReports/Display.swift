@@ -4,19 +4,11 @@ import AdvocompModel
 public enum Display {
     /// `1234567.5` with 2 digits -> `1,234,567.50`.
     public static func money(_ v: FixedDecimal, digits: Int) -> String {
-        let s = v.formatted(places: digits)
-        var sign = ""
-        var body = Substring(s)
-        if body.hasPrefix("-") { sign = "-"; body = body.dropFirst() }
-        let parts = body.split(separator: ".", maxSplits: 1)
-        let int = Array(parts[0])
-        var grouped = ""
-        for (i, ch) in int.enumerated() {
-            if i > 0 && (int.count - i) % 3 == 0 { grouped.append(",") }
-            grouped.append(ch)
-        }
-        return sign + grouped + (parts.count > 1 ? "." + parts[1] : "")
+        Money.group(v.formatted(places: digits))
     }
+
+    /// The same, for a Money value: `37,089.29`.
+    public static func money(_ m: Money) -> String { m.grouped }
 
     /// Text from the inputs as a terminal shows it: every C0 control character (tab and
     /// line breaks included), DEL and every C1 control character becomes `\u{XX}`, its
