@@ -68,7 +68,7 @@ public struct Calculator {
     /// payees whose derivation is traced.
     /// `held` names the payees whose payout the ledger's checks hold (SPEC section 5
     /// step 8): their amount is still computed, their status is `held`.
-    public func run(roster: Roster, explain: Set<String> = [], recordKPIActuals: Bool = false,
+    public func run(roster: Roster, explain: Set<String> = [], recordFigures: Bool = false,
                     held: Set<String> = []) throws -> RunResult {
         let onPlan = PayeeOrder.sorted(roster.indices(onPlan: plan.id), ids: roster.payees)
         let payees = onPlan.map { roster.payees[$0] }
@@ -87,7 +87,7 @@ public struct Calculator {
                 let slots = problemSlots
                 DispatchQueue.concurrentPerform(iterations: workers) { w in
                     let range = (w * chunk)..<min(payees.count, (w + 1) * chunk)
-                    evaluate(payees, range, explain: explain, record: recordKPIActuals, index, into: out, &slots[w])
+                    evaluate(payees, range, explain: explain, record: recordFigures, index, into: out, &slots[w])
                 }
             }
             initialized = payees.count
@@ -123,10 +123,52 @@ public struct Calculator {
         for i in range {
             let p = payees[i]
             state.begin(payee: p, position: i, index: index, trace: !explain.isEmpty && explain.contains(p.id))
+            if record { state.figures = emptyFigures }
             var r = evaluate(p, &state, index, &problems)
-            if record { r.kpiActuals = state.cache }
+            if record { r.figures = figures(r, &state, index) }
             (out.baseAddress! + i).initialize(to: r)
         }
+    }
+
+    var emptyFigures: PayeeFigures {
+        PayeeFigures(kpis: plan.kpis.count, measures: compiled.measureKPI.count, keyResults: compiled.keyResultKPI.count,
+                     components: compiled.componentWeights.count, modifiers: compiled.modifierKinds.count)
+    }
+
+    /// The payee's figures beside its payout (`PayeeFigures`), once its payout is worked
+    /// out: what the payout read, then the rest read leniently (an absent KPI or a
+    /// failing formula leaves its figure out; nothing here is an error of the run).
+    func figures(_ r: PayeeResult, _ s: inout PayeeState, _ index: RunIndex) -> PayeeFigures {
+        let k = plan.kpis.count
+        let scored = (0..<k).map { s.cache[$0] != nil && !s.missing[$0] }
+        s.lenient = true
+        var ignored = Problems()
+        if r.status == .ineligible {
+            // Its scores and factors, from its real actuals (its amounts stay 0).
+            for c in 0..<compiled.componentWeights.count {
+                if let score = try? componentScore(c, &s, index, &ignored) { s.figures?.scores[c] = score }
+            }
+            for m in 0..<compiled.modifierKinds.count {
+                if let f = try? modifierFactor(m, &s, index, &ignored, trace: false) { s.figures?.factors[m] = f.0 }
+            }
+        } else {
+            for (c, score) in r.componentScores.enumerated() { s.figures?.scores[c] = score }
+            for (m, f) in r.modifierFactors.enumerated() { s.figures?.factors[m] = f }
+        }
+        var f = s.figures ?? emptyFigures
+        for i in 0..<k {
+            f.scored[i] = r.status != .ineligible && scored[i]
+            var local = Problems()
+            let value = try? actual(i, &s, index, &local)
+            let absent = !local.missing.isEmpty || s.missing[i]
+            f.actuals[i] = absent ? nil : value
+            f.targets[i] = target(i, s, index)
+            // With no actual the attainment is that of 0, as the workbook's formula over a
+            // blank cell gives it (an ineligible payee's scores read it so).
+            if f.targets[i] != nil { f.attainments[i] = try? attainment(i, &s, index, &local) }
+        }
+        s.lenient = false
+        return f
     }
 
     // MARK: One payee
@@ -266,6 +308,7 @@ public struct Calculator {
                 // Without a curve the factor is the attainment itself (SPEC step 5), even
                 // below zero; only the payee's gross is held at zero (step 7).
                 let factor = curve >= 0 ? try compiled.curves[curve].value(at: att) : att
+                s.figures?.measureFactors[i] = factor
                 raw = try raw + compiled.measureWeight[i] * factor
                 if s.tracing {
                     s.measureLines.append(.init(kpi: plan.kpis[compiled.measureKPI[i]].id, weight: compiled.measureWeight[i],
@@ -277,6 +320,7 @@ public struct Calculator {
             for i in range {
                 let a = try actual(compiled.keyResultKPI[i], &s, index, &problems)
                 let p = try ((try a - compiled.keyResultStart[i]) / compiled.keyResultSpan[i]).clamped(.zero, compiled.keyResultMax[i])
+                s.figures?.keyResultProgress[i] = p
                 score = try score + compiled.keyResultWeight[i] * p
                 if s.tracing, case .okr(let oid, _) = plan.components[c].kind,
                    let kr = objectives[oid]?.keyResults[i - range.lowerBound] {
@@ -284,6 +328,7 @@ public struct Calculator {
                                                   max: kr.max, progress: p, weight: kr.weight))
                 }
             }
+            s.figures?.objectiveScores[c] = score
             raw = curve >= 0 ? try compiled.curves[curve].value(at: score) : score
             if s.tracing, case .okr(let oid, _) = plan.components[c].kind {
                 s.objective = (oid, score, curve >= 0 ? compiled.curves[curve].name : nil)
@@ -300,6 +345,7 @@ public struct Calculator {
             if s.tracing, case .formula(let e) = plan.components[c].kind { s.formula = e.text }
         }
         let maxScore = compiled.componentMaxScores[c]
+        s.figures?.rawScores[c] = raw
         if s.tracing {
             s.rawScore = raw
             s.maxScore = maxScore
@@ -359,7 +405,10 @@ public struct Calculator {
 
     /// The KPI's actual for this payee (SPEC section 5 step 1), memoised.
     func actual(_ k: Int, _ s: inout PayeeState, _ index: RunIndex, _ problems: inout Problems) throws -> FixedDecimal {
-        if let v = s.cache[k] { return v }
+        if let v = s.cache[k] {
+            if s.lenient && s.missing[k] { problems.missing.append(.init(kpi: k, scope: scope(k, s), payee: s.payee?.id)) }
+            return v
+        }
         var value = FixedDecimal.zero
         if let f = formulas[k] {
             if s.evaluating[k] { throw EvaluationFailure(what: "KPI '\(plan.kpis[k].id)'", error: FormulaCycle(kpi: plan.kpis[k].id)) }
@@ -392,6 +441,7 @@ public struct Calculator {
             } else {
                 problems.missing.append(.init(kpi: k, scope: scope(k, s), payee: s.payee?.id))
                 s.hadMissing = true
+                s.missing[k] = true
             }
         }
         s.cache[k] = value

@@ -13,6 +13,13 @@ struct PayeeState {
     var cache: [FixedDecimal?]
     var evaluating: [Bool]
     var hadMissing = false
+    /// KPIs found missing for this payee (their cached value is a stand-in 0).
+    var missing: [Bool]
+    /// Reading figures beside the payout (`PayeeFigures`): a missing KPI read again from
+    /// the cache is reported again, so the figure is left out rather than shown as 0.
+    var lenient = false
+    /// The figures being recorded, when the run records them.
+    var figures: PayeeFigures?
     private(set) var tracing = false
     var sources: [Int: String] = [:]
     // The component being built (tracing only).
@@ -27,6 +34,7 @@ struct PayeeState {
     init(kpiCount: Int) {
         cache = Array(repeating: nil, count: kpiCount)
         evaluating = Array(repeating: false, count: kpiCount)
+        missing = Array(repeating: false, count: kpiCount)
     }
 
     /// Resets the buffers for the next payee (nil: company scope, for the pool).
@@ -34,8 +42,10 @@ struct PayeeState {
         self.payee = payee
         self.position = position
         unit = position >= 0 ? Int(index.payeeUnits[position]) : -1
-        for i in cache.indices { cache[i] = nil; evaluating[i] = false }
+        for i in cache.indices { cache[i] = nil; evaluating[i] = false; missing[i] = false }
         hadMissing = false
+        lenient = false
+        figures = nil
         tracing = trace
         if trace { sources = [:] }
     }

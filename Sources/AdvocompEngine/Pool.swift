@@ -8,29 +8,65 @@ extension Calculator {
     func applyPool(_ results: inout [PayeeResult], _ index: RunIndex, _ problems: inout Problems) -> PoolResult? {
         guard let pool = plan.pool else { return nil }
         let members = results.indices.filter { results[$0].status == .ok || results[$0].status == .held }
-        let currencies = Set(members.map { results[$0].currency })
+        if let problem = poolCurrencyProblem(Set(members.map { results[$0].currency })) {
+            problems.other.append(problem)
+            return nil
+        }
+        let currency = plan.currency
+        let digits = currency.minorDigits
+        var state = PayeeState(kpiCount: plan.kpis.count)
+        guard let (amount, P) = poolAmount(index, &state, &problems) else { return nil }
+        var source: String
+        switch pool.source {
+        case .amount(let a): source = "amount \(a)"
+        case .formula(let e): source = "formula \(e.text) = \(amount)"
+        }
+        // Payouts and the pool are rounded to minor units already: their units are exact.
+        let scale = Int128(FixedDecimal.pow10(FixedDecimal.scale - digits))
+        let units = members.map { results[$0].payout.raw / scale }
+        guard let total = poolTotal(units, members.map { results[$0].payee }, &problems) else { return nil }
+        let before = FixedDecimal(raw: total * scale)
+        guard total > P else {
+            return PoolResult(amount: amount, currency: currency, totalBefore: before, applied: false, ratio: nil, source: source)
+        }
+        var split = Calculator.poolShares(units, pool: P, total: total)
+        split.members = members
+        for (n, i) in members.enumerated() { results[i].payout = FixedDecimal(raw: split.paid(n) * scale) }
+        // 0 <= amount < before: the ratio is below 1, and cannot fail.
+        let ratio: FixedDecimal
+        do { ratio = try amount / before } catch {
+            problems.other.append(.error("the pool's ratio \(amount) / \(before) cannot be worked out: \(error)", at: pool.location))
+            return nil
+        }
+        return PoolResult(amount: amount, currency: currency, totalBefore: before, applied: true, ratio: ratio, source: source, split: split)
+    }
+
+    /// The pool's payees must all be paid in the plan's currency (SPEC section 5 step 10).
+    /// Shared by the run and the simulation.
+    func poolCurrencyProblem(_ currencies: Set<Currency>) -> Diagnostic? {
+        guard let pool = plan.pool else { return nil }
         if currencies.count > 1 {
             let list = currencies.map(\.code).sorted().joined(separator: ", ")
-            problems.other.append(.error("the plan has a pool, but its payees are paid in several currencies (\(list)); a pool needs one currency",
-                                         at: pool.location))
-            return nil
+            return .error("the plan has a pool, but its payees are paid in several currencies (\(list)); a pool needs one currency", at: pool.location)
         }
-        let currency = currencies.first ?? plan.currency
-        if currency != plan.currency {
-            problems.other.append(.error("the pool is in the plan currency \(plan.currency.code), but its payees are paid in \(currency.code)",
-                                         at: pool.location))
-            return nil
+        if let c = currencies.first, c != plan.currency {
+            return .error("the pool is in the plan currency \(plan.currency.code), but its payees are paid in \(c.code)", at: pool.location)
         }
-        let digits = currency.minorDigits
+        return nil
+    }
+
+    /// The pool's amount (a formula at company scope, rounded as payouts are) and its minor
+    /// units; nil when it cannot be worked out, the reason in `problems`. Shared by the run
+    /// and the simulation (which calls it once per run, on that run's actuals).
+    func poolAmount(_ index: RunIndex, _ state: inout PayeeState, _ problems: inout Problems) -> (FixedDecimal, Int128)? {
+        guard let pool = plan.pool else { return nil }
+        let digits = plan.currency.minorDigits
         var amount: FixedDecimal
-        var source: String
         switch pool.source {
         case .amount(let a):
             amount = a
-            source = "amount \(a)"
         case .formula(let e):
             guard let compiled = poolFormula else { return nil }
-            var state = PayeeState(kpiCount: plan.kpis.count)
             state.begin(payee: nil, position: -1, index: index, trace: false)
             do {
                 amount = try evaluateExpression(compiled, &state, index, &problems).number
@@ -44,48 +80,38 @@ extension Calculator {
                 problems.other.append(.error("the pool formula '\(e.text)' gives \(amount), below zero", at: e.location))
                 return nil
             }
-            source = "formula \(e.text) = \(amount)"
         }
         do {
             amount = try amount.roundedMoney(places: digits, mode: plan.rounding)
         } catch {
-            problems.other.append(.error("the pool of \(amount) rounded to \(digits) decimals is beyond the largest amount advocomp can hold (\(FixedDecimal.largest(places: digits).formatted(places: digits)) \(currency.code))",
+            problems.other.append(.error("the pool of \(amount) rounded to \(digits) decimals is beyond the largest amount advocomp can hold (\(FixedDecimal.largest(places: digits).formatted(places: digits)) \(plan.currency.code))",
                                          at: pool.location))
             return nil
         }
-        // Payouts and the pool are rounded to minor units already: their units are exact.
-        let P = amount.raw / Int128(FixedDecimal.pow10(FixedDecimal.scale - digits))
+        return (amount, amount.raw / Int128(FixedDecimal.pow10(FixedDecimal.scale - digits)))
+    }
+
+    /// The members' payouts before the pool added up in minor units, or nil (an error in
+    /// `problems`) when the sum passes the range of exact decimals. Shared by the run and
+    /// the simulation.
+    func poolTotal(_ units: [Int128], _ payees: [Payee], _ problems: inout Problems) -> Int128? {
+        guard let pool = plan.pool else { return nil }
+        let currency = plan.currency, digits = currency.minorDigits
         let limit = FixedDecimal.largestUnits(places: digits)
         var total: Int128 = 0
-        var units: [Int128] = []
-        units.reserveCapacity(members.count)
-        for i in members {
-            let u = results[i].payout.raw / Int128(FixedDecimal.pow10(FixedDecimal.scale - digits))
-            units.append(u)
+        for (n, u) in units.enumerated() {
             total += u
             if total > limit {
-                let p = results[i]
-                problems.other.append(.totalOverflow("payee \(p.payee.id)'s payout", p.payout, places: digits,
+                let p = payees[n]
+                // (u came from a payout's raw value divided by the scale: multiplying back cannot overflow.)
+                let payout = FixedDecimal(raw: u * Int128(FixedDecimal.pow10(FixedDecimal.scale - digits)))
+                problems.other.append(.totalOverflow("payee \(p.id)'s payout", payout, places: digits,
                                                      totals: ["the payouts before the pool"], currency: currency.code, at: pool.location,
-                                                     notes: [.init("payee \(p.payee.id) is on this row", at: p.payee.location)]))
+                                                     notes: [.init("payee \(p.id) is on this row", at: p.location)]))
                 return nil
             }
         }
-        let before = FixedDecimal(raw: total * Int128(FixedDecimal.pow10(FixedDecimal.scale - digits)))
-        guard total > P else {
-            return PoolResult(amount: amount, currency: currency, totalBefore: before, applied: false, ratio: nil, source: source)
-        }
-        let shares = Calculator.poolShares(units, pool: P, total: total)
-        for (n, i) in members.enumerated() {
-            results[i].payout = FixedDecimal(raw: shares[n] * Int128(FixedDecimal.pow10(FixedDecimal.scale - digits)))
-        }
-        // 0 <= amount < before: the ratio is below 1, and cannot fail.
-        let ratio: FixedDecimal
-        do { ratio = try amount / before } catch {
-            problems.other.append(.error("the pool's ratio \(amount) / \(before) cannot be worked out: \(error)", at: pool.location))
-            return nil
-        }
-        return PoolResult(amount: amount, currency: currency, totalBefore: before, applied: true, ratio: ratio, source: source)
+        return total
     }
 }
 
@@ -94,7 +120,7 @@ extension Calculator {
     /// their sum): `payout * P / total`, floored; the units still missing go one each to
     /// the largest remainders (ties: the order given, payee_id ascending). Shared by the
     /// run and the simulation.
-    static func poolShares(_ units: [Int128], pool P: Int128, total: Int128) -> [Int128] {
+    static func poolShares(_ units: [Int128], pool P: Int128, total: Int128) -> PoolSplit {
         var shares: [Int128] = []
         var remainders: [(rem: Int128, order: Int)] = []
         shares.reserveCapacity(units.count)
@@ -106,15 +132,21 @@ extension Calculator {
             remainders.append((r, n))
             assigned += q
         }
+        // Each remainder as a fraction of a unit (r / total), exact to 18 places.
+        // (r < total, so the fraction is below 1.)
+        let fractions = remainders.map { FixedDecimal(raw: WideInteger.mulDiv($0.rem, Int128(FixedDecimal.pow10(FixedDecimal.scale)), total).0) }
+        var extra = [Bool](repeating: false, count: units.count)
         var leftover = P - assigned
         remainders.sort { $0.rem != $1.rem ? $0.rem > $1.rem : $0.order < $1.order }
         var k = 0
         while leftover > 0 && k < remainders.count {
             shares[remainders[k].order] += 1
+            extra[remainders[k].order] = true
             leftover -= 1
             k += 1
         }
-        return shares
+        let floored = zip(shares, extra).map { $1 ? $0 - 1 : $0 }
+        return PoolSplit(members: [], units: units, shares: floored, remainders: fractions, extraUnit: extra, poolUnits: P, totalUnits: total)
     }
 }
 

@@ -33,12 +33,77 @@ public struct PayeeResult: Sendable {
     public var payout: FixedDecimal
     /// Step-by-step derivation, when asked for.
     public var trace: PayeeTrace?
-    /// Each KPI's actual for this payee, in plan order (nil: not read), when asked for
-    /// (the workbook export caches them in its cells).
-    public var kpiActuals: [FixedDecimal?] = []
+    /// Every figure of the payee an output shows beside the payout (each KPI's actual,
+    /// target and attainment, each curve factor and objective score), when the run was
+    /// asked to record them (`recordFigures`: the workbook, statements). Outputs read
+    /// these; none works them out again.
+    public var figures: PayeeFigures?
 
     /// Target incentive rounded as the payout is (SPEC section 7).
     public var roundedTargetIncentive: FixedDecimal
+}
+
+/// The figures of one payee beside its payout, as the engine worked them out.
+///
+/// A KPI the payout read is shown as the engine used it (`scored`). A KPI the plan defines
+/// but this payee's payout did not read (another unit's measure, an input kept for
+/// reference, every KPI of an ineligible payee) is shown with its real value at the
+/// payee's scope, read the same way but without making its absence an error: nil when the
+/// inputs have none. Its attainment is given when it has an actual and a target.
+/// An ineligible payee's scores and factors are worked out too (the workbook's formulas
+/// show them), its amounts being 0.
+public struct PayeeFigures: Sendable {
+    /// Per KPI, in plan order.
+    public var actuals: [FixedDecimal?]
+    public var targets: [FixedDecimal?]
+    public var attainments: [FixedDecimal?]
+    /// Whether the payout read the KPI.
+    public var scored: [Bool]
+    /// Per measure, in plan order across the components: its factor (the curve's value at
+    /// the attainment, or the attainment itself without a curve).
+    public var measureFactors: [FixedDecimal?]
+    /// Per key result, in plan order across the OKR components: its progress.
+    public var keyResultProgress: [FixedDecimal?]
+    /// Per component: the objective score of an OKR component (nil for the others).
+    public var objectiveScores: [FixedDecimal?]
+    /// Per component: the score before `max_score`.
+    public var rawScores: [FixedDecimal?]
+    /// Per component: the score (after `max_score`).
+    public var scores: [FixedDecimal?]
+    /// Per modifier: its factor.
+    public var factors: [FixedDecimal?]
+
+    public init(kpis: Int, measures: Int, keyResults: Int, components: Int, modifiers: Int) {
+        actuals = Array(repeating: nil, count: kpis)
+        targets = Array(repeating: nil, count: kpis)
+        attainments = Array(repeating: nil, count: kpis)
+        scored = Array(repeating: false, count: kpis)
+        measureFactors = Array(repeating: nil, count: measures)
+        keyResultProgress = Array(repeating: nil, count: keyResults)
+        objectiveScores = Array(repeating: nil, count: components)
+        rawScores = Array(repeating: nil, count: components)
+        scores = Array(repeating: nil, count: components)
+        factors = Array(repeating: nil, count: modifiers)
+    }
+}
+
+/// How a binding pool split its amount, payee by payee (SPEC section 5 step 10), in the
+/// currency's minor units: each member's payout before the pool, its floored share, the
+/// fraction left over, and whether it took one of the units still missing.
+public struct PoolSplit: Sendable {
+    /// Indices into `RunResult.payees` of the payees in the pool (status ok or held).
+    public var members: [Int]
+    public var units: [Int128]
+    public var shares: [Int128]
+    /// `units * pool / total - share`, exactly (0 <= x < 1).
+    public var remainders: [FixedDecimal]
+    public var extraUnit: [Bool]
+    /// The pool and the members' sum, in minor units.
+    public var poolUnits: Int128
+    public var totalUnits: Int128
+
+    /// What member `n` is paid: its share, and the extra unit if it took one.
+    public func paid(_ n: Int) -> Int128 { shares[n] + (extraUnit[n] ? 1 : 0) }
 }
 
 /// The pool's effect on a run (SPEC section 5 step 10).
@@ -53,6 +118,8 @@ public struct PoolResult: Sendable {
     public var ratio: FixedDecimal?
     /// How the pool amount was obtained ("amount" or the formula text and its value).
     public var source: String
+    /// Payee by payee, when the pool binds.
+    public var split: PoolSplit?
 }
 
 /// One run: every payee of the plan for one period.

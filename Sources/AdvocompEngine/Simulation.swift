@@ -122,13 +122,8 @@ extension Calculator {
         let sampler = try Sampler(plan: plan, kpiIndex: kpiIndex, input: input, index: base, payeeCount: payees.count)
 
         // A pool needs its payees in the plan currency, as in `run`.
-        if let pool = plan.pool {
-            let paid = Set(payees.indices.filter { ti[$0] != nil }.map { currencies[$0] })
-            if paid.count > 1 {
-                problems.other.append(.error("the plan has a pool, but its payees are paid in several currencies (\(paid.map(\.code).sorted().joined(separator: ", "))); a pool needs one currency", at: pool.location))
-            } else if let c = paid.first, c != plan.currency {
-                problems.other.append(.error("the pool is in the plan currency \(plan.currency.code), but its payees are paid in \(c.code)", at: pool.location))
-            }
+        if let problem = poolCurrencyProblem(Set(payees.indices.filter { ti[$0] != nil }.map { currencies[$0] })) {
+            problems.other.append(problem)
         }
         let C = compiled.componentWeights.count, M = compiled.modifierKinds.count
         var constScores = [FixedDecimal](repeating: .zero, count: payees.count * C)
@@ -245,50 +240,16 @@ extension Calculator {
                                                     if !pw[w].isEmpty { fr[w] = r; break runLoop }
                                                 }
                                                 var runTotals = [Int128](repeating: 0, count: currencyList.count)
-                                                // The pool: payouts of status ok or held, in payee order.
-                                                if let pool = plan.pool {
-                                                    var P: Int128 = 0
-                                                    do {
-                                                        var amount = FixedDecimal.zero
-                                                        switch pool.source {
-                                                        case .amount(let a): amount = a
-                                                        case .formula:
-                                                            if let f = poolFormula {
-                                                                state.begin(payee: nil, position: -1, index: index, trace: false)
-                                                                amount = try evaluateExpression(f, &state, index, &pw[w]).number
-                                                            }
-                                                        }
-                                                        if amount.isNegative {
-                                                            pw[w].other.append(.error("the pool comes to \(amount), below zero", at: pool.location))
-                                                            fr[w] = r
-                                                            break runLoop
-                                                        }
-                                                        P = try amount.roundedMoney(places: plan.currency.minorDigits, mode: plan.rounding).units(places: plan.currency.minorDigits)
-                                                    } catch {
-                                                        pw[w].failures.append((nil, EvaluationFailure(what: "the pool formula", error: error)))
-                                                        fr[w] = r
-                                                        break runLoop
-                                                    }
-                                                    // As in `run`: the payouts before the pool must add up
-                                                    // within the range of exact decimals.
-                                                    var total: Int128 = 0
-                                                    let limit = FixedDecimal.largestUnits(places: plan.currency.minorDigits)
-                                                    for i in 0..<payeeCount where ti[i] != nil {
-                                                        total += units[i]
-                                                        if total > limit {
-                                                            let p = payees[i], d = plan.currency.minorDigits
-                                                            pw[w].other.append(.totalOverflow(
-                                                                "payee \(p.id)'s payout", Sampler.money(units[i], d), places: d,
-                                                                totals: ["the payouts before the pool"], currency: plan.currency.code, at: pool.location,
-                                                                notes: [.init("payee \(p.id) is on this row", at: p.location)]))
-                                                            fr[w] = r
-                                                            break runLoop
-                                                        }
-                                                    }
+                                                // The pool: payouts of status ok or held, in payee order, by
+                                                // the run's own functions (amount, sum, split).
+                                                if plan.pool != nil {
+                                                    guard let (_, P) = poolAmount(index, &state, &pw[w]) else { fr[w] = r; break runLoop }
+                                                    let members = (0..<payeeCount).filter { ti[$0] != nil }
+                                                    let memberUnits = members.map { units[$0] }
+                                                    guard let total = poolTotal(memberUnits, members.map { payees[$0] }, &pw[w]) else { fr[w] = r; break runLoop }
                                                     if total > P {
-                                                        let members = (0..<payeeCount).filter { ti[$0] != nil }
-                                                        let shares = Calculator.poolShares(members.map { units[$0] }, pool: P, total: total)
-                                                        for (k, i) in members.enumerated() { units[i] = shares[k] }
+                                                        let split = Calculator.poolShares(memberUnits, pool: P, total: total)
+                                                        for (k, i) in members.enumerated() { units[i] = split.paid(k) }
                                                         boundOut[r] = true
                                                     }
                                                 }

@@ -23,13 +23,13 @@ public struct CalculationRequest: Sendable {
     /// Payees whose derivation is traced.
     public var explain: Set<String>
     /// Keep every payee's KPI actuals in the result (for the workbook).
-    public var recordKPIActuals: Bool
+    public var recordFigures: Bool
     /// The advocacy event ledger (`--events`), when given.
     public var events: InputFile?
     public init(plan: InputFile, roster: InputFile, actuals: InputFile, period: String, explain: Set<String> = [],
-                recordKPIActuals: Bool = false, events: InputFile? = nil) {
+                recordFigures: Bool = false, events: InputFile? = nil) {
         self.plan = plan; self.roster = roster; self.actuals = actuals; self.period = period; self.explain = explain
-        self.recordKPIActuals = recordKPIActuals; self.events = events
+        self.recordFigures = recordFigures; self.events = events
     }
 }
 
@@ -63,7 +63,7 @@ public enum Pipeline {
         guard let p = prepared else { return CalculationOutcome(result: nil, diagnostics: diagnostics) }
         do {
             let calculator = try Calculator(plan: p.plan, actuals: p.actuals, period: p.period)
-            var result = try calculator.run(roster: p.roster, explain: request.explain, recordKPIActuals: request.recordKPIActuals,
+            var result = try calculator.run(roster: p.roster, explain: request.explain, recordFigures: request.recordFigures,
                                             held: p.ledger?.held ?? [])
             result.actuals = p.actuals
             result.warnings = diagnostics

@@ -355,23 +355,25 @@ public struct WorkbookBuilder {
         if let x = payee.endDate { try s.number(row, 6, WorkbookBuilder.excelDate(x), .date) }
         try s.formula(row, 7, templates.annualTarget.render(R), cached: double(p.annualTarget), .money(d))
         try s.formula(row, 8, templates.activeDays.render(R), cached: Double(p.activeDays), .integer)
+        // Every figure is the engine's (`PayeeFigures`): actuals as read at the payee's
+        // scope, targets, attainments. A KPI with no value for this payee is left blank.
+        let figures = p.figures
         for (k, kpi) in plan.kpis.enumerated() {
             let c = kpiCol[k]
-            let cachedActual = k < p.kpiActuals.count ? p.kpiActuals[k] : nil
-            let actual = double(cachedActual ?? .zero)
+            let actual = figures?.actuals[k]
             if let f = templates.formula[k] {
-                try s.formula(row, c, f.render(R), cached: actual, .decimal)
-            } else if let r = templates.actualRow[k][scope(kpi, payee)] {
-                try s.formula(row, c, "$\(col(actualsCol + 2))$\(r + 2)", cached: actual, .decimal)
-            } else {
-                // No row at the KPI's scope: `missing: zero`, or a KPI this payee does not need.
-                try s.number(row, c, 0, .decimal)
+                if let actual { try s.formula(row, c, f.render(R), cached: double(actual), .decimal) }
+            } else if let r = templates.actualRow[k][scope(kpi, payee)], let actual {
+                try s.formula(row, c, "$\(col(actualsCol + 2))$\(r + 2)", cached: double(actual), .decimal)
+            } else if kpi.missing == .zero, let actual {
+                // No row at the KPI's scope, and `missing: zero`: the 0 the payout used.
+                try s.number(row, c, double(actual), .decimal)
             }
-            guard let tName = targetName["\(kpi.id)|\(payee.unit)"] ?? targetName["\(kpi.id)|"] else { continue }
-            let t = kpi.targets[payee.unit] ?? kpi.target ?? .one
+            guard let tName = targetName["\(kpi.id)|\(payee.unit)"] ?? targetName["\(kpi.id)|"], let t = figures?.targets[k] else { continue }
             try s.formula(row, c + 1, tName, cached: double(t), .decimal)
-            let att = (try? (kpi.better == .higher ? (cachedActual ?? .zero) / t : FixedDecimal(2) - ((cachedActual ?? .zero) / t))) ?? .zero
-            try s.formula(row, c + 2, templates.attainment[k].render(R), cached: double(att), .percent)
+            if let att = figures?.attainments[k] {
+                try s.formula(row, c + 2, templates.attainment[k].render(R), cached: double(att), .percent)
+            }
         }
     }
 
@@ -460,15 +462,21 @@ public struct WorkbookBuilder {
             let rem = "\(col(poolCols + 2))\(R)", ord = "\(col(poolCols + 3))\(R)", extra = "\(col(poolCols + 4))\(R)"
             let remRange = "$\(col(poolCols + 2))$2:$\(col(poolCols + 2))$\(last)"
             let ordRange = "$\(col(poolCols + 3))$2:$\(col(poolCols + 3))$\(last)"
-            let scaled = "\(u)*PoolUnits/\(pool.total)"
+            // units * pool is a whole number, exact in a spreadsheet's doubles below 2^53
+            // (9e15: a payout of $1M under a pool of $90M): its remainder by the total
+            // gives the share and the fraction left over without rounding noise.
+            let product = "\(u)*PoolUnits"
             payoutT = RowTemplate("IF(\(pool.total)>PoolUnits,(\(share)+\(extra))/\(scale(d)),\(rounded))")
             poolT = [
                 RowTemplate("ROUND(\(rounded)*\(scale(d)),0)"),
-                RowTemplate("IF(\(pool.total)>PoolUnits,INT(ROUND(\(scaled),6)),\(u))"),
-                RowTemplate("IF(\(pool.total)>PoolUnits,ROUND(\(scaled)-\(share),9),0)"),
+                RowTemplate("IF(\(pool.total)>PoolUnits,(\(product)-MOD(\(product),\(pool.total)))/\(pool.total),\(u))"),
+                RowTemplate("IF(\(pool.total)>PoolUnits,ROUND(MOD(\(product),\(pool.total))/\(pool.total),9),0)"),
                 RowTemplate("IF(\(pool.total)>PoolUnits,IF(SUMPRODUCT(--(\(remRange)>\(rem)))+SUMPRODUCT(--(\(remRange)=\(rem)),--(\(ordRange)<\(ord)))<\(pool.leftover),1,0),0)"),
             ]
         }
+        // Payee index -> its place among the pool's members.
+        var poolMember = [Int?](repeating: nil, count: run.payees.count)
+        for (n, i) in (run.pool?.split?.members ?? []).enumerated() { poolMember[i] = n }
         for (i, p) in run.payees.enumerated() {
             let row = i + 1, R = excelRow(i)
             let d = p.currency.minorDigits
@@ -479,16 +487,17 @@ public struct WorkbookBuilder {
             try s.text(row, 4, p.currency.code, .plain)
             try s.formula(row, 5, tiT.render(R), cached: double(p.targetIncentive), .money(d))
             let ineligible = p.status == .ineligible
+            let figures = p.figures
             for (j, c) in okrComponents.enumerated() {
-                try s.formula(row, objectiveCols + j, objectiveT[j].render(R), cached: double(objectiveValue(c, p)), .percent)
+                try s.formula(row, objectiveCols + j, objectiveT[j].render(R), cached: double(figures?.objectiveScores[c] ?? .zero), .percent)
             }
             for c in plan.components.indices {
                 let cached = ineligible || c >= p.componentAmounts.count ? 0 : double(p.componentAmounts[c])
                 try s.formula(row, componentCols.lowerBound + c, componentT[c].render(R), cached: cached, .money(d))
             }
             for m in plan.modifiers.indices {
-                let cached = ineligible || m >= p.modifierFactors.count ? 1 : double(p.modifierFactors[m])
-                try s.formula(row, modifierCols.lowerBound + m, modifierT[m].render(R), cached: cached, .decimal)
+                let factor = m < p.modifierFactors.count ? p.modifierFactors[m] : figures?.factors[m]
+                try s.formula(row, modifierCols.lowerBound + m, modifierT[m].render(R), cached: double(factor ?? .one), .decimal)
             }
             try s.formula(row, grossCol, grossT.render(R), cached: double(p.gross), .money(d))
             let roundT = roundedT[d] ?? RowTemplate(ExcelFormula.round("\(col(grossCol))\(RowTemplate.marker)", places: d,
@@ -499,11 +508,19 @@ public struct WorkbookBuilder {
             try s.formulaText(row, statusCol, (held.contains(p.payee.id) ? heldStatusT : statusT).render(R),
                               cached: p.status.rawValue, .plain)
             if !poolT.isEmpty {
-                try s.formula(row, poolCols, poolT[0].render(R), cached: double(p.roundedPayout) * pow10(d), .integer)
-                try s.formula(row, poolCols + 1, poolT[1].render(R), cached: (double(p.payout) * pow10(d)).rounded(.down), .integer)
-                try s.formula(row, poolCols + 2, poolT[2].render(R), cached: 0, .decimal)
+                // The pool's split as the engine made it (`PoolSplit`); without one (the pool
+                // does not bind, or the payee is not in it) the share is the payout itself.
+                let units = (p.roundedPayout.raw / Int128(FixedDecimal.pow10(FixedDecimal.scale - d)))
+                let n = poolMember[i]
+                let split = run.pool?.split
+                let share = n.flatMap { n in split.map { $0.shares[n] } } ?? units
+                let remainder = n.flatMap { n in split.map { $0.remainders[n] } } ?? .zero
+                let extra = n.flatMap { n in split.map { $0.extraUnit[n] } } ?? false
+                try s.formula(row, poolCols, poolT[0].render(R), cached: Double(units), .integer)
+                try s.formula(row, poolCols + 1, poolT[1].render(R), cached: Double(share), .integer)
+                try s.formula(row, poolCols + 2, poolT[2].render(R), cached: double(try remainder.rounded(places: 9, mode: .halfEven)), .decimal)
                 try s.number(row, poolCols + 3, Double(i + 1), .integer)
-                try s.formula(row, poolCols + 4, poolT[3].render(R), cached: 0, .integer)
+                try s.formula(row, poolCols + 4, poolT[3].render(R), cached: extra ? 1 : 0, .integer)
             }
         }
     }
@@ -536,19 +553,6 @@ public struct WorkbookBuilder {
         }
         if let m = maxScoreName[c] { return "MIN(\(m),\(raw))" }
         return "(\(raw))"
-    }
-
-    /// The objective score from the payee's recorded actuals (the cell's cached value).
-    func objectiveValue(_ c: Int, _ p: PayeeResult) -> FixedDecimal {
-        guard case .okr(let oid, _) = plan.components[c].kind, let o = plan.objectives.first(where: { $0.id == oid }) else { return .zero }
-        var score = FixedDecimal.zero
-        for kr in o.keyResults {
-            guard let k = kpiIndex[kr.kpi], k < p.kpiActuals.count, let a = p.kpiActuals[k] else { continue }
-            guard let progress = try? ((try a - kr.start) / (try kr.target - kr.start)).clamped(.zero, kr.max),
-                  let term = try? kr.weight * progress, let sum = try? score + term else { continue }
-            score = sum
-        }
-        return score
     }
 
     /// An OKR component's objective score: the weighted progress of its key results.
@@ -694,15 +698,20 @@ public struct WorkbookBuilder {
             try s.formula(row, 1, "Inputs!I\(R)", cached: Double(p.activeDays), .integer); row += 2
             for (j, h) in ["KPI", "actual", "target", "attainment"].enumerated() { try s.text(row, j, h, .header) }
             row += 1
+            let figures = p.figures
             for (k, kpi) in plan.kpis.enumerated() {
-                try s.text(row, 0, kpi.name ?? kpi.id, .plain)
-                let a = k < p.kpiActuals.count ? (p.kpiActuals[k] ?? .zero) : .zero
-                try s.formula(row, 1, actualRef(k, row: R), cached: double(a), .decimal)
-                if targetName["\(kpi.id)|\(p.payee.unit)"] ?? targetName["\(kpi.id)|"] != nil {
-                    let t = kpi.targets[p.payee.unit] ?? kpi.target ?? .one
-                    try s.formula(row, 2, targetRef(k, row: R), cached: double(t), .decimal)
-                    let att = (try? (kpi.better == .higher ? a / t : FixedDecimal(2) - (a / t))) ?? .zero
-                    try s.formula(row, 3, attainmentRef(k, row: R), cached: double(att), .percent)
+                let scored = figures?.scored[k] ?? false
+                try s.text(row, 0, (kpi.name ?? kpi.id) + (scored || p.status == .ineligible ? "" : " (input only, not scored)"), .plain)
+                if let a = figures?.actuals[k] {
+                    try s.formula(row, 1, actualRef(k, row: R), cached: double(a), .decimal)
+                    if let t = figures?.targets[k], targetName["\(kpi.id)|\(p.payee.unit)"] ?? targetName["\(kpi.id)|"] != nil {
+                        try s.formula(row, 2, targetRef(k, row: R), cached: double(t), .decimal)
+                        if let att = figures?.attainments[k] {
+                            try s.formula(row, 3, attainmentRef(k, row: R), cached: double(att), .percent)
+                        }
+                    }
+                } else {
+                    try s.text(row, 1, "none in the inputs", .plain)
                 }
                 row += 1
             }
@@ -720,8 +729,8 @@ public struct WorkbookBuilder {
                 row += 1
                 for (m, modifier) in plan.modifiers.enumerated() {
                     try s.text(row, 0, "\(modifier.id) (\(modifier.kind.typeName))", .plain)
-                    let cached = m < p.modifierFactors.count ? double(p.modifierFactors[m]) : 1
-                    try s.formula(row, 1, "Payouts!\(col(modifierCols.lowerBound + m))\(R)", cached: cached, .decimal); row += 1
+                    let factor = m < p.modifierFactors.count ? p.modifierFactors[m] : figures?.factors[m]
+                    try s.formula(row, 1, "Payouts!\(col(modifierCols.lowerBound + m))\(R)", cached: double(factor ?? .one), .decimal); row += 1
                 }
             }
             row += 1

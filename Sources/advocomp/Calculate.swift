@@ -105,7 +105,7 @@ struct Calculate: ParsableCommand {
         let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false), ("--payroll", payroll, true)],
                                          inputs: inputs.inputPaths, history: history)
         var (request, loader) = try inputs.request()
-        request.recordKPIActuals = xlsx != nil
+        request.recordFigures = xlsx != nil
         let outcome = Pipeline.calculate(request, loadFile: loader)
         Output.report(outcome.diagnostics, quiet: inputs.quiet)
         guard let result = outcome.result else { throw ExitCode(1) }

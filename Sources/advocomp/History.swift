@@ -172,7 +172,7 @@ enum History {
 
     /// Calculates a stored run again: a calculation from its stored inputs; a true-up
     /// from its stored inputs and the paid amounts its result recorded.
-    static func rerun(_ store: RunStore, _ run: RunSummary, recordKPIActuals: Bool = false) throws -> Rerun {
+    static func rerun(_ store: RunStore, _ run: RunSummary, recordFigures: Bool = false) throws -> Rerun {
         let files = try store.files(run.id)
         guard let plan = input(.plan, in: files), let roster = input(.roster, in: files), let actuals = input(.actuals, in: files) else {
             throw StoreError("run \(run.id) is missing stored input files")
@@ -180,7 +180,7 @@ enum History {
         FileIO.loaded = files.filter { $0.role == .okr }.map { InputFile(path: $0.path, bytes: $0.content) }  // for the workbook's Audit sheet
         let loader = loader(files, owner: "run \(run.id)")
         var request = CalculationRequest(plan: plan, roster: roster, actuals: actuals, period: run.period, events: input(.events, in: files))
-        request.recordKPIActuals = recordKPIActuals
+        request.recordFigures = recordFigures
         if run.purpose == .trueUp {
             guard let stored = try store.resultJSON(run.id) else { throw StoreError("run \(run.id) has no stored result") }
             let (year, basis) = try TrueUpHistory.basis(fromJSON: stored)
@@ -304,7 +304,7 @@ struct Show: ParsableCommand {
             return
         }
         let rerun: History.Rerun
-        do { rerun = try History.rerun(store, summary, recordKPIActuals: xlsx != nil) } catch { throw History.fail(database.db, error) }
+        do { rerun = try History.rerun(store, summary, recordFigures: xlsx != nil) } catch { throw History.fail(database.db, error) }
         guard rerun.json == stored else {
             if case .failed(let diagnostics) = rerun { Output.report(diagnostics.filter { $0.severity == .error }) }
             Output.stderr("\(database.db): error: run \(runID) was recorded by advocomp \(summary.advocompVersion) and this advocomp (\(AdvocompVersion.string)) no longer gives the same result from its inputs; `advocomp replay \(runID)` names the differences, and `--format json` shows the run as stored")

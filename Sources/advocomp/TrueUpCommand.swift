@@ -82,7 +82,7 @@ struct TrueUpCommand: ParsableCommand {
         }
         var request = CalculationRequest(plan: planFile, roster: rest.removeFirst(), actuals: rest.removeFirst(),
                                          period: "\(year)-FY", events: rest.first)
-        request.recordKPIActuals = xlsx != nil
+        request.recordFigures = xlsx != nil
         // The plan says which periods the year has; the history says what they paid.
         let (parsed, planDiagnostics) = Pipeline.loadPlan(planFile, loadFile: loader)
         guard let parsed else {

@@ -111,14 +111,14 @@ final class ConformanceTests: XCTestCase {
         return InputFile(path: name, bytes: [UInt8](data))
     }
 
-    static func outcome(of dir: URL, recordKPIActuals: Bool = false) throws -> CalculationOutcome {
+    static func outcome(of dir: URL, recordFigures: Bool = false) throws -> CalculationOutcome {
         let c = try readCase(dir)
         guard let plan = c["plan"], let roster = c["roster"], let actuals = c["actuals"], let period = c["period"] else {
             throw CaseError("\(dir.lastPathComponent)/case.yaml lacks plan, roster, actuals or period")
         }
         let request = CalculationRequest(plan: try file(dir, plan), roster: try file(dir, roster),
                                          actuals: try file(dir, actuals), period: period,
-                                         recordKPIActuals: recordKPIActuals, events: try c["events"].map { try file(dir, $0) })
+                                         recordFigures: recordFigures, events: try c["events"].map { try file(dir, $0) })
         return Pipeline.calculate(request) { path in
             // Paths arrive resolved against the plan's name ("plan.yaml"), i.e. relative to the case folder.
             guard let data = FileManager.default.contents(atPath: dir.appendingPathComponent(path).path) else {

@@ -39,7 +39,7 @@ final class MemoryBook: WorkbookSink {
 
 final class WorkbookBuilderTests: XCTestCase {
     func book(_ caseName: String, roster: String? = nil) throws -> MemoryBook {
-        var outcome = try ConformanceTests.outcome(of: try ConformanceTests.folder(caseName), recordKPIActuals: true)
+        var outcome = try ConformanceTests.outcome(of: try ConformanceTests.folder(caseName), recordFigures: true)
         if let roster {
             let dir = try ConformanceTests.folder(caseName)
             outcome = TestSupport.calculate(plan: try String(contentsOf: dir.appendingPathComponent("plan.yaml"), encoding: .utf8),

@@ -22,7 +22,7 @@ final class WorkbookRecalcTests: XCTestCase {
 
     func recalcCase(_ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let soffice = try Self.soffice()
-        let outcome = try ConformanceTests.outcome(of: try ConformanceTests.folder(name), recordKPIActuals: true)
+        let outcome = try ConformanceTests.outcome(of: try ConformanceTests.folder(name), recordFigures: true)
         let run = try XCTUnwrap(outcome.result, "\(outcome.diagnostics)")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("advocomp-recalc-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -244,7 +244,7 @@ final class WorkbookShapesRecalcTests: XCTestCase {
             plan: InputFile(path: "plan.yaml", bytes: Array(Self.plan.utf8)),
             roster: InputFile(path: "roster.csv", bytes: Array(Self.roster.utf8)),
             actuals: InputFile(path: "actuals.csv", bytes: Array(Self.actuals.utf8)),
-            period: "2026-Q1", recordKPIActuals: true)
+            period: "2026-Q1", recordFigures: true)
         let outcome = Pipeline.calculate(request) { _ in .failure(PlanParser.FileLoadError("none")) }
         let run = try XCTUnwrap(outcome.result, TestSupport.rendered(outcome.diagnostics).joined(separator: "\n"))
         // The plan reaches what it means to: a capped and a floored payee, a closed gate.
