@@ -74,19 +74,17 @@ public struct Calculator {
         let payees = onPlan.map { roster.payees[$0] }
         let index = RunIndex(plan: plan, rows: actuals.rows, period: period, kpiIndex: kpiIndex, roster: roster, order: onPlan, payees: payees)
 
-        // Two workers over contiguous halves; each has its own buffers and problems,
-        // merged in payee order, so the result does not depend on the split.
-        let workers = payees.count >= 4096 ? 2 : 1
-        let chunk = (payees.count + workers - 1) / workers
-        // Each worker writes its payees' results in place; a payee whose calculation
-        // failed leaves a partial result, never seen because the run then throws.
-        var problemsByWorker = [Problems](repeating: Problems(), count: workers)
+        // The payees in contiguous chunks, one per worker (`Parallel`); each has its own
+        // buffers and problems, merged in payee order, so the result does not depend on
+        // the split. Each worker writes its payees' results in place; a payee whose
+        // calculation failed leaves a partial result, never seen because the run then throws.
+        let ranges = Parallel.ranges(payees.count, minimumChunk: 2048)
+        var problemsByWorker = [Problems](repeating: Problems(), count: ranges.count)
         var results = [PayeeResult](unsafeUninitializedCapacity: payees.count) { buffer, initialized in
             let out = buffer
             problemsByWorker.withUnsafeMutableBufferPointer { problemSlots in
                 let slots = problemSlots
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
-                    let range = (w * chunk)..<min(payees.count, (w + 1) * chunk)
+                Parallel.forEach(ranges) { w, range in
                     evaluate(payees, range, explain: explain, record: recordFigures, index, into: out, &slots[w])
                 }
             }

@@ -57,7 +57,7 @@ public enum LedgerAnalysis {
             let who = events[i].creditedTo
             return who < 0 || personOnPlan[Int(who)]
         }
-        // A reported finding about one event is worded after the checks, on two cores:
+        // A reported finding about one event is worded after the checks, by the workers:
         // a year's ledger can give a hundred thousand of them.
         var pending: [(event: Int, check: GamingChecks.Check, action: GamingAction, evidence: Evidence)] = []
         func mark(_ i: Int, _ check: GamingChecks.Check, _ action: GamingAction, _ evidence: Evidence) {
@@ -181,7 +181,7 @@ public enum LedgerAnalysis {
         case escalation(opened: Int, withinDays: Int)
     }
 
-    /// The findings about single events, worded (in two halves on two cores), in the
+    /// The findings about single events, worded (in chunks by the workers), in the
     /// order given.
     static func word(_ pending: [(event: Int, check: GamingChecks.Check, action: GamingAction, evidence: Evidence)],
                      ledger: Ledger) -> [Finding] {
@@ -209,12 +209,11 @@ public enum LedgerAnalysis {
             }
             return Finding(check: p.check, payeeID: ledger.creditedTo(e), eventIDs: ids, action: p.action, detail: detail, line: Int(e.line))
         }
-        guard pending.count >= 1000 else { return pending.map(finding) }
         return [Finding](unsafeUninitializedCapacity: pending.count) { buffer, initialized in
-            let half = pending.count / 2
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
-                guard let base = buffer.baseAddress else { return }
-                for k in part == 0 ? 0..<half : half..<pending.count { (base + k).initialize(to: finding(pending[k])) }
+            let out = buffer
+            Parallel.forEach(Parallel.ranges(pending.count, minimumChunk: 500)) { _, range in
+                guard let base = out.baseAddress else { return }
+                for k in range { (base + k).initialize(to: finding(pending[k])) }
             }
             initialized = pending.count
         }

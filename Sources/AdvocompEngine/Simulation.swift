@@ -74,7 +74,7 @@ public struct CorrelationError: Error, Sendable {
 
 extension Calculator {
     /// Runs the plan `runs` times on drawn KPI actuals (SPEC section 5 each time, on the
-    /// compiled plan, on two cores). Each run has its own random stream derived from
+    /// compiled plan, by the machine's workers). Each run has its own random stream derived from
     /// `seed` and the run number, so a seed gives the same numbers however the runs are
     /// split. KPIs not drawn keep their actuals.
     ///
@@ -149,12 +149,14 @@ extension Calculator {
         // A payout beyond Int64 (above 92,233,720,368,547,758.07 at 2 decimals) is kept
         // exactly in its worker's `wide` list, its slot marked `Sampler.wideMark`.
         var payouts = [Int64](repeating: 0, count: runs * payeeCount)
-        var wide = [[(slot: Int, units: Int128)]](repeating: [], count: 2)
+        // The runs in contiguous chunks, one per worker (`Parallel`); each run draws from its
+        // own seeded stream, so the numbers do not depend on the split.
+        let ranges = Parallel.ranges(runs)
+        let workers = max(1, ranges.count)
+        var wide = [[(slot: Int, units: Int128)]](repeating: [], count: workers)
         var totals = [Int128](repeating: 0, count: runs * currencyList.count)
         let limits = currencyList.map { FixedDecimal.largestUnits(places: $0.minorDigits) }
         var bound = [Bool](repeating: false, count: runs)
-        let workers = runs >= 2 ? 2 : 1
-        let chunk = (runs + workers - 1) / workers
         var gateClosed = [[Int]](repeating: [Int](repeating: 0, count: plan.modifiers.count), count: workers)
         var gateAll = [[Int]](repeating: [Int](repeating: 0, count: plan.modifiers.count), count: workers)
         var problemsByWorker = [Problems](repeating: Problems(), count: workers)
@@ -175,7 +177,7 @@ extension Calculator {
                                     failedRun.withUnsafeMutableBufferPointer { fr in
                                       wide.withUnsafeMutableBufferPointer { wideOut in
                                         let (payoutsOut, totalsOut, boundOut, doneOut, gc, ga, pw, fr, wideOut) = (payoutsOut, totalsOut, boundOut, doneOut, gc, ga, pw, fr, wideOut)
-                                        DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                        Parallel.forEach(ranges) { w, range in
                                             var index = base
                                             var state = PayeeState(kpiCount: n)
                                             var random = Sampler.Stream(seed: 0)
@@ -185,7 +187,6 @@ extension Calculator {
                                             var unitScores = [FixedDecimal](repeating: .zero, count: C)
                                             var unitFactors = [FixedDecimal](repeating: .one, count: M)
                                             var units = [Int128](repeating: 0, count: payeeCount)
-                                            let range = (w * chunk)..<min(runs, (w + 1) * chunk)
                                             runLoop: for r in range {
                                                 random = Sampler.Stream(seed: Sampler.mix(seed &+ UInt64(r) &* 0x9e37_79b9_7f4a_7c15))
                                                 if let bad = sampler.draw(into: &index, &random) {

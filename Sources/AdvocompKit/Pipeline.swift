@@ -92,7 +92,7 @@ public enum Pipeline {
                         adjust: ((inout Actuals, Plan, Roster, Period) -> Void)? = nil) -> (Prepared?, [Diagnostic]) {
         // The plan is small and read first; then the roster, the actuals and the events,
         // which are independent, are read and checked against it on two threads (the
-        // events, the largest, on this one: their reader splits its work over two cores).
+        // events, the largest, on this one: their reader splits its work over the workers).
         let (planRead, planDiagnostics) = loadPlan(request.plan, loadFile: loadFile)
         let plan = planRead.map(planFor)
         var rosterDiagnostics: [Diagnostic] = [], actualsDiagnostics: [Diagnostic] = [], eventsDiagnostics: [Diagnostic] = []
@@ -223,9 +223,10 @@ public enum Pipeline {
     /// Runs `background` on another thread while `body` runs on this one; returns when
     /// both are done. Not `DispatchQueue.concurrentPerform`: libdispatch runs a
     /// concurrentPerform nested in another one serially, and the events reader and the
-    /// CSV reader split their own work over two cores (nested, a million-event ledger
+    /// CSV reader split their own work (nested, a million-event ledger
     /// was read on one core).
     static func alongside(_ background: @escaping () -> Void, _ body: () -> Void) {
+        guard Parallel.workers >= 2 else { background(); body(); return }
         /// The two closures touch different variables; the group's wait orders the rest.
         final class Work: @unchecked Sendable {
             let run: () -> Void

@@ -52,14 +52,14 @@ public struct CSVTable: Sendable {
         }
     }
 
-    /// A large file is parsed as two halves on two cores, split at a line end outside
+    /// A large file is parsed as two halves side by side (with two workers or more, `Parallel`), split at a line end outside
     /// any quoted field (an even number of quotes before it). Returns false, having kept
     /// nothing, when the file is small, no such line end is near the middle, or either
     /// half has a syntax problem: then one pass from the start parses it, so problems
     /// are reported exactly as they always are.
     private mutating func parseInTwo(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = b.count
-        guard n >= 1 << 22 else { return false }
+        guard n >= 1 << 22, Parallel.workers >= 2 else { return false }
         var quotes = 0, newlines = 0
         for k in 0..<n / 2 {
             quotes &+= b[k] == 34 ? 1 : 0
@@ -82,13 +82,11 @@ public struct CSVTable: Sendable {
         second.content.reserveCapacity(n - split)
         first.cellStart.reserveCapacity(split / 6)
         second.cellStart.reserveCapacity((n - split) / 6)
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
-                first.parse(UnsafeBufferPointer(rebasing: b[0..<split]), startLine: 1, skipBOM: true, &problemsFirst)
-            } else {
-                second.parse(UnsafeBufferPointer(rebasing: b[split..<n]), startLine: 1 + newlines, skipBOM: false, &problemsSecond)
-            }
-        }
+        Parallel.both({
+            first.parse(UnsafeBufferPointer(rebasing: b[0..<split]), startLine: 1, skipBOM: true, &problemsFirst)
+        }, {
+            second.parse(UnsafeBufferPointer(rebasing: b[split..<n]), startLine: 1 + newlines, skipBOM: false, &problemsSecond)
+        })
         guard problemsFirst.isEmpty, problemsSecond.isEmpty else { return false }
         // Concatenate: the second half's cells start after the first's.
         let contentBase = first.content.count, cellBase = first.cellStart.count - 1

@@ -41,7 +41,7 @@ public enum EventsReader {
         let consentCol = col["consent"], amountCol = col["amount"]
         let n = table.count
 
-        // The columns in two groups, read on two cores into column arrays, then zipped in
+        // The columns in two groups, read side by side (`Parallel.both`) into column arrays, then zipped in
         // date order: (A) event_id and its duplicates, date, the keywords, amount and
         // account_id; (B) type, advocate_id, credited_to and requested_by.
         var ids: [String] = [], dates: [CivilDate] = [], flags: [UInt8] = [], accountOf: [Int32] = []
@@ -52,8 +52,7 @@ public enum EventsReader {
         var signalOf: [AdvocacyEvent.Signal] = []
         var badB: [Bool] = [], diagnosticsB: [Diagnostic] = []
 
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
+        Parallel.both({
                 let cells = CellReader(table: table)
                 var seen = EventIDTable(expecting: n)
                 ids.reserveCapacity(n); dates.reserveCapacity(n); flags.reserveCapacity(n); accountOf.reserveCapacity(n)
@@ -125,7 +124,7 @@ public enum EventsReader {
                     accountOf.append(account)
                     if !ok { badA[r] = true }
                 }
-            } else {
+            }, {
                 typeOf.reserveCapacity(n); advocateOf.reserveCapacity(n); creditedOf.reserveCapacity(n); requestedOf.reserveCapacity(n)
                 signalOf = Array(repeating: .none, count: n)
                 badB = Array(repeating: false, count: n)
@@ -156,8 +155,7 @@ public enum EventsReader {
                     }
                     typeOf.append(type); advocateOf.append(advocate); creditedOf.append(credited); requestedOf.append(requested)
                 }
-            }
-        }
+            })
 
         // A signal row is about an account: it needs one.
         if signalOf.contains(where: { $0 != .none }) {
@@ -177,13 +175,12 @@ public enum EventsReader {
         // In date order, then event_id: the order the checks read the ledger in.
         let order = Ledger.dateOrder(count: n, day: { dates[$0].dayNumber }, id: { ids[$0] })
         let kept = badA.contains(true) || badB.contains(true) ? order.filter { !badA[$0] && !badB[$0] } : order
-        // Gathered on two cores, each filling half of the array.
+        // Gathered by the workers, each filling its chunk of the array.
         let events = [AdvocacyEvent](unsafeUninitializedCapacity: kept.count) { buffer, initialized in
             let base = buffer.baseAddress
-            let half = kept.count / 2
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
+            Parallel.forEach(Parallel.ranges(kept.count, minimumChunk: 10_000)) { _, range in
                 guard let base else { return }
-                for k in (part == 0 ? 0..<half : half..<kept.count) {
+                for k in range {
                     let r = kept[k], f = flags[r]
                     (base + k).initialize(to: AdvocacyEvent(
                         id: ids[r], date: dates[r], type: typeOf[r], advocate: advocateOf[r], creditedTo: creditedOf[r],

@@ -8,15 +8,12 @@ public enum CSVReport {
     public static func render(_ run: RunResult) -> String {
         let header = Array("payee_id,status,currency,target_incentive,payout\n".utf8)
         let payees = run.payees
-        // Large runs render in two halves on two cores, joined in order.
-        let parts = payees.count >= 20_000 ? 2 : 1
-        var chunks = [[UInt8]](repeating: [], count: parts)
+        // Large runs render in chunks on the machine's workers, joined in order.
+        let ranges = Parallel.ranges(payees.count, minimumChunk: 5_000)
+        var chunks = [[UInt8]](repeating: [], count: ranges.count)
         chunks.withUnsafeMutableBufferPointer { slots in
             let out = slots
-            DispatchQueue.concurrentPerform(iterations: parts) { w in
-                let lo = payees.count * w / parts, hi = payees.count * (w + 1) / parts
-                out[w] = rows(payees, lo..<hi)
-            }
+            Parallel.forEach(ranges) { w, range in out[w] = rows(payees, range) }
         }
         var all = header
         all.reserveCapacity(header.count + chunks.reduce(0) { $0 + $1.count })

@@ -9,15 +9,15 @@ public enum JSONReport {
         render(run, payeeObjects: nil)
     }
 
-    /// Each payee's object (`payeeObject`), in `run.payees` order, rendered on two cores.
+    /// Each payee's object (`payeeObject`), in `run.payees` order, rendered by the
+    /// machine's workers in contiguous chunks (`Parallel`).
     public static func payeeObjects(_ run: RunResult) -> [String] {
         let payees = run.payees, plan = run.plan
-        guard payees.count >= 2_000 else { return payees.map { payeeObject($0, plan: plan) } }
         return [String](unsafeUninitializedCapacity: payees.count) { buffer, initialized in
-            let half = payees.count / 2
-            DispatchQueue.concurrentPerform(iterations: 2) { part in
-                guard let base = buffer.baseAddress else { return }
-                for k in part == 0 ? 0..<half : half..<payees.count { (base + k).initialize(to: payeeObject(payees[k], plan: plan)) }
+            let out = buffer
+            Parallel.forEach(Parallel.ranges(payees.count, minimumChunk: 1_000)) { _, range in
+                guard let base = out.baseAddress else { return }
+                for k in range { (base + k).initialize(to: payeeObject(payees[k], plan: plan)) }
             }
             initialized = payees.count
         }
