@@ -177,19 +177,19 @@ public struct Calculator {
         let currency = payee.currency ?? plan.currency
         var result = PayeeResult(
             payee: payee, currency: currency, status: .ok, activeDays: activeDays(payee), daysInPeriod: daysInPeriod,
-            proration: .zero, annualTarget: .zero, targetIncentive: .zero, componentScores: [], componentAmounts: [],
-            modifierFactors: [], grossBeforeClamp: .zero, gross: .zero, clamp: .none, roundedPayout: .zero,
-            payout: .zero, trace: trace ? PayeeTrace() : nil, roundedTargetIncentive: .zero)
+            proration: .zero, annualTargetValue: .zero, targetIncentiveValue: .zero, componentScores: [], componentAmountValues: [],
+            modifierFactors: [], grossBeforeClampValue: .zero, grossValue: .zero, clamp: .none, roundedPayoutValue: .zero,
+            payoutValue: .zero, trace: trace ? PayeeTrace() : nil, roundedTargetIncentiveValue: .zero)
         do {
             let incentive = try incentive(payee)
             result.proration = incentive.proration
-            result.annualTarget = incentive.annual
+            result.annualTargetValue = incentive.annual
             guard let ti = incentive.ti else {
                 result.status = .ineligible
                 return result
             }
-            result.targetIncentive = ti
-            result.roundedTargetIncentive = try result.targetIncentive.roundedMoney(places: currency.minorDigits, mode: plan.rounding)
+            result.targetIncentiveValue = ti
+            result.roundedTargetIncentiveValue = try result.targetIncentiveValue.roundedMoney(places: currency.minorDigits, mode: plan.rounding)
 
             let componentCount = compiled.componentWeights.count
             var amounts: [FixedDecimal] = []
@@ -221,13 +221,13 @@ public struct Calculator {
                 }
             }
             let money = try payout(ti: ti, scores: scores, factors: factors, currency: currency)
-            result.grossBeforeClamp = money.grossBeforeClamp
+            result.grossBeforeClampValue = money.grossBeforeClamp
             result.clamp = money.clamp
-            result.gross = money.gross
-            result.roundedPayout = money.rounded
-            result.payout = result.roundedPayout
+            result.grossValue = money.gross
+            result.roundedPayoutValue = money.rounded
+            result.payoutValue = result.roundedPayoutValue
             result.componentScores = scores
-            result.componentAmounts = money.amounts
+            result.componentAmountValues = money.amounts
             result.modifierFactors = factors
             if trace { result.trace?.kpis = state.kpiLines(self, index) }
             return result

@@ -23,22 +23,22 @@ extension Calculator {
         }
         // Payouts and the pool are rounded to minor units already: their units are exact.
         let scale = Int128(FixedDecimal.pow10(FixedDecimal.scale - digits))
-        let units = members.map { results[$0].payout.raw / scale }
+        let units = members.map { results[$0].payoutValue.raw / scale }
         guard let total = poolTotal(units, members.map { results[$0].payee }, &problems) else { return nil }
         let before = FixedDecimal(raw: total * scale)
         guard total > P else {
-            return PoolResult(amount: amount, currency: currency, totalBefore: before, applied: false, ratio: nil, source: source)
+            return PoolResult(amountValue: amount, currency: currency, totalBeforeValue: before, applied: false, ratio: nil, source: source)
         }
         var split = Calculator.poolShares(units, pool: P, total: total)
         split.members = members
-        for (n, i) in members.enumerated() { results[i].payout = FixedDecimal(raw: split.paid(n) * scale) }
+        for (n, i) in members.enumerated() { results[i].payoutValue = FixedDecimal(raw: split.paid(n) * scale) }
         // 0 <= amount < before: the ratio is below 1, and cannot fail.
         let ratio: FixedDecimal
         do { ratio = try amount / before } catch {
             problems.other.append(.error("the pool's ratio \(amount) / \(before) cannot be worked out: \(error)", at: pool.location))
             return nil
         }
-        return PoolResult(amount: amount, currency: currency, totalBefore: before, applied: true, ratio: ratio, source: source, split: split)
+        return PoolResult(amountValue: amount, currency: currency, totalBeforeValue: before, applied: true, ratio: ratio, source: source, split: split)
     }
 
     /// The pool's payees must all be paid in the plan's currency (SPEC section 5 step 10).

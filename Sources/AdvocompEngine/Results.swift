@@ -12,25 +12,28 @@ public struct PayeeResult: Sendable {
     public var daysInPeriod: Int
     /// `activeDays / daysInPeriod`.
     public var proration: FixedDecimal
+    /// The money figures, exact, in `currency`: the engine works on these; every other
+    /// module reads them as `Money` (the accessors below), so no amount leaves the engine
+    /// without its currency.
     /// Annual target bonus (base_salary * target_bonus_pct, or target_bonus).
-    public var annualTarget: FixedDecimal
+    var annualTargetValue: FixedDecimal
     /// Target incentive for the period, unrounded.
-    public var targetIncentive: FixedDecimal
+    var targetIncentiveValue: FixedDecimal
     /// Component scores (after max_score), in plan order.
     public var componentScores: [FixedDecimal]
     /// Component amounts after modifiers, in plan order.
-    public var componentAmounts: [FixedDecimal]
+    var componentAmountValues: [FixedDecimal]
     /// Modifier factors, in plan order.
     public var modifierFactors: [FixedDecimal]
     /// Sum of the component amounts, before cap and floor.
-    public var grossBeforeClamp: FixedDecimal
+    var grossBeforeClampValue: FixedDecimal
     /// After cap and floor, unrounded.
-    public var gross: FixedDecimal
+    var grossValue: FixedDecimal
     public var clamp: Clamp
     /// Rounded to the currency's minor units, before the pool.
-    public var roundedPayout: FixedDecimal
+    var roundedPayoutValue: FixedDecimal
     /// Final payout (after the pool, if any).
-    public var payout: FixedDecimal
+    var payoutValue: FixedDecimal
     /// Step-by-step derivation, when asked for.
     public var trace: PayeeTrace?
     /// Every figure of the payee an output shows beside the payout (each KPI's actual,
@@ -40,7 +43,26 @@ public struct PayeeResult: Sendable {
     public var figures: PayeeFigures?
 
     /// Target incentive rounded as the payout is (SPEC section 7).
-    public var roundedTargetIncentive: FixedDecimal
+    var roundedTargetIncentiveValue: FixedDecimal
+
+    /// Annual target bonus (base_salary * target_bonus_pct, or target_bonus).
+    public var annualTarget: Money { Money(annualTargetValue, currency) }
+    /// Target incentive for the period, unrounded.
+    public var targetIncentive: Money { Money(targetIncentiveValue, currency) }
+    /// Target incentive rounded as the payout is (SPEC section 7).
+    public var roundedTargetIncentive: Money { Money(roundedTargetIncentiveValue, currency) }
+    /// Component `c`'s amount after modifiers (plan order), unrounded.
+    public func componentAmount(_ c: Int) -> Money { Money(componentAmountValues[c], currency) }
+    /// How many component amounts there are (0 for an ineligible payee).
+    public var componentAmountCount: Int { componentAmountValues.count }
+    /// Sum of the component amounts, before cap and floor.
+    public var grossBeforeClamp: Money { Money(grossBeforeClampValue, currency) }
+    /// After cap and floor, unrounded.
+    public var gross: Money { Money(grossValue, currency) }
+    /// Rounded to the currency's minor units, before the pool.
+    public var roundedPayout: Money { Money(roundedPayoutValue, currency) }
+    /// Final payout (after the pool, if any).
+    public var payout: Money { Money(payoutValue, currency) }
 }
 
 /// The figures of one payee beside its payout, as the engine worked them out.
@@ -108,10 +130,14 @@ public struct PoolSplit: Sendable {
 
 /// The pool's effect on a run (SPEC section 5 step 10).
 public struct PoolResult: Sendable {
-    public var amount: FixedDecimal
+    var amountValue: FixedDecimal
     public var currency: Currency
     /// Sum of payouts before the pool.
-    public var totalBefore: FixedDecimal
+    var totalBeforeValue: FixedDecimal
+    /// The pool, rounded as payouts are.
+    public var amount: Money { Money(amountValue, currency) }
+    /// The payouts of the pool's payees before it.
+    public var totalBefore: Money { Money(totalBeforeValue, currency) }
     /// True when the total exceeded the pool and payouts were scaled down.
     public var applied: Bool
     /// `amount / totalBefore` when applied.

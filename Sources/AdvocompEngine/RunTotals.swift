@@ -10,10 +10,10 @@ public struct RunTotals: Sendable {
         public var payees = 0
         /// The target incentives as rounded to the currency (SPEC section 7), as every
         /// report shows them.
-        public var targetIncentive = FixedDecimal.zero
+        var targetIncentive = FixedDecimal.zero
         /// The target incentives unrounded: what the workbook's formulas add up.
-        public var exactTargetIncentive = FixedDecimal.zero
-        public var payout = FixedDecimal.zero
+        var exactTargetIncentive = FixedDecimal.zero
+        var payout = FixedDecimal.zero
         public init() {}
 
         /// This sum with one more payee, or nil when a figure would leave the range.
@@ -31,16 +31,16 @@ public struct RunTotals: Sendable {
             return s
         }
     }
-    public struct CurrencySum: Sendable {
+    public struct CurrencySum: Sendable, MoneySum {
         public var currency: Currency
         public var sum: Sum
     }
-    public struct StatusSum: Sendable {
+    public struct StatusSum: Sendable, MoneySum {
         public var status: PayeeResult.Status
         public var currency: Currency
         public var sum: Sum
     }
-    public struct UnitSum: Sendable {
+    public struct UnitSum: Sendable, MoneySum {
         public var unit: String
         public var currency: Currency
         public var sum: Sum
@@ -139,7 +139,7 @@ public struct RunTotals: Sendable {
                 unitSums.append(Sum())
                 unitKeys.append((u, c))
             }
-            let payout = payees[i].payout, ti = payees[i].roundedTargetIncentive, exact = payees[i].targetIncentive
+            let payout = payees[i].payoutValue, ti = payees[i].roundedTargetIncentiveValue, exact = payees[i].targetIncentiveValue
             // Nearly always nothing overflows: the three totals take the payee at once.
             if failures.isEmpty, let a = currencySums[c].adding(payout, ti, exact), let b = statusSums[s * C + c].adding(payout, ti, exact),
                let x = unitSums[slot].adding(payout, ti, exact) {
@@ -190,13 +190,13 @@ public struct RunTotals: Sendable {
                     let d = p.currency.minorDigits
                     switch figure {
                     case .payout:
-                        diagnostics.append(.totalOverflow("payee \(p.payee.id)'s payout", p.payout, places: d, totals: names,
+                        diagnostics.append(.totalOverflow("payee \(p.payee.id)'s payout", p.payoutValue, places: d, totals: names,
                                                           currency: p.currency.code, at: p.payee.location))
                     case .targetIncentive:
-                        diagnostics.append(.totalOverflow("payee \(p.payee.id)'s target incentive", p.roundedTargetIncentive, places: d,
+                        diagnostics.append(.totalOverflow("payee \(p.payee.id)'s target incentive", p.roundedTargetIncentiveValue, places: d,
                                                           totals: names, currency: p.currency.code, at: p.payee.location))
                     case .exactTargetIncentive:
-                        diagnostics.append(.error("payee \(p.payee.id)'s target incentive of \(p.targetIncentive) (unrounded) takes \(Diagnostic.list(names)) beyond the largest amount advocomp can hold (\(FixedDecimal(raw: Int128.max)) \(p.currency.code))",
+                        diagnostics.append(.error("payee \(p.payee.id)'s target incentive of \(p.targetIncentiveValue) (unrounded) takes \(Diagnostic.list(names)) beyond the largest amount advocomp can hold (\(FixedDecimal(raw: Int128.max)) \(p.currency.code))",
                                                   at: p.payee.location))
                     }
                 }
@@ -239,4 +239,19 @@ public struct RunTotals: Sendable {
         var total: Total
         var figure: Figure
     }
+}
+
+/// A sum of one currency's payees, read as money.
+public protocol MoneySum {
+    var currency: Currency { get }
+    var sum: RunTotals.Sum { get }
+}
+
+extension MoneySum {
+    public var payees: Int { sum.payees }
+    /// The target incentives as rounded to the currency, as every report shows them.
+    public var targetIncentive: Money { Money(sum.targetIncentive, currency) }
+    /// The target incentives unrounded: what the workbook's formulas add up.
+    public var exactTargetIncentive: Money { Money(sum.exactTargetIncentive, currency) }
+    public var payout: Money { Money(sum.payout, currency) }
 }

@@ -145,7 +145,7 @@ public enum TrueUpCalculation {
         for p in fullYear.payees {
             seen.insert(p.payee.id)
             let status: TrueUpLine.Status = p.status == .ok ? .ok : p.status == .held ? .held : .ineligible
-            if let l = line(p.payee.id, p.payee.name, status, p.currency, p.status == .ineligible ? .zero : p.payout) { lines.append(l) }
+            if let l = line(p.payee.id, p.payee.name, status, p.currency, p.status == .ineligible ? .zero : p.payoutValue) { lines.append(l) }
         }
         // Paid during the year, no longer on the plan: the full year earns them nothing.
         for id in Set(basis.paid.keys).union(basis.carriedIn.keys).subtracting(seen).sorted() {

@@ -132,7 +132,7 @@ extension Pipeline {
         public var attainment: FixedDecimal
         public var actual: FixedDecimal
         /// Before the pool: the payee's own payout at that attainment.
-        public var payout: FixedDecimal
+        public var payout: Money
         public var status: PayeeResult.Status
     }
 

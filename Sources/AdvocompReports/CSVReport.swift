@@ -26,16 +26,15 @@ public enum CSVReport {
         out.reserveCapacity(48 * range.count)
         payees.withUnsafeBufferPointer { ps in
             for i in range {
-                let d = ps[i].currency.minorDigits
                 out += CSVField.escape(ps[i].payee.id).utf8
                 out.append(UInt8(ascii: ","))
                 out += ps[i].status.rawValue.utf8
                 out.append(UInt8(ascii: ","))
                 out += ps[i].currency.code.utf8
                 out.append(UInt8(ascii: ","))
-                ps[i].roundedTargetIncentive.appendFormatted(places: d, to: &out)
+                ps[i].roundedTargetIncentive.appendPlain(to: &out)
                 out.append(UInt8(ascii: ","))
-                ps[i].payout.appendFormatted(places: d, to: &out)
+                ps[i].payout.appendPlain(to: &out)
                 out.append(UInt8(ascii: "\n"))
             }
         }

@@ -18,18 +18,18 @@ public enum ExplainReport {
         if let b = p.targetBonus {
             line("   annual target = target_bonus \(b)")
         } else if let base = p.baseSalary, let pct = p.targetBonusPct {
-            line("   annual target = base_salary \(base) x target_bonus_pct \(pct.percentString(maxPlaces: 6)) = \(payee.annualTarget)")
+            line("   annual target = base_salary \(base) x target_bonus_pct \(pct.percentString(maxPlaces: 6)) = \(payee.annualTarget.amount)")
         }
         let dates = "start \(p.startDate?.description ?? "none"), end \(p.endDate?.description ?? "none")"
         line("   active days = \(payee.activeDays) of \(payee.daysInPeriod) (\(dates))")
         if payee.status == .ineligible {
             line("   \(payee.activeDays) active days < min_active_days \(plan.minActiveDays): ineligible, target incentive 0, payout 0")
             line()
-            line("Payout: \(payee.payout.formatted(places: cur.minorDigits)) \(cur.code) (status ineligible)")
+            line("Payout: \(payee.payout.plain) \(cur.code) (status ineligible)")
             return o
         }
-        line("   TI = \(payee.annualTarget) x 1/\(run.period.periodsPerYear) x \(payee.activeDays)/\(payee.daysInPeriod) = \(payee.targetIncentive)")
-        line("   (shown rounded: \(payee.roundedTargetIncentive.formatted(places: cur.minorDigits)))")
+        line("   TI = \(payee.annualTarget.amount) x 1/\(run.period.periodsPerYear) x \(payee.activeDays)/\(payee.daysInPeriod) = \(payee.targetIncentive.amount)")
+        line("   (shown rounded: \(payee.roundedTargetIncentive.plain))")
         guard let t = payee.trace else { return o }
         line()
         line("2. KPIs")
@@ -59,7 +59,7 @@ public enum ExplainReport {
             if let f = c.formula { line("     formula \(f) = \(c.rawScore)") }
             line("     score = \(c.rawScore.percentString(maxPlaces: 6))")
             if let m = c.maxScore, c.rawScore > m { line("     clamped to max_score \(m.percentString(maxPlaces: 6))") }
-            line("     amount = \(payee.targetIncentive) x \(c.weight) x \(c.score) = \(c.amount)")
+            line("     amount = \(payee.targetIncentive.amount) x \(c.weight) x \(c.score) = \(c.amount)")
         }
         line()
         line("4. Modifiers (in the order written)")
@@ -71,30 +71,30 @@ public enum ExplainReport {
             line("     applies to \(m.appliesTo.joined(separator: ", ")): \(after)")
         }
         line()
-        line("5. Gross = \(payee.grossBeforeClamp)")
-        if let cap = plan.cap { line("   cap \(cap.percentString(maxPlaces: 6)) x TI = \((try? cap * payee.targetIncentive)?.description ?? "?")") }
-        if let floor = plan.floor { line("   floor \(floor.percentString(maxPlaces: 6)) x TI = \((try? floor * payee.targetIncentive)?.description ?? "?")") }
+        line("5. Gross = \(payee.grossBeforeClamp.amount)")
+        if let cap = plan.cap { line("   cap \(cap.percentString(maxPlaces: 6)) x TI = \((try? cap * payee.targetIncentive.amount)?.description ?? "?")") }
+        if let floor = plan.floor { line("   floor \(floor.percentString(maxPlaces: 6)) x TI = \((try? floor * payee.targetIncentive.amount)?.description ?? "?")") }
         switch payee.clamp {
-        case .cap: line("   capped: gross = \(payee.gross)")
-        case .floor: line("   raised to the floor: gross = \(payee.gross)")
-        case .zero: line("   below zero, so 0 (all amounts are >= 0): gross = \(payee.gross)")
+        case .cap: line("   capped: gross = \(payee.gross.amount)")
+        case .floor: line("   raised to the floor: gross = \(payee.gross.amount)")
+        case .zero: line("   below zero, so 0 (all amounts are >= 0): gross = \(payee.gross.amount)")
         case .none: if plan.cap != nil || plan.floor != nil { line("   within cap and floor") }
         }
         line()
-        line("6. Rounding: \(payee.gross) to \(cur.minorDigits) decimal\(cur.minorDigits == 1 ? "" : "s") (\(plan.rounding.rawValue)) = \(payee.roundedPayout.formatted(places: cur.minorDigits))")
+        line("6. Rounding: \(payee.gross.amount) to \(cur.minorDigits) decimal\(cur.minorDigits == 1 ? "" : "s") (\(plan.rounding.rawValue)) = \(payee.roundedPayout.plain)")
         if let pool = run.pool {
             line()
             let d = pool.currency.minorDigits
             if pool.applied {
-                line("7. Pool \(pool.amount.formatted(places: d)) (\(pool.source)) < payouts \(pool.totalBefore.formatted(places: d)):")
-                line("   \(payee.roundedPayout.formatted(places: d)) x \(pool.amount.formatted(places: d)) / \(pool.totalBefore.formatted(places: d)), floored, plus any unit from the largest-remainder split = \(payee.payout.formatted(places: d))")
+                line("7. Pool \(pool.amount.plain) (\(pool.source)) < payouts \(pool.totalBefore.plain):")
+                line("   \(payee.roundedPayout.plain) x \(pool.amount.plain) / \(pool.totalBefore.plain), floored, plus any unit from the largest-remainder split = \(payee.payout.plain)")
             } else {
-                line("7. Pool \(pool.amount.formatted(places: d)) covers payouts \(pool.totalBefore.formatted(places: d)): no change")
+                line("7. Pool \(pool.amount.plain) covers payouts \(pool.totalBefore.plain): no change")
             }
         }
         if let ledger = run.ledger { o += ledgerSection(ledger, run: run, payee: payee) }
         line()
-        line("Payout: \(payee.payout.formatted(places: cur.minorDigits)) \(cur.code) (status \(payee.status.rawValue))")
+        line("Payout: \(payee.payout.plain) \(cur.code) (status \(payee.status.rawValue))")
         return o
     }
 

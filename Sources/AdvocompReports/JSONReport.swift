@@ -45,10 +45,10 @@ public enum JSONReport {
             w.key("pool")
             if let pool = run.pool {
                 w.object {
-                    w.key("amount"); w.string(pool.amount.formatted(places: pool.currency.minorDigits))
+                    w.key("amount"); w.string(pool.amount.plain)
                     w.key("currency"); w.string(pool.currency.code)
                     w.key("source"); w.string(pool.source)
-                    w.key("total_before_pool"); w.string(pool.totalBefore.formatted(places: pool.currency.minorDigits))
+                    w.key("total_before_pool"); w.string(pool.totalBefore.plain)
                     w.key("applied"); w.raw(pool.applied ? "true" : "false")
                     w.key("ratio"); if let r = pool.ratio { w.string(r.description) } else { w.raw("null") }
                 }
@@ -94,15 +94,15 @@ public enum JSONReport {
             w.key("currency"); w.string(p.currency.code)
             w.key("active_days"); w.raw(String(p.activeDays))
             w.key("days_in_period"); w.raw(String(p.daysInPeriod))
-            w.key("target_incentive"); w.string(p.roundedTargetIncentive.formatted(places: d))
-            w.key("gross"); w.string(p.gross.description)
+            w.key("target_incentive"); w.string(p.roundedTargetIncentive.plain)
+            w.key("gross"); w.string(p.gross.amount.description)
             w.key("clamp"); w.string(p.clamp.rawValue)
-            w.key("payout_before_pool"); w.string(p.roundedPayout.formatted(places: d))
-            w.key("payout"); w.string(p.payout.formatted(places: d))
+            w.key("payout_before_pool"); w.string(p.roundedPayout.plain)
+            w.key("payout"); w.string(p.payout.plain)
             w.key("components")
             w.object {
                 for (i, c) in plan.components.enumerated() {
-                    w.key(c.id); w.string(i < p.componentAmounts.count ? p.componentAmounts[i].description : "0")
+                    w.key(c.id); w.string(i < p.componentAmountCount ? p.componentAmount(i).amount.description : "0")
                 }
             }
             w.key("modifiers")
@@ -126,8 +126,8 @@ public enum JSONReport {
                     let d = c.currency.minorDigits
                     w.key(c.currency.code)
                     w.object {
-                        w.key("target_incentive"); w.string(c.sum.targetIncentive.formatted(places: d))
-                        w.key("payout"); w.string(c.sum.payout.formatted(places: d))
+                        w.key("target_incentive"); w.string(c.targetIncentive.plain)
+                        w.key("payout"); w.string(c.payout.plain)
                     }
                 }
             }
@@ -139,8 +139,8 @@ public enum JSONReport {
                         w.key("unit"); w.string(u.unit)
                         w.key("currency"); w.string(u.currency.code)
                         w.key("payees"); w.raw(String(u.sum.payees))
-                        w.key("target_incentive"); w.string(u.sum.targetIncentive.formatted(places: d))
-                        w.key("payout"); w.string(u.sum.payout.formatted(places: d))
+                        w.key("target_incentive"); w.string(u.targetIncentive.plain)
+                        w.key("payout"); w.string(u.payout.plain)
                     }
                 }
             }

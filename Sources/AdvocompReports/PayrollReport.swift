@@ -13,7 +13,7 @@ public enum PayrollReport {
         let period = run.period.description
         for p in run.payees where p.status == .ok {
             out += CSVField.escape(p.payee.id) + "," + CSVField.escape(p.payee.name) + "," + p.currency.code + ","
-            out += p.payout.formatted(places: p.currency.minorDigits) + "," + code + "," + period + "\n"
+            out += p.payout.plain + "," + code + "," + period + "\n"
         }
         return out
     }

@@ -96,7 +96,7 @@ public struct PlanComparison: Sendable {
             let x = byA[id], y = byB[id]
             guard let any = x ?? y else { continue }
             rosterRows[id] = any.payee.location
-            let pa = x?.payout ?? .zero, pb = y?.payout ?? .zero
+            let pa = x?.payout.amount ?? .zero, pb = y?.payout.amount ?? .zero
             let change = checked("the change of payee \(id)'s payout (\(pa) to \(pb))") { try pb - pa }
             lines.append(PayeeLine(payeeID: id, name: any.payee.name, unit: any.payee.unit, currency: any.currency.code,
                                    digits: any.currency.minorDigits, a: x, b: y, payoutA: pa, payoutB: pb, change: change))
@@ -133,12 +133,12 @@ public struct PlanComparison: Sendable {
                 let ia = a.plan.components.firstIndex { $0.id == id }, ib = b.plan.components.firstIndex { $0.id == id }
                 for l in lines where l.currency == t.currency {
                     let at = rosterRows[l.payeeID]
-                    if let ia, let r = l.a, ia < r.componentAmounts.count {
-                        add(&d.a, r.componentAmounts[ia], "the total of component '\(id)' under plan A in \(t.currency)",
+                    if let ia, let r = l.a, ia < r.componentAmountCount {
+                        add(&d.a, r.componentAmount(ia).amount, "the total of component '\(id)' under plan A in \(t.currency)",
                             "payee \(l.payeeID)'s amount of component '\(id)' under plan A", nil, t.currency, at: at)
                     }
-                    if let ib, let r = l.b, ib < r.componentAmounts.count {
-                        add(&d.b, r.componentAmounts[ib], "the total of component '\(id)' under plan B in \(t.currency)",
+                    if let ib, let r = l.b, ib < r.componentAmountCount {
+                        add(&d.b, r.componentAmount(ib).amount, "the total of component '\(id)' under plan B in \(t.currency)",
                             "payee \(l.payeeID)'s amount of component '\(id)' under plan B", nil, t.currency, at: at)
                     }
                 }
@@ -222,8 +222,8 @@ public enum ComparisonReport {
         out += "\nBy payee\n"
         out += Display.table(["payee", "name", "unit", "cur", "plan A", "plan B", "change"],
                              c.payees.map { l in
-                                 [l.payeeID, l.name, l.unit, l.currency, l.a.map { Display.money($0.payout, digits: l.digits) + status($0) } ?? "not on plan",
-                                  l.b.map { Display.money($0.payout, digits: l.digits) + status($0) } ?? "not on plan", signed(l.change, l.digits)]
+                                 [l.payeeID, l.name, l.unit, l.currency, l.a.map { Display.money($0.payout) + status($0) } ?? "not on plan",
+                                  l.b.map { Display.money($0.payout) + status($0) } ?? "not on plan", signed(l.change, l.digits)]
                              }, rightAligned: [4, 5, 6])
         return out
     }

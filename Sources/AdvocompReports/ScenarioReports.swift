@@ -6,7 +6,7 @@ public enum WhatIfReport {
     struct Line {
         var before: PayeeResult
         var after: PayeeResult
-        var difference: FixedDecimal
+        var difference: Money
     }
 
     /// Payees in both runs, matched by id (both runs have the same payees: only actuals change).
@@ -21,18 +21,17 @@ public enum WhatIfReport {
     /// `a - b` for two payouts or two payout totals of a run: both are from 0 to the
     /// largest amount (the runs checked their totals), so the difference is within the
     /// range of exact decimals and the raw subtraction cannot overflow.
-    static func difference(_ a: FixedDecimal, _ b: FixedDecimal) -> FixedDecimal {
-        precondition(!a.isNegative && !b.isNegative, "payouts are never negative")
-        return FixedDecimal(raw: a.raw - b.raw)
+    static func difference(_ a: Money, _ b: Money) -> Money {
+        precondition(!a.isNegative && !b.isNegative && a.currency == b.currency, "payouts are never negative, and a payee keeps its currency")
+        return Money(FixedDecimal(raw: a.amount.raw - b.amount.raw), a.currency)
     }
 
     public static func csv(before: RunResult, after: RunResult) -> String {
         var out = "payee_id,unit,currency,status_before,payout_before,status_after,payout_after,difference\n"
         for l in lines(before, after) {
-            let d = l.before.currency.minorDigits
             out += [CSVField.escape(l.before.payee.id), CSVField.escape(l.before.payee.unit), l.before.currency.code,
-                    l.before.status.rawValue, l.before.payout.formatted(places: d), l.after.status.rawValue,
-                    l.after.payout.formatted(places: d), l.difference.formatted(places: d)].joined(separator: ",") + "\n"
+                    l.before.status.rawValue, l.before.payout.plain, l.after.status.rawValue,
+                    l.after.payout.plain, l.difference.plain].joined(separator: ",") + "\n"
         }
         return out
     }
@@ -41,17 +40,16 @@ public enum WhatIfReport {
         var out = Display.text("What if, \(before.plan.id) v\(before.plan.version), \(before.period): " + overrides.joined(separator: ", ")) + "\n\n"
         let all = lines(before, after)
         let rows = all.map { l -> [String] in
-            let d = l.before.currency.minorDigits
             let status = l.before.status == l.after.status ? l.after.status.rawValue : "\(l.before.status.rawValue) -> \(l.after.status.rawValue)"
             return [l.before.payee.id, l.before.payee.name, l.before.payee.unit, status, l.before.currency.code,
-                    Display.money(l.before.payout, digits: d), Display.money(l.after.payout, digits: d), signed(l.difference, d)]
+                    Display.money(l.before.payout), Display.money(l.after.payout), signed(l.difference)]
         }
         out += Display.table(["payee", "name", "unit", "status", "cur", "before", "after", "difference"], rows, rightAligned: [5, 6, 7])
         out += "\nTotals\n"
         out += Display.table(["cur", "payees", "before", "after", "difference", "gain", "lose"],
                              totals(before, after, all).map { t in
-                                 [t.currency, String(t.count), Display.money(t.before, digits: t.digits), Display.money(t.after, digits: t.digits),
-                                  signed(t.difference, t.digits), String(t.gain), String(t.lose)]
+                                 [t.currency.code, String(t.count), Display.money(t.before), Display.money(t.after),
+                                  signed(t.difference), String(t.gain), String(t.lose)]
                              }, rightAligned: [1, 2, 3, 4, 5, 6])
         return out
     }
@@ -66,28 +64,27 @@ public enum WhatIfReport {
             w.key("payees")
             w.array {
                 for l in all {
-                    let d = l.before.currency.minorDigits
                     w.object {
                         w.key("payee_id"); w.string(l.before.payee.id)
                         w.key("unit"); w.string(l.before.payee.unit)
                         w.key("currency"); w.string(l.before.currency.code)
                         w.key("status_before"); w.string(l.before.status.rawValue)
-                        w.key("payout_before"); w.string(l.before.payout.formatted(places: d))
+                        w.key("payout_before"); w.string(l.before.payout.plain)
                         w.key("status_after"); w.string(l.after.status.rawValue)
-                        w.key("payout_after"); w.string(l.after.payout.formatted(places: d))
-                        w.key("difference"); w.string(l.difference.formatted(places: d))
+                        w.key("payout_after"); w.string(l.after.payout.plain)
+                        w.key("difference"); w.string(l.difference.plain)
                     }
                 }
             }
             w.key("totals")
             w.object {
                 for t in totals(before, after, all) {
-                    w.key(t.currency)
+                    w.key(t.currency.code)
                     w.object {
                         w.key("payees"); w.raw(String(t.count))
-                        w.key("before"); w.string(t.before.formatted(places: t.digits))
-                        w.key("after"); w.string(t.after.formatted(places: t.digits))
-                        w.key("difference"); w.string(t.difference.formatted(places: t.digits))
+                        w.key("before"); w.string(t.before.plain)
+                        w.key("after"); w.string(t.after.plain)
+                        w.key("difference"); w.string(t.difference.plain)
                         w.key("gain"); w.raw(String(t.gain))
                         w.key("lose"); w.raw(String(t.lose))
                     }
@@ -98,33 +95,32 @@ public enum WhatIfReport {
     }
 
     struct Total {
-        var currency: String
-        var digits: Int
+        var currency: Currency
         var count = 0, gain = 0, lose = 0
-        var before = FixedDecimal.zero, after = FixedDecimal.zero, difference = FixedDecimal.zero
+        var before: Money, after: Money, difference: Money
+        init(_ currency: Currency) {
+            self.currency = currency
+            before = .zero(currency); after = .zero(currency); difference = .zero(currency)
+        }
     }
 
     /// By currency, never across currencies: the two runs' own payout totals (computed
     /// where each was calculated), their difference, and how many payees gain and lose.
     static func totals(_ before: RunResult, _ after: RunResult, _ lines: [Line]) -> [Total] {
         var by: [String: Total] = [:]
-        for c in before.totals.byCurrency {
-            by[c.currency.code] = Total(currency: c.currency.code, digits: c.currency.minorDigits, before: c.sum.payout)
-        }
-        for c in after.totals.byCurrency {
-            by[c.currency.code, default: Total(currency: c.currency.code, digits: c.currency.minorDigits)].after = c.sum.payout
-        }
+        for c in before.totals.byCurrency { by[c.currency.code, default: Total(c.currency)].before = c.payout }
+        for c in after.totals.byCurrency { by[c.currency.code, default: Total(c.currency)].after = c.payout }
         for l in lines {
             let code = l.before.currency.code
             by[code]?.count += 1
-            if l.difference > .zero { by[code]?.gain += 1 } else if l.difference.isNegative { by[code]?.lose += 1 }
+            if l.difference.amount > .zero { by[code]?.gain += 1 } else if l.difference.isNegative { by[code]?.lose += 1 }
         }
         for code in by.keys { if let t = by[code] { by[code]?.difference = difference(t.after, t.before) } }
-        return by.values.sorted { $0.currency < $1.currency }
+        return by.values.sorted { $0.currency.code < $1.currency.code }
     }
 
-    static func signed(_ v: FixedDecimal, _ digits: Int) -> String {
-        (v > .zero ? "+" : "") + Display.money(v, digits: digits)
+    static func signed(_ v: Money) -> String {
+        (v.amount > .zero ? "+" : "") + Display.money(v)
     }
 }
 

@@ -9,14 +9,13 @@ public enum TableReport {
         let header = ["payee", "name", "title", "unit", "status", "cur", "target", "payout", "% of target", "note"]
         var rows: [[String]] = []
         for p in run.payees {
-            let d = p.currency.minorDigits
             var note: [String] = []
             if p.activeDays < p.daysInPeriod { note.append("active \(p.activeDays)/\(p.daysInPeriod) days") }
             if p.clamp == .cap { note.append("capped") }
             if p.clamp == .floor { note.append("floor") }
             if p.payout != p.roundedPayout { note.append("pool") }
             rows.append([p.payee.id, p.payee.name, p.payee.title, p.payee.unit, p.status.rawValue, p.currency.code,
-                         Display.money(p.roundedTargetIncentive, digits: d), Display.money(p.payout, digits: d),
+                         Display.money(p.roundedTargetIncentive), Display.money(p.payout),
                          percent(p.payout, of: p.roundedTargetIncentive), note.joined(separator: ", ")])
         }
         out += Display.table(header, rows, rightAligned: [6, 7, 8])
@@ -24,24 +23,19 @@ public enum TableReport {
         out += "\nBy unit\n"
         out += Display.table(["unit", "cur", "payees", "target", "payout", "% of target"],
                              t.byUnit.map { u in
-                                 let d = u.currency.minorDigits
-                                 return [u.unit.isEmpty ? "(none)" : u.unit, u.currency.code, String(u.sum.payees),
-                                         Display.money(u.sum.targetIncentive, digits: d), Display.money(u.sum.payout, digits: d),
-                                         percent(u.sum.payout, of: u.sum.targetIncentive)]
+                                 [u.unit.isEmpty ? "(none)" : u.unit, u.currency.code, String(u.payees),
+                                  Display.money(u.targetIncentive), Display.money(u.payout), percent(u.payout, of: u.targetIncentive)]
                              },
                              rightAligned: [2, 3, 4, 5])
         out += "\nBy status\n"
         out += Display.table(["status", "cur", "payees", "target", "payout"],
                              t.byStatus.map { s in
-                                 let d = s.currency.minorDigits
-                                 return [s.status.rawValue, s.currency.code, String(s.sum.payees),
-                                         Display.money(s.sum.targetIncentive, digits: d), Display.money(s.sum.payout, digits: d)]
+                                 [s.status.rawValue, s.currency.code, String(s.payees), Display.money(s.targetIncentive), Display.money(s.payout)]
                              },
                              rightAligned: [2, 3, 4])
         if let pool = run.pool {
-            let d = pool.currency.minorDigits
-            out += "\n" + Display.text("Pool: \(Display.money(pool.amount, digits: d)) \(pool.currency.code) (\(pool.source)); payouts before the pool "
-                + "\(Display.money(pool.totalBefore, digits: d))"
+            out += "\n" + Display.text("Pool: \(Display.money(pool.amount)) \(pool.currency.code) (\(pool.source)); payouts before the pool "
+                + "\(Display.money(pool.totalBefore))"
                 + (pool.applied ? ", scaled by \(pool.ratio?.percentString(maxPlaces: 4) ?? "?") to fit." : ", within the pool.")) + "\n"
         }
         if run.ledger != nil { out += findingsSection(run.findings) }
@@ -59,8 +53,9 @@ public enum TableReport {
         return out
     }
 
-    static func percent(_ a: FixedDecimal, of b: FixedDecimal) -> String {
-        guard !b.isZero, let r = try? a / b else { return "-" }
+    /// `a` as a share of `b` (same currency), for people: "119.6%", or "-" when `b` is 0.
+    static func percent(_ a: Money, of b: Money) -> String {
+        guard !b.isZero, a.currency == b.currency, let r = try? a.amount / b.amount else { return "-" }
         return r.percentString(maxPlaces: 1)
     }
 }

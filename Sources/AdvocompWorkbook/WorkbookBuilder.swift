@@ -492,7 +492,7 @@ public struct WorkbookBuilder {
                 try s.formula(row, objectiveCols + j, objectiveT[j].render(R), cached: double(figures?.objectiveScores[c] ?? .zero), .percent)
             }
             for c in plan.components.indices {
-                let cached = ineligible || c >= p.componentAmounts.count ? 0 : double(p.componentAmounts[c])
+                let cached = ineligible || c >= p.componentAmountCount ? 0 : double(p.componentAmount(c))
                 try s.formula(row, componentCols.lowerBound + c, componentT[c].render(R), cached: cached, .money(d))
             }
             for m in plan.modifiers.indices {
@@ -510,7 +510,8 @@ public struct WorkbookBuilder {
             if !poolT.isEmpty {
                 // The pool's split as the engine made it (`PoolSplit`); without one (the pool
                 // does not bind, or the payee is not in it) the share is the payout itself.
-                let units = (p.roundedPayout.raw / Int128(FixedDecimal.pow10(FixedDecimal.scale - d)))
+                // Rounded to minor units by the engine: the division is exact.
+                let units = p.roundedPayout.amount.raw / Int128(FixedDecimal.pow10(FixedDecimal.scale - d))
                 let n = poolMember[i]
                 let split = run.pool?.split
                 let share = n.flatMap { n in split.map { $0.shares[n] } } ?? units
@@ -625,7 +626,7 @@ public struct WorkbookBuilder {
         // The run's totals (the engine's); the Payouts column the formulas add holds the
         // target incentives unrounded, so their cached sums are the unrounded ones.
         let groups = run.totals.byUnit.map { (unit: $0.unit, currency: $0.currency, count: $0.sum.payees,
-                                              ti: $0.sum.exactTargetIncentive, payout: $0.sum.payout) }
+                                              ti: $0.exactTargetIncentive, payout: $0.payout) }
         let firstUnitRow = row
         for g in groups {
             let R = row + 1
@@ -643,7 +644,7 @@ public struct WorkbookBuilder {
         try s.text(row, 0, "Totals by status", .bold); row += 1
         for (j, h) in ["status", "currency", "payees", "target incentive", "payout"].enumerated() { try s.text(row, j, h, .header) }
         row += 1
-        let statusGroups = run.totals.byStatus.map { ($0.status.rawValue, $0.currency, $0.sum.payees, $0.sum.exactTargetIncentive, $0.sum.payout) }
+        let statusGroups = run.totals.byStatus.map { ($0.status.rawValue, $0.currency, $0.payees, $0.exactTargetIncentive, $0.payout) }
         for g in statusGroups {
             let R = row + 1
             try s.text(row, 0, g.0, .plain)
@@ -663,7 +664,7 @@ public struct WorkbookBuilder {
             try s.formula(row, 1, "SUM(\(payoutsRange(roundedCol)))", cached: double(pool.totalBefore), .money(d)); row += 1
             try s.text(row, 0, "Payouts after the pool", .plain)
             // The pool's payees are all paid in its currency (the others are ineligible, paid 0).
-            let after = run.totals.byCurrency.first { $0.currency == pool.currency }?.sum.payout ?? .zero
+            let after = run.totals.byCurrency.first { $0.currency == pool.currency }?.payout ?? .zero(pool.currency)
             try s.formula(row, 1, "SUM(\(payoutRange))", cached: double(after), .money(d)); row += 1
             try s.text(row, 0, "Scaled to", .plain)
             try s.formula(row, 1, "IF(B\(row - 1)=0,1,B\(row)/B\(row - 1))", cached: pool.ratio.map(double) ?? 1, .percent); row += 1
@@ -720,7 +721,7 @@ public struct WorkbookBuilder {
             row += 1
             for (c, component) in plan.components.enumerated() {
                 try s.text(row, 0, component.id, .plain)
-                let cached = c < p.componentAmounts.count ? double(p.componentAmounts[c]) : 0
+                let cached = c < p.componentAmountCount ? double(p.componentAmount(c)) : 0
                 try s.formula(row, 1, "Payouts!\(col(componentCols.lowerBound + c))\(R)", cached: cached, .money(d)); row += 1
             }
             if !plan.modifiers.isEmpty {
@@ -844,6 +845,7 @@ public struct WorkbookBuilder {
     // MARK: Numbers for cached values (display only; the money path stays in FixedDecimal)
 
     func double(_ v: FixedDecimal) -> Double { WorkbookBuilder.double(v) }
+    func double(_ m: Money) -> Double { WorkbookBuilder.double(m.amount) }
 
     /// A cell's number: the exact figure's shortest decimal text read as a Double (the
     /// figures are computed exactly; a cell holds a binary number).

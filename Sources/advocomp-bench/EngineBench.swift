@@ -141,15 +141,9 @@ struct EngineBench {
         print(String(format: "engine: %d payee evaluations in %.1f ms = %.0f evaluations/s (best of %d); %.2f us per payee",
                      evaluated, run * 1000, Double(evaluated) / run, repeats, run * 1e6 / Double(max(evaluated, 1))))
         if let r = lastResult {
-            var byStatus: [String: Int] = [:]
-            var totals: [String: FixedDecimal] = [:]
-            for p in r.payees {
-                byStatus[p.status.rawValue, default: 0] += 1
-                totals[p.currency.code] = (try? (totals[p.currency.code] ?? .zero) + p.payout) ?? .zero
-            }
-            let statuses = byStatus.keys.sorted().map { "\($0) \(byStatus[$0]!)" }.joined(separator: ", ")
-            let money = totals.keys.sorted().map { "\($0) \(totals[$0]!.formatted(places: Currency(code: $0)?.minorDigits ?? 2))" }
-                .joined(separator: ", ")
+            // The run's own totals (the engine's): the checksum line reads them.
+            let statuses = r.totals.statusCounts.map { "\($0.status.rawValue) \($0.payees)" }.sorted().joined(separator: ", ")
+            let money = r.totals.byCurrency.map { "\($0.currency.code) \($0.payout.plain)" }.joined(separator: ", ")
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a of the CSV, to compare runs
             for b in csvText.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
             print("results: \(r.payees.count) rows (\(statuses)); payouts \(money); csv fnv1a \(String(hash, radix: 16))")

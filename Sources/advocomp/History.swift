@@ -40,7 +40,7 @@ extension StoredPayee {
     /// A payee of a calculation, with its JSON object.
     init(_ p: PayeeResult, json: String) {
         self.init(payeeID: p.payee.id, name: p.payee.name, currency: p.currency.code,
-                  payout: p.payout.formatted(places: p.currency.minorDigits), status: p.status.rawValue, json: json)
+                  payout: p.payout.plain, status: p.status.rawValue, json: json)
     }
 
     /// A payee of a true-up: the payout is the true-up.

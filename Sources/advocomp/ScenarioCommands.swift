@@ -108,7 +108,7 @@ struct CurveCommand: ParsableCommand {
         Output.report(diagnostics, quiet: inputs.quiet)
         guard let result else { throw ExitCode(1) }
         let d = result.payee.currency.minorDigits, code = result.payee.currency.code
-        let points = result.points.map { (attainment: $0.attainment, actual: $0.actual, payout: $0.payout, status: $0.status.rawValue) }
+        let points = result.points.map { (attainment: $0.attainment, actual: $0.actual, payout: $0.payout.amount, status: $0.status.rawValue) }
         let title = "\(result.payee.payee.id) (\(result.payee.payee.name)), \(result.run.plan.id) \(result.run.period): payout before the pool across \(kpi) attainment (target \(result.target.description) for \(result.kpi.scope == .unit ? "unit \(result.payee.payee.unit)" : result.kpi.scope.rawValue))"
         let text: String
         switch format {

@@ -82,8 +82,8 @@ final class CalculationTests: XCTestCase {
         ])
         let result = try XCTUnwrap(runResult(plan: plan, roster: roster, actuals: actuals, period: "2026-Q1"))
         XCTAssertEqual(result.payees.map(\.status), [.ok, .ineligible, .ok])
-        XCTAssertEqual(result.payees[1].targetIncentive, .zero)
-        XCTAssertEqual(result.payees[1].payout, .zero)
+        XCTAssertEqual(result.payees[1].targetIncentive.amount, .zero)
+        XCTAssertEqual(result.payees[1].payout.amount, .zero)
     }
 
     /// Ineligible payees stop at step 2: their actuals are not needed.
@@ -436,7 +436,7 @@ final class CalculationTests: XCTestCase {
         let actuals = "period,scope,kpi,value\n2026-FY,payee:A,k,200\n2026-FY,payee:B,k,20\n"
         let r = try XCTUnwrap(runResult(plan: plan, roster: roster, actuals: actuals, period: "2026-FY"))
         XCTAssertEqual(r.payees.map(\.clamp), [.cap, .floor])
-        XCTAssertEqual(r.payees.map(\.grossBeforeClamp), ["2000".d, "200".d])
+        XCTAssertEqual(r.payees.map(\.grossBeforeClamp.amount), ["2000".d, "200".d])
     }
 
     func testMaxScoreClampsTheComponentScore() {
@@ -565,7 +565,7 @@ final class CalculationTests: XCTestCase {
     private func assertPoolSum(_ r: RunResult?, _ pool: String, file: StaticString = #filePath, line: UInt = #line) {
         guard let r else { return }
         var sum = FixedDecimal.zero
-        for p in r.payees where p.status == .ok { sum = (try? sum + p.payout) ?? sum }
+        for p in r.payees where p.status == .ok { if let s = try? sum + p.payout.amount { sum = s } else { XCTFail("overflow") } }
         XCTAssertEqual(sum, pool.d, "sum(payout) == P", file: file, line: line)
         XCTAssertEqual(r.pool?.applied, true, file: file, line: line)
     }
@@ -583,10 +583,10 @@ final class CalculationTests: XCTestCase {
 
             """)
         assertPoolSum(r, "100")
-        XCTAssertEqual(r?.payees.map(\.roundedPayout), ["100".d, "100".d, "100".d])
+        XCTAssertEqual(r?.payees.map(\.roundedPayout.amount), ["100".d, "100".d, "100".d])
         // Two missing cents: the first two ids.
         let r2 = poolRun(Self.poolPlan("amount: 100.01"), [("b1", "100"), ("a3", "100"), ("B2", "100")])
-        XCTAssertEqual(r2?.payees.map { "\($0.payee.id)=\($0.payout.formatted(places: 2))" }, ["B2=33.34", "a3=33.34", "b1=33.33"])
+        XCTAssertEqual(r2?.payees.map { "\($0.payee.id)=\($0.payout.amount.formatted(places: 2))" }, ["B2=33.34", "a3=33.34", "b1=33.33"])
         assertPoolSum(r2, "100.01")
     }
 
@@ -594,13 +594,13 @@ final class CalculationTests: XCTestCase {
         // 50 + 30 + 20 = 100 into 33.33: 16.665 (rem .5), 9.999 (rem .9), 6.666 (rem .6):
         // floors 16.66 + 9.99 + 6.66 = 33.31; the two cents go to the 9.99 and the 6.66.
         let r = poolRun(Self.poolPlan("amount: 33.33"), [("P50", "50"), ("P30", "30"), ("P20", "20")])
-        XCTAssertEqual(r?.payees.map { "\($0.payee.id)=\($0.payout.formatted(places: 2))" },
+        XCTAssertEqual(r?.payees.map { "\($0.payee.id)=\($0.payout.amount.formatted(places: 2))" },
                        ["P20=6.67", "P30=10.00", "P50=16.66"])
         assertPoolSum(r, "33.33")
         // 100 + 100 + 50 into 99.99: 39.996, 39.996, 19.998: the largest remainder (M) first,
         // then the tie between A and Z goes to A.
         let r2 = poolRun(Self.poolPlan("amount: 99.99"), [("Z", "100"), ("A", "100"), ("M", "50")])
-        XCTAssertEqual(r2?.payees.map { "\($0.payee.id)=\($0.payout.formatted(places: 2))" },
+        XCTAssertEqual(r2?.payees.map { "\($0.payee.id)=\($0.payout.amount.formatted(places: 2))" },
                        ["A=40.00", "M=20.00", "Z=39.99"])
         assertPoolSum(r2, "99.99")
     }
@@ -608,7 +608,7 @@ final class CalculationTests: XCTestCase {
     func testPoolNotAppliedWhenPayoutsFitAndIneligibleExcluded() throws {
         let plan = Self.poolPlan("amount: 250")
         let r = try XCTUnwrap(poolRun(plan, [("A", "100"), ("B", "100")]))
-        XCTAssertEqual(r.payees.map(\.payout), ["100".d, "100".d])
+        XCTAssertEqual(r.payees.map(\.payout.amount), ["100".d, "100".d])
         XCTAssertEqual(r.pool?.applied, false)
         // An ineligible payee takes no part in the pool.
         let roster = "payee_id,target_bonus,start_date\nA,100,\nB,100,\nC,100,2027-01-01\n"
@@ -621,7 +621,7 @@ final class CalculationTests: XCTestCase {
         // 5% of 2000 = 100
         let plan = Self.poolPlan("formula: \"5% * pipe\"", extraKPIs: "  pipe: { unit: money }\n")
         let r = poolRun(plan, [("b1", "100"), ("a3", "100"), ("B2", "100")])
-        XCTAssertEqual(r?.payees.map { $0.payout.formatted(places: 2) }, ["33.34", "33.33", "33.33"])
+        XCTAssertEqual(r?.payees.map { $0.payout.amount.formatted(places: 2) }, ["33.34", "33.33", "33.33"])
         assertPoolSum(r, "100")
     }
 

@@ -157,9 +157,9 @@ final class NumberRangeTests: XCTestCase {
         let roster = Self.roster([("E1", "a", "4"), ("E2", "b", "4")])
         let run = try XCTUnwrap(runResult(plan: plan, roster: roster, actuals: Self.actuals([("E1", Self.big), ("E2", Self.rest)]), period: "2026-Q1"))
         let pool = try XCTUnwrap(run.pool)
-        XCTAssertEqual(pool.totalBefore.formatted(places: 2), Self.max2)
+        XCTAssertEqual(pool.totalBefore.amount.formatted(places: 2), Self.max2)
         XCTAssertTrue(pool.applied)
-        XCTAssertEqual(run.payees.map { $0.payout.formatted(places: 2) }, ["587.75", "412.25"])
+        XCTAssertEqual(run.payees.map { $0.payout.amount.formatted(places: 2) }, ["587.75", "412.25"])
         XCTAssertEqual(run.totals.byCurrency.first?.sum.payout.formatted(places: 2), "1000.00", "the run's totals are after the pool")
         XCTAssertEqual(runErrors(plan: plan, roster: roster, actuals: Self.actuals([("E1", Self.big), ("E2", Self.restPlus1)]), period: "2026-Q1"), [
             "plan.yaml:12:11: error: payee E2's payout of 70141183460469231731.70 takes the payouts before the pool beyond the largest amount advocomp can hold (170141183460469231731.68 USD)\nroster.csv:3:1: note: payee E2 is on this row",
@@ -252,7 +252,7 @@ final class NumberRangeTests: XCTestCase {
         let calculated = try XCTUnwrap(Pipeline.calculate(atLimit, loadFile: Self.noFiles).result)
         let (s, e) = simulate(atLimit, "kpis: {}\n")
         XCTAssertEqual(e, [])
-        XCTAssertEqual(s?.payees.map(\.mean), calculated.payees.map(\.payout))
+        XCTAssertEqual(s?.payees.map(\.mean), calculated.payees.map(\.payout.amount))
         XCTAssertEqual(s?.poolBinds, 3)
         let over = request(plan: plan, roster: roster, actuals: Self.actuals([("E1", Self.big), ("E2", Self.restPlus1)]))
         XCTAssertEqual(simulate(over, "kpis: {}\n").1, [
@@ -274,7 +274,7 @@ final class NumberRangeTests: XCTestCase {
         let capped = InputFile(path: "b.yaml", bytes: Array(Self.plan(cap: "cap: 100%").utf8))
         let over = request(plan: Self.plan(), roster: roster, actuals: Self.actuals([("E1", Self.big), ("E2", Self.restPlus1)]))
         let b = Pipeline.calculate(CalculationRequest(plan: capped, roster: over.roster, actuals: over.actuals, period: "2026-Q1"), loadFile: Self.noFiles)
-        XCTAssertEqual(b.result?.payees.map { $0.payout.formatted(places: 2) }, ["1.00", "1.00"], "the capped plan calculates")
+        XCTAssertEqual(b.result?.payees.map { $0.payout.amount.formatted(places: 2) }, ["1.00", "1.00"], "the capped plan calculates")
         let (none, errors) = Pipeline.compare(CalculationRequest(plan: capped, roster: over.roster, actuals: over.actuals, period: "2026-Q1"),
                                               planB: capped, loadFile: Self.noFiles)
         XCTAssertNil(none)
@@ -372,7 +372,7 @@ final class NumberRangeTests: XCTestCase {
             for v in Self.magnitudes(digits) {
                 let calculated = Pipeline.calculate(request(plan: Self.rangePlan(currency), roster: roster, actuals: "period,scope,kpi,value\n2026-Q1,company,k,\(v)\n"),
                                                     loadFile: Self.noFiles)
-                let payout = try XCTUnwrap(calculated.result?.payees.first?.payout, "\(currency) \(v): \(TestSupport.rendered(calculated.diagnostics))")
+                let payout = try XCTUnwrap(calculated.result?.payees.first?.payout.amount, "\(currency) \(v): \(TestSupport.rendered(calculated.diagnostics))")
                 XCTAssertEqual(payout, try (v.d * FixedDecimal(2)).roundedMoney(places: digits, mode: .halfEven), "\(currency) \(v)")
                 // The actuals say 1: the scenario alone gives the value.
                 let base = request(plan: Self.rangePlan(currency), roster: roster, actuals: "period,scope,kpi,value\n2026-Q1,company,k,1\n")
@@ -421,7 +421,7 @@ final class NumberRangeTests: XCTestCase {
         let roster = "payee_id,target_bonus\nE1,12000000\n"
         let calculated = Pipeline.calculate(request(plan: plan, roster: roster, actuals: "period,scope,kpi,value\n2026-Q1,company,bookings,1300000000000\n"),
                                             loadFile: Self.noFiles)
-        let payout = try XCTUnwrap(calculated.result?.payees.first?.payout)
+        let payout = try XCTUnwrap(calculated.result?.payees.first?.payout.amount)
         XCTAssertEqual(payout, FixedDecimal(3_625_000))  // 3,000,000 x (100% + 50% x 8.33% / 20%) = 3,625,000
         let base = request(plan: plan, roster: roster, actuals: "period,scope,kpi,value\n2026-Q1,company,bookings,1\n")
         let (fixed, e1) = simulate(base, "kpis:\n  bookings: { distribution: fixed, value: 1300000000000 }\n")

@@ -24,7 +24,7 @@ final class ScenarioTests: XCTestCase {
         try specs.map { try ActualOverride.parse($0).get() }
     }
 
-    func payouts(_ r: RunResult) -> [String] { r.payees.map { "\($0.payee.id) \($0.status.rawValue) \($0.payout.formatted(places: 2))" } }
+    func payouts(_ r: RunResult) -> [String] { r.payees.map { "\($0.payee.id) \($0.status.rawValue) \($0.payout.amount.formatted(places: 2))" } }
 
     func testSettingTheActualsAsTheyAreChangesNothing() throws {
         let calculated = try XCTUnwrap(Pipeline.calculate(try request(), loadFile: none).result)
@@ -56,7 +56,7 @@ final class ScenarioTests: XCTestCase {
         let csv = WhatIfReport.csv(before: result.before, after: result.after).split(separator: "\n")
         XCTAssertEqual(csv.first, "payee_id,unit,currency,status_before,payout_before,status_after,payout_after,difference")
         for (line, (b, a)) in zip(csv.dropFirst(), zip(result.before.payees, result.after.payees)) {
-            XCTAssertEqual(line.split(separator: ",").last.map(String.init), (try a.payout - b.payout).formatted(places: 2))
+            XCTAssertEqual(line.split(separator: ",").last.map(String.init), (try a.payout - b.payout).plain)
         }
     }
 
@@ -110,7 +110,7 @@ final class ScenarioTests: XCTestCase {
         }
         // The curve caps at 150%: beyond 120% attainment the payout stops growing.
         XCTAssertEqual(curve.points[5].payout, curve.points[6].payout)
-        XCTAssertLessThan(curve.points[0].payout, curve.points[3].payout)
+        XCTAssertLessThan(curve.points[0].payout.amount, curve.points[3].payout.amount)
         // Lower is better: attainment a means actual target x (2 - a).
         let (payback, _) = Pipeline.curve(try request(), payee: "E002", kpi: "cac_payback", from: "90%".d, to: "110%".d, step: "10%".d, loadFile: none)
         XCTAssertEqual(try XCTUnwrap(payback).points.map(\.actual), ["19.8", "18", "16.2"].map(\.d))
@@ -157,7 +157,7 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(comparison.payees.map(\.payeeID), a.payees.map(\.payee.id))
         var total = FixedDecimal.zero, gain = 0, lose = 0
         for (line, (x, y)) in zip(comparison.payees, zip(a.payees, b.payees)) {
-            let change = try y.payout - x.payout
+            let change = try (y.payout - x.payout).amount
             XCTAssertEqual(line.change, change, line.payeeID)
             total = try total + change
             if change > .zero { gain += 1 } else if change.isNegative { lose += 1 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import AdvocompEngine
 @testable import AdvocompKit
 @testable import AdvocompStore
 
@@ -84,7 +85,7 @@ final class TrueUpTests: XCTestCase {
         run.payees = run.payees.filter { wanted[$0.payee.id] != nil }.map { p in
             var p = p
             p.status = .ok
-            p.payout = (try? FixedDecimal.parse(wanted[p.payee.id] ?? "0").get()) ?? .zero
+            p.payoutValue = (try? FixedDecimal.parse(wanted[p.payee.id] ?? "0").get()) ?? .zero
             return p
         }
         return run

@@ -46,9 +46,9 @@ final class WorkbookRecalcTests: XCTestCase {
             let d = p.currency.minorDigits
             XCTAssertEqual(row[idCol], p.payee.id, name, file: file, line: line)
             XCTAssertEqual(row[statusCol], p.status.rawValue, "\(name) \(p.payee.id) status", file: file, line: line)
-            XCTAssertEqual(Self.money(row[payoutCol], digits: d), p.payout.formatted(places: d),
+            XCTAssertEqual(Self.money(row[payoutCol], digits: d), p.payout.amount.formatted(places: d),
                            "\(name) \(p.payee.id): recomputed payout", file: file, line: line)
-            XCTAssertEqual(Self.money(row[tiCol], digits: d), p.roundedTargetIncentive.formatted(places: d),
+            XCTAssertEqual(Self.money(row[tiCol], digits: d), p.roundedTargetIncentive.amount.formatted(places: d),
                            "\(name) \(p.payee.id): recomputed target incentive", file: file, line: line)
         }
     }
@@ -268,10 +268,10 @@ final class WorkbookShapesRecalcTests: XCTestCase {
         for (row, p) in zip(payouts.dropFirst(), run.payees) {
             XCTAssertEqual(row[id], p.payee.id)
             let d = p.currency.minorDigits
-            XCTAssertEqual(WorkbookRecalcTests.money(row[payout], digits: d), p.payout.formatted(places: d), "\(p.payee.id) payout")
+            XCTAssertEqual(WorkbookRecalcTests.money(row[payout], digits: d), p.payout.amount.formatted(places: d), "\(p.payee.id) payout")
             // The unrounded gross agrees to 1e-6 of a minor unit (binary floating point).
             let g = try XCTUnwrap(Double(row[gross]))
-            XCTAssertEqual(g, Double(p.gross.description)!, accuracy: 1e-6, "\(p.payee.id) gross")
+            XCTAssertEqual(g, try XCTUnwrap(Double(p.gross.amount.description)), accuracy: 1e-6, "\(p.payee.id) gross")
         }
     }
 }
