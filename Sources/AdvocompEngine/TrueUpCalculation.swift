@@ -66,7 +66,7 @@ public struct TrueUpTotal: Sendable, Equatable {
 
     /// The figures in the order of the CSV's columns: the total's name and a payee's
     /// amount's, for messages.
-    static let figures: [(total: String, item: String, path: WritableKeyPath<TrueUpTotal, FixedDecimal>, line: KeyPath<TrueUpLine, FixedDecimal>)] = [
+    static let figures: [(total: String, item: String, path: WritableKeyPath<TrueUpTotal, FixedDecimal> & Sendable, line: KeyPath<TrueUpLine, FixedDecimal> & Sendable)] = [
         ("full-year payout total", "full-year payout", \.fullYear, \.fullYear), ("paid total", "amount paid", \.paid, \.paid),
         ("carried-in total", "amount carried in", \.carriedIn, \.carriedIn), ("true-up total", "true-up", \.trueUp, \.trueUp),
         ("carry-forward total", "carry forward", \.carryForward, \.carryForward), ("forgiven total", "amount forgiven", \.forgiven, \.forgiven),

@@ -15,7 +15,7 @@ import Darwin
 enum StandardErrorCapture {
     static func run<T>(_ body: () -> T) -> (result: T, text: String) {
         var fds: [Int32] = [0, 0]
-        fflush(stderr)
+        fflush(nil)  // every output stream (the C global `stderr` is not concurrency-safe to name)
         let saved = dup(2)
         guard saved >= 0, pipe(&fds) == 0 else {
             if saved >= 0 { _ = close(saved) }
@@ -25,7 +25,7 @@ enum StandardErrorCapture {
         _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
         _ = dup2(fds[1], 2)
         let result = body()
-        fflush(stderr)
+        fflush(nil)  // every output stream (the C global `stderr` is not concurrency-safe to name)
         _ = dup2(saved, 2)
         _ = close(saved)
         _ = close(fds[1])
