@@ -14,10 +14,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
-        // Value types: exact decimals, money, dates, periods, the plan, diagnostics.
-        .target(name: "AdvocompModel", swiftSettings: swift6),
+        // Value types: exact decimals, money, dates, periods, the plan, diagnostics; the
+        // SHA-256 of the audit trail (swift-crypto).
+        .target(name: "AdvocompModel", dependencies: [.product(name: "Crypto", package: "swift-crypto")], swiftSettings: swift6),
         // Plan (YAML), OKR set, expressions, CSV inputs: text in, model + diagnostics out.
         .target(name: "AdvocompParser", dependencies: [
             "AdvocompModel",
@@ -43,18 +46,25 @@ let package = Package(
         .target(name: "AdvocompXLSX", dependencies: ["CXLSXWriter", "CFileSafety"], swiftSettings: swift6),
         // The workbook export: live formula chains that recompute to the engine's figures.
         .target(name: "AdvocompWorkbook", dependencies: ["AdvocompModel", "AdvocompEngine", "AdvocompReports", "AdvocompXLSX"], swiftSettings: swift6),
-        // SQLite (Debian: libsqlite3-dev), seen only through AdvocompStore.
-        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
-        // The run history: runs, approvals, closed periods, in an SQLite file.
-        .target(name: "AdvocompStore", dependencies: ["AdvocompModel", "CSQLite"]),
+        // The run history: runs, approvals, closed periods, plan versions, in an SQLite file
+        // (GRDB over the system SQLite, Debian: libsqlite3-dev), typed values in and out.
+        // The only target that imports GRDB (and the tests, to tamper with a history).
+        .target(name: "AdvocompStore", dependencies: [
+            "AdvocompModel", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+        ], swiftSettings: swift6),
+        // What the history commands do, for the command line and the server alike: record a
+        // run, re-run and verify one, compare two, the true-up's basis, the plan version in
+        // effect. Reads no clock, environment or terminal: who and when are passed in.
+        .target(name: "AdvocompHistory", dependencies: ["AdvocompStore", "AdvocompKit"], swiftSettings: swift6),
         // glibc allocator settings for the command line (see allocator_tuning.h).
         .target(name: "CAllocatorTuning"),
         .executableTarget(name: "advocomp", dependencies: [
-            "AdvocompKit", "AdvocompWorkbook", "AdvocompXLSX", "AdvocompStore", "AdvocompFiles", "CAllocatorTuning",
+            "AdvocompKit", "AdvocompWorkbook", "AdvocompXLSX", "AdvocompStore", "AdvocompHistory", "AdvocompFiles", "CAllocatorTuning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "advocomp-bench", dependencies: ["AdvocompKit"]),
-        .testTarget(name: "AdvocompTests", dependencies: ["AdvocompKit", "AdvocompXLSX", "AdvocompWorkbook", "AdvocompStore", "AdvocompFiles"],
+        .testTarget(name: "AdvocompTests", dependencies: ["AdvocompKit", "AdvocompXLSX", "AdvocompWorkbook", "AdvocompStore", "AdvocompHistory", "AdvocompFiles",
+                                                          .product(name: "GRDB", package: "GRDB.swift")],
                     resources: [.copy("Fixtures")]),
     ],
     swiftLanguageModes: [.v5]

@@ -6,7 +6,8 @@
 # Builds release, generates synthetic companies (advocomp-bench generate), runs
 #   advocomp calculate --no-db --plan ... --roster ... --actuals ... --period 2026-Q1 --format csv --output FILE
 # on each (best of BENCH_RUNS runs: wall time, CPU time, peak RSS; --no-db: the history is
-# timed once, separately), then the in-memory
+# timed separately, on the largest company: best and median of BENCH_RUNS recorded runs),
+# then the in-memory
 # phase timings of `advocomp-bench engine` on the largest company, and prints a summary.
 #
 # Environment (all optional):
@@ -17,6 +18,7 @@
 #   BENCH_REPEAT   engine runs per phase           (default 5)
 #   BENCH_SEED     generator seed                  (default 42)
 #   BENCH_TARGET   seconds allowed for the largest size (default 1)
+#   BENCH_RECORD_TARGET  seconds allowed for the largest size recorded with --db (default 1.5)
 #   BENCH_XLSX     payee counts for the workbook export (default none)
 #   BENCH_EVENTS   ledger sizes in events, with 10,000 payees (default none; the
 #                  issue's goal is BENCH_EVENTS=1000000: under 2 s and 1 GB)
@@ -148,16 +150,31 @@ if [ -n "$largest" ]; then
   { echo; "$BENCH" engine --dir "$OUT/company-$largest" --repeat "$REPEAT"; } | tee -a "$SUMMARY"
 fi
 
-# Recording a run in the history (--db): the largest company into a fresh database.
+# Recording a run in the history (--db): the largest company, each run into a fresh
+# database (best and median of BENCH_RUNS; peak memory); the goal is BENCH_RECORD_TARGET.
 if [ -n "$largest" ]; then
-  rm -f "$OUT/history.db" "$OUT/history.db-wal" "$OUT/history.db-shm"
   dir=$OUT/company-$largest
-  t0=$(now)
-  "$ADVOCOMP" calculate --db "$OUT/history.db" --plan "$dir/plan.yaml" --roster "$dir/roster.csv" --actuals "$dir/actuals.csv" \
-    --period 2026-Q1 --format csv --output "$dir/payouts.csv" 2>/dev/null
-  t1=$(now)
-  { echo; printf 'History: the same run recorded with --db (fresh database): %.2f s, database %s MB\n' \
-      "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$(( $(wc -c < "$OUT/history.db") / 1048576 ))"; } | tee -a "$SUMMARY"
+  walls=() rss=()
+  for _ in $(seq "$RUNS"); do
+    rm -f "$OUT/history.db" "$OUT/history.db-wal" "$OUT/history.db-shm"
+    cmd=("$ADVOCOMP" calculate --db "$OUT/history.db" --plan "$dir/plan.yaml" --roster "$dir/roster.csv" --actuals "$dir/actuals.csv"
+         --period 2026-Q1 --format csv --output "$dir/payouts.csv" -q)
+    t0=$(now)
+    if [ $HAVE_TIME = 1 ]; then /usr/bin/time -f '%M' -o "$OUT/history.time" "${cmd[@]}" 2>/dev/null; else "${cmd[@]}" 2>/dev/null; fi
+    t1=$(now)
+    walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')")
+    rss+=("$( [ $HAVE_TIME = 1 ] && tail -1 "$OUT/history.time" || echo -)")
+  done
+  sorted=$(printf '%s\n' "${walls[@]}" | sort -n)
+  best=$(echo "$sorted" | head -1)
+  median=$(echo "$sorted" | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+  peak=$(printf '%s\n' "${rss[@]}" | sort -n | tail -1)
+  verdict=$(awk -v b="$median" -v t="${BENCH_RECORD_TARGET:-1.5}" 'BEGIN { print (b < t) ? "MET" : "NOT MET" }')
+  { echo
+    printf 'History: the same run recorded with --db (fresh database each run, %s runs): best %s s, median %s s, peak %s MB, database %s MB\n' \
+      "$RUNS" "$best" "$median" "$( [ "$peak" = - ] && echo n/a || echo $(( peak / 1024 )) )" "$(( $(wc -c < "$OUT/history.db") / 1048576 ))"
+    echo "goal: $largest payees calculated and recorded in under ${BENCH_RECORD_TARGET:-1.5} s: $verdict (median $median s)"
+  } | tee -a "$SUMMARY"
 fi
 
 echo "== number types: 10 million multiply-adds" >&2

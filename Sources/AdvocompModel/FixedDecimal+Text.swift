@@ -107,6 +107,11 @@ extension FixedDecimal {
         return p.render(minPlaces: 0, maxPlaces: maxPlaces) + "%"
     }
 
+    /// Between `minPlaces` and `maxPlaces` fractional digits (trailing zeros dropped down to
+    /// `minPlaces`). Written into a stack buffer, digits from the right, the integer part
+    /// with 64-bit divisions when it fits in 64 bits: a 100,000-payee JSON output has a
+    /// million of these, and building each from four Strings and 128-bit divisions took a
+    /// fifth of its time. Most results fit a small String, which allocates nothing.
     func render(minPlaces: Int, maxPlaces: Int) -> String {
         let mag = raw.magnitude
         let unit = UInt128(FixedDecimal.unit)
@@ -116,16 +121,40 @@ extension FixedDecimal {
         frac /= FixedDecimal.pow10(FixedDecimal.scale - maxPlaces)
         var places = maxPlaces
         while places > minPlaces && frac % 10 == 0 { frac /= 10; places -= 1 }
-        var s = ""
-        let isZero = intPart == 0 && frac == 0
-        if raw < 0 && !isZero { s = "-" }
-        s += String(intPart)
-        if places > 0 {
-            var digits = String(frac)
-            if digits.count < places { digits = String(repeating: "0", count: places - digits.count) + digits }
-            s += "." + digits
+        let negative = raw < 0 && !(intPart == 0 && frac == 0)
+        // Sign, 39 integer digits at most, the point and 18 fractional digits.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            var i = buffer.count
+            if places > 0 {
+                for _ in 0..<places {
+                    i -= 1
+                    buffer[i] = 48 + UInt8(frac % 10)
+                    frac /= 10
+                }
+                i -= 1
+                buffer[i] = UInt8(ascii: ".")
+            }
+            if intPart <= UInt128(UInt64.max) {
+                var v = UInt64(intPart)
+                repeat {
+                    i -= 1
+                    buffer[i] = 48 + UInt8(v % 10)
+                    v /= 10
+                } while v > 0
+            } else {
+                var v = intPart
+                repeat {
+                    i -= 1
+                    buffer[i] = 48 + UInt8(v % 10)
+                    v /= 10
+                } while v > 0
+            }
+            if negative {
+                i -= 1
+                buffer[i] = UInt8(ascii: "-")
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[i...]), as: UTF8.self)
         }
-        return s
     }
 }
 

@@ -1,7 +1,15 @@
-/// The database schema as numbered migrations, applied in order and recorded in SQLite's
-/// `user_version`. **A migration never changes once shipped**: a change to the schema is
-/// a new migration at the end. `MigrationTests` pins each one's text by its SHA-256.
+import GRDB
+
+/// The database schema as numbered migrations, applied in order by GRDB's
+/// `DatabaseMigrator` (which records them in its `grdb_migrations` table) and counted in
+/// SQLite's `user_version` too, for the advocomp versions before the migrator.
+/// **A migration never changes once shipped**: a change to the schema is a new migration
+/// at the end. `RunStoreTests.testMigrationsAreFrozen` pins each one's text by its SHA-256.
 enum Migrations {
+    /// The migrator's name for each migration of `all`, in order. Never renamed either:
+    /// a history records the names of the migrations it has.
+    static let identifiers = ["1 runs", "2 plan versions", "3 typed true-ups and payee objects in place"]
+
     static let all: [String] = [
         // 1: runs, their input files (each content stored once, by SHA-256), payee results
         // and findings; approvals; closed periods.
@@ -94,5 +102,156 @@ enum Migrations {
         );
         ALTER TABLE runs ADD COLUMN purpose TEXT NOT NULL DEFAULT 'calculate' CHECK (purpose IN ('calculate', 'true-up'));
         """,
+        // 3: what the history reads back, as values: a true-up's basis (the runs that paid
+        // each period, the run it carried from) and each payee's line (every amount, what
+        // each period paid), filled in from the JSON of the true-ups recorded before; and a
+        // payee's JSON object as its place in the run's JSON output (json_start, a byte
+        // offset, and json_length) instead of a second copy of it. Rows from before keep
+        // their copy in result_json, with json_start NULL.
+        """
+        ALTER TABLE run_payees ADD COLUMN json_start INTEGER;
+        ALTER TABLE run_payees ADD COLUMN json_length INTEGER;
+        CREATE TABLE true_ups (
+            run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+            year INTEGER NOT NULL,
+            carried_from_run INTEGER REFERENCES runs(id)
+        );
+        CREATE TABLE true_up_periods (
+            run_id INTEGER NOT NULL REFERENCES true_ups(run_id),
+            seq INTEGER NOT NULL,
+            period TEXT NOT NULL,
+            paid_by_run INTEGER NOT NULL REFERENCES runs(id),
+            PRIMARY KEY (run_id, seq)
+        );
+        CREATE TABLE true_up_lines (
+            run_id INTEGER NOT NULL REFERENCES true_ups(run_id),
+            payee_id TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            full_year_payout TEXT NOT NULL,
+            paid TEXT NOT NULL,
+            carried_in TEXT NOT NULL,
+            true_up TEXT NOT NULL,
+            carry_forward TEXT NOT NULL,
+            forgiven TEXT NOT NULL,
+            PRIMARY KEY (run_id, payee_id),
+            FOREIGN KEY (run_id, payee_id) REFERENCES run_payees (run_id, payee_id)
+        );
+        CREATE TABLE true_up_paid (
+            run_id INTEGER NOT NULL,
+            payee_id TEXT NOT NULL,
+            period TEXT NOT NULL,
+            amount TEXT NOT NULL,
+            PRIMARY KEY (run_id, payee_id, period),
+            FOREIGN KEY (run_id, payee_id) REFERENCES true_up_lines (run_id, payee_id)
+        );
+        INSERT OR IGNORE INTO true_ups (run_id, year, carried_from_run)
+            SELECT id, json_extract(j, '$.year'), json_extract(j, '$.carried_from_run')
+            FROM (SELECT id, CASE WHEN json_valid(result_json) THEN result_json ELSE '{}' END AS j FROM runs WHERE purpose = 'true-up')
+            WHERE json_type(j, '$.year') = 'integer'
+              AND (json_type(j, '$.carried_from_run') = 'null' OR json_extract(j, '$.carried_from_run') IN (SELECT id FROM runs));
+        INSERT OR IGNORE INTO true_up_periods (run_id, seq, period, paid_by_run)
+            SELECT t.run_id, p.key, json_extract(p.value, '$.period'), json_extract(p.value, '$.run')
+            FROM true_ups t JOIN runs r ON r.id = t.run_id,
+                 json_each(CASE WHEN json_valid(r.result_json) THEN r.result_json ELSE '{}' END, '$.periods') p
+            WHERE p.type = 'object' AND json_type(p.value, '$.period') = 'text'
+              AND json_extract(p.value, '$.run') IN (SELECT id FROM runs);
+        INSERT OR IGNORE INTO true_up_lines (run_id, payee_id, currency, full_year_payout, paid, carried_in, true_up, carry_forward, forgiven)
+            SELECT run_id, payee_id, currency, json_extract(j, '$.full_year_payout'), json_extract(j, '$.paid'),
+                   json_extract(j, '$.carried_in'), json_extract(j, '$.true_up'), json_extract(j, '$.carry_forward'),
+                   json_extract(j, '$.forgiven')
+            FROM (SELECT p.run_id, p.payee_id, p.currency,
+                         CASE WHEN json_valid(p.result_json) THEN p.result_json ELSE '{}' END AS j
+                  FROM run_payees p JOIN true_ups t ON t.run_id = p.run_id)
+            WHERE json_type(j, '$.full_year_payout') = 'text' AND json_type(j, '$.paid') = 'text'
+              AND json_type(j, '$.carried_in') = 'text' AND json_type(j, '$.true_up') = 'text'
+              AND json_type(j, '$.carry_forward') = 'text' AND json_type(j, '$.forgiven') = 'text';
+        INSERT OR IGNORE INTO true_up_paid (run_id, payee_id, period, amount)
+            SELECT l.run_id, l.payee_id, e.key, e.value
+            FROM true_up_lines l JOIN run_payees p ON p.run_id = l.run_id AND p.payee_id = l.payee_id,
+                 json_each(CASE WHEN json_valid(p.result_json) THEN p.result_json ELSE '{}' END, '$.paid_by_period') e
+            WHERE e.type = 'text';
+        """,
     ]
+
+    /// The migrator: migration k runs `all[k]` and sets `user_version` to k + 1, in one
+    /// transaction. Another process may have applied it between the migrator's look at
+    /// `grdb_migrations` and its write lock (four calculations creating one new history
+    /// at once): the migration then finds itself applied, changes nothing and says so
+    /// (`AppliedMeanwhile`), and the migrator is run again.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for (k, sql) in all.enumerated() {
+            let identifier = identifiers[k]
+            migrator.registerMigration(identifier, foreignKeyChecks: .immediate) { db in
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM grdb_migrations WHERE identifier = ?", arguments: [identifier]) == true {
+                    throw AppliedMeanwhile()
+                }
+                try db.execute(sql: sql)
+                try db.execute(sql: "PRAGMA user_version = \(k + 1)")
+            }
+        }
+        return migrator
+    }
+
+    struct AppliedMeanwhile: Error {}
+
+    /// Where a history's schema stands: SQLite's `user_version` and the migrator's table.
+    struct State {
+        var userVersion: Int
+        /// nil: no `grdb_migrations` table (a history written before the migrator).
+        var applied: Set<String>?
+
+        init(_ db: Database) throws {
+            userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            let hasTable = try Bool.fetchOne(db, sql: "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'grdb_migrations'") ?? false
+            applied = hasTable ? try String.fetchSet(db, sql: "SELECT identifier FROM grdb_migrations") : nil
+        }
+
+        /// The migrations the history has: the migrator's record, or, before the
+        /// migrator, the first `user_version` ones.
+        var migrations: Set<String> { applied ?? Set(Migrations.identifiers.prefix(max(0, userVersion))) }
+
+        var isCurrent: Bool { applied != nil && migrations.isSuperset(of: Migrations.identifiers) }
+
+        /// A history written by a newer advocomp (a higher `user_version`, or migrations
+        /// this one does not know) is never read or rewritten.
+        func refuseIfNewer() throws {
+            let unknown = migrations.subtracting(Migrations.identifiers)
+            guard userVersion > Migrations.all.count || !unknown.isEmpty else { return }
+            let found = max(userVersion, Migrations.all.count + unknown.count)
+            throw StoreError("the database has schema version \(found), written by a newer advocomp; this one (\(Migrations.all.count)) cannot read it safely: use the newer advocomp, or another --db file")
+        }
+    }
+
+    /// Brings the history up to date. The common case, a history already current, only
+    /// reads (a reader never waits for a writer). A history from before the migrator
+    /// (schema 1 or 2, counted in `user_version` only) first gets the migrator's table,
+    /// filled in from `user_version`, under the write lock.
+    static func migrate(_ pool: DatabasePool) throws {
+        let state = try pool.read { try State($0) }
+        try state.refuseIfNewer()
+        guard !state.isCurrent else { return }
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                let state = try State(db)
+                try state.refuseIfNewer()
+                if state.applied == nil {
+                    try db.execute(sql: "CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY)")
+                    for identifier in identifiers.prefix(max(0, state.userVersion)) {
+                        try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES (?)", arguments: [identifier])
+                    }
+                }
+                return .commit
+            }
+        }
+        var raced = 0
+        while true {
+            do {
+                try migrator.migrate(pool)
+                return
+            } catch is AppliedMeanwhile where raced < all.count {
+                raced += 1
+            }
+        }
+    }
 }

@@ -1,4 +1,6 @@
 import AdvocompModel
+import Foundation
+import GRDB
 
 /// A stored version of a plan: its file, the OKR sets it reads, and the first day it is
 /// in effect.
@@ -25,49 +27,53 @@ extension RunStore {
     /// Stores a plan version. A version label is stored once: the same label with other
     /// content, or a second version on the same effective date, is refused.
     public func add(_ v: PlanVersion) throws -> AddOutcome {
-        try db.transaction {
-            var existing: (sha: String, effective: String)?
-            try db.query("SELECT sha256, effective FROM plan_versions WHERE plan_id = ? AND version = ?", [.text(v.planID), .text(v.version)]) {
-                existing = ($0.text(0) ?? "", $0.text(1) ?? "")
+        try storeErrors {
+            try pool.writeWithoutTransaction { db in
+                var outcome = AddOutcome.added
+                try db.inTransaction(.immediate) {
+                    if let existing = try PlanVersionRecord.fetchOne(db, sql: "SELECT * FROM plan_versions WHERE plan_id = ? AND version = ?",
+                                                                      arguments: [v.planID, v.version]) {
+                        if existing.sha256 == v.plan.sha256 && existing.effective == v.effective {
+                            outcome = .alreadyStored
+                            return .rollback
+                        }
+                        throw StoreError(existing.sha256 == v.plan.sha256
+                                         ? "version \(v.version) of plan \(v.planID) is already stored, effective \(existing.effective)"
+                                         : "version \(v.version) of plan \(v.planID) is already stored with other content (give the changed plan a new version)")
+                    }
+                    if let other = try String.fetchOne(db, sql: "SELECT version FROM plan_versions WHERE plan_id = ? AND effective = ?",
+                                                       arguments: [v.planID, v.effective]) {
+                        throw StoreError("version \(other) of plan \(v.planID) is already effective on \(v.effective)")
+                    }
+                    try PlanVersionRecord(planID: v.planID, version: v.version, effective: v.effective, sha256: v.plan.sha256,
+                                          path: v.plan.path, content: Data(v.plan.content), addedAt: v.addedAt, addedBy: v.addedBy).insert(db)
+                    for (k, f) in v.okrFiles.enumerated() {
+                        try PlanVersionFileRecord(planID: v.planID, version: v.version, seq: Int64(k), path: f.path, sha256: f.sha256,
+                                                  content: Data(f.content)).insert(db)
+                    }
+                    return .commit
+                }
+                return outcome
             }
-            if let existing {
-                if existing.sha == v.plan.sha256 && existing.effective == v.effective { return .alreadyStored }
-                throw StoreError(existing.sha == v.plan.sha256
-                                 ? "version \(v.version) of plan \(v.planID) is already stored, effective \(existing.effective)"
-                                 : "version \(v.version) of plan \(v.planID) is already stored with other content (give the changed plan a new version)")
-            }
-            var other: String?
-            try db.query("SELECT version FROM plan_versions WHERE plan_id = ? AND effective = ?", [.text(v.planID), .text(v.effective)]) { other = $0.text(0) }
-            if let other { throw StoreError("version \(other) of plan \(v.planID) is already effective on \(v.effective)") }
-            try db.query("""
-                INSERT INTO plan_versions (plan_id, version, effective, sha256, path, content, added_at, added_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, [.text(v.planID), .text(v.version), .text(v.effective), .text(v.plan.sha256), .text(v.plan.path),
-                      .blob(v.plan.content), .text(v.addedAt), .text(v.addedBy)])
-            try db.insertMany("INSERT INTO plan_version_files (plan_id, version, seq, path, sha256, content) VALUES (?, ?, ?, ?, ?, ?)",
-                              v.okrFiles.enumerated().map { k, f in
-                                  [.text(v.planID), .text(v.version), .int(Int64(k)), .text(f.path), .text(f.sha256), .blob(f.content)]
-                              })
-            return .added
         }
     }
 
     /// Stored versions, by plan then effective date (of one plan when given).
     public func planVersions(_ planID: String? = nil) throws -> [PlanVersion] {
-        var list: [PlanVersion] = []
-        let sql = "SELECT plan_id, version, effective, path, content, added_at, added_by FROM plan_versions"
-            + (planID == nil ? "" : " WHERE plan_id = ?") + " ORDER BY plan_id, effective"
-        try db.query(sql, planID.map { [.text($0)] } ?? []) { row in
-            list.append(PlanVersion(planID: row.text(0) ?? "", version: row.text(1) ?? "", effective: row.text(2) ?? "",
-                                    plan: StoredFile(role: .plan, path: row.text(3) ?? "", content: row.blob(4)), okrFiles: [],
-                                    addedAt: row.text(5) ?? "", addedBy: row.text(6) ?? ""))
-        }
-        for k in list.indices {
-            try db.query("SELECT path, content FROM plan_version_files WHERE plan_id = ? AND version = ? ORDER BY seq",
-                         [.text(list[k].planID), .text(list[k].version)]) { row in
-                list[k].okrFiles.append(StoredFile(role: .okr, path: row.text(0) ?? "", content: row.blob(1)))
+        try storeErrors {
+            try pool.read { db in
+                let versions = try PlanVersionRecord.fetchAll(db, sql: "SELECT * FROM plan_versions"
+                                                              + (planID == nil ? "" : " WHERE plan_id = ?") + " ORDER BY plan_id, effective",
+                                                              arguments: StatementArguments(planID.map { [$0] } ?? []))
+                return try versions.map { v in
+                    let okrs = try PlanVersionFileRecord.fetchAll(db, sql: "SELECT * FROM plan_version_files WHERE plan_id = ? AND version = ? ORDER BY seq",
+                                                                  arguments: [v.planID, v.version])
+                    return PlanVersion(planID: v.planID, version: v.version, effective: v.effective,
+                                       plan: StoredFile(role: .plan, path: v.path, content: Array(v.content)),
+                                       okrFiles: okrs.map { StoredFile(role: .okr, path: $0.path, content: Array($0.content)) },
+                                       addedAt: v.addedAt, addedBy: v.addedBy)
+                }
             }
         }
-        return list
     }
 }

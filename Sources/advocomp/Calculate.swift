@@ -1,4 +1,5 @@
 import AdvocompFiles
+import AdvocompHistory
 import AdvocompKit
 import AdvocompStore
 import ArgumentParser
@@ -115,6 +116,8 @@ struct Calculate: ParsableCommand {
         // held in memory.
         var text = ""
         var recorded: (path: String, run: RunSummary)?
+        // The JSON output is rendered once: printed with --format json, and recorded.
+        var rendered: RenderedJSON?
         do {
             if let xlsx {
                 let staging = try outputs.stagingPath("--xlsx")
@@ -124,12 +127,15 @@ struct Calculate: ParsableCommand {
             switch format {
             case .table: text = TableReport.render(result)
             case .csv: text = CSVReport.render(result)
-            case .json: text = JSONReport.render(result)
+            case .json:
+                let json = RenderedJSON(result)
+                rendered = json
+                text = json.text
             }
             if payroll != nil { try outputs.stage(PayrollReport.render(result), for: "--payroll") }
             if output != nil { try outputs.stage(text, for: "--output") }
             FileIO.testHoldExport?()
-            recorded = try commit(outputs, result: result, request: request, json: format == .json ? text : nil)
+            recorded = try commit(outputs, result: result, request: request, json: rendered)
         } catch {
             outputs.discard()
             Output.fail(error)
@@ -154,7 +160,7 @@ extension Calculate {
     /// is an error; the default one (advocomp.db here) is a warning, so a calculation in
     /// a read-only directory still gives its result. `json`: the JSON output when it is
     /// already rendered.
-    func commit(_ outputs: OutputFiles, result: RunResult, request: CalculationRequest, json: String?) throws -> (path: String, run: RunSummary)? {
+    func commit(_ outputs: OutputFiles, result: RunResult, request: CalculationRequest, json: RenderedJSON?) throws -> (path: String, run: RunSummary)? {
         guard !noDB else {
             try outputs.commit()
             return nil
@@ -170,7 +176,8 @@ extension Calculate {
             try outputs.commit()
             return nil
         }
-        let run = History.newRun(result, request: request, json: json)
+        let run = Recording.calculation(result, request: request, okrFiles: FileIO.loaded, json: json ?? RenderedJSON(result),
+                                        context: History.context)
         var summary: RunSummary?
         do {
             try outputs.commit { putInPlace in

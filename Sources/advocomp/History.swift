@@ -1,4 +1,5 @@
 import AdvocompFiles
+import AdvocompHistory
 import AdvocompKit
 import AdvocompStore
 import AdvocompWorkbook
@@ -25,10 +26,15 @@ struct DatabaseOption: ParsableArguments {
         }
     }
 
-    /// The history, a run's summary and its stored JSON output; a missing run is an error.
+    /// The history, a run's summary and its stored JSON output; a missing run is an error,
+    /// and so is one whose record cannot be read (said as it is, never as a missing run).
     func run(_ id: Int64) throws -> (RunStore, RunSummary, String) {
         let store = try open()
-        guard let summary = try? store.summary(id), let stored = try? store.resultJSON(id) else {
+        let found: (RunSummary, String)?
+        do {
+            found = try store.summary(id).flatMap { s in try store.resultJSON(id).map { (s, $0) } }
+        } catch { throw History.fail(db, error) }
+        guard let (summary, stored) = found else {
             Output.stderr("\(db): error: there is no run \(id) (advocomp runs lists them)")
             throw ExitCode(1)
         }
@@ -36,21 +42,8 @@ struct DatabaseOption: ParsableArguments {
     }
 }
 
-extension StoredPayee {
-    /// A payee of a calculation, with its JSON object.
-    init(_ p: PayeeResult, json: String) {
-        self.init(payeeID: p.payee.id, name: p.payee.name, currency: p.currency.code,
-                  payout: p.payout.plain, status: p.status.rawValue, json: json)
-    }
-
-    /// A payee of a true-up: the payout is the true-up.
-    init(_ l: TrueUpLine) {
-        self.init(payeeID: l.payeeID, name: l.name, currency: l.currency.code,
-                  payout: l.trueUp.formatted(places: l.currency.minorDigits), status: l.status.rawValue, json: TrueUpReport.lineObject(l))
-    }
-}
-
-/// Who, when and how: what the CLI tells the store about a run (the store reads none of it).
+/// Who, when and how: what the CLI tells the history about a run (the library reads none
+/// of it), and the words shared by the history commands.
 enum History {
     static let defaultPath = "advocomp.db"
 
@@ -100,144 +93,9 @@ enum History {
         return ExitCode(1)
     }
 
-    /// The run as the store keeps it: every input file, the JSON output, each payee
-    /// (`payees` when the caller has its own, as the true-up does).
-    static func newRun(_ result: RunResult, request: CalculationRequest, json: String?, payees given: [StoredPayee]? = nil) -> NewRun {
-        var files = [StoredFile(role: .plan, path: request.plan.path, content: request.plan.bytes),
-                     StoredFile(role: .roster, path: request.roster.path, content: request.roster.bytes),
-                     StoredFile(role: .actuals, path: request.actuals.path, content: request.actuals.bytes)]
-        if let e = request.events { files.append(StoredFile(role: .events, path: e.path, content: e.bytes)) }
-        for f in FileIO.loaded { files.append(StoredFile(role: .okr, path: f.path, content: f.bytes)) }
-        var payees = given ?? []
-        var text = json ?? ""
-        if given == nil || json == nil {
-            let objects = JSONReport.payeeObjects(result)
-            if given == nil { payees = zip(result.payees, objects).map { StoredPayee($0, json: $1) } }
-            if json == nil { text = JSONReport.render(result, payeeObjects: objects) }
-        }
-        return NewRun(period: result.period.description, planID: result.plan.id, planVersion: result.plan.version,
-                      files: files, resultJSON: text, payees: payees, findings: result.findings, createdAt: now,
-                      createdBy: user, commandLine: WorkbookExport.commandLine(), advocompVersion: AdvocompVersion.string)
-    }
-
-    /// The stored file of `role`, as an input.
-    static func input(_ role: StoredFile.Role, in files: [StoredFile]) -> InputFile? {
-        files.first { $0.role == role }.map { InputFile(path: $0.path, bytes: $0.content) }
-    }
-
-    /// Serves a plan's OKR sets from stored files; `owner` says where they were stored.
-    static func loader(_ files: [StoredFile], owner: String) -> PlanParser.FileLoader {
-        let okr = files.filter { $0.role == .okr }
-        return { path in
-            guard let f = okr.first(where: { $0.path == path }) else {
-                return .failure(PlanParser.FileLoadError("not stored with \(owner) (\(path))"))
-            }
-            return PlanParser.okrSetText(f.content, path: path)
-        }
-    }
-
-    /// A stored run calculated again from its stored inputs, with this advocomp.
-    enum Rerun {
-        case calculation(RunResult, CalculationRequest)
-        case trueUp(TrueUpResult, CalculationRequest)
-        case failed([Diagnostic])
-
-        /// The JSON output, as the run's command writes it.
-        var json: String? {
-            switch self {
-            case .calculation(let r, _): return JSONReport.render(r)
-            case .trueUp(let t, _): return TrueUpReport.json(t)
-            case .failed: return nil
-            }
-        }
-
-        /// The findings, as the run records them.
-        var findings: [StoredFinding] {
-            switch self {
-            case .calculation(let r, _): return r.findings.map(StoredFinding.init)
-            case .trueUp(let t, _): return t.fullYear.findings.map(StoredFinding.init)
-            case .failed: return []
-            }
-        }
-
-        /// Each payee's id, JSON object, payout (the true-up for a true-up), currency and status.
-        var payees: [StoredPayee] {
-            switch self {
-            case .calculation(let r, _): return r.payees.map { StoredPayee($0, json: JSONReport.payeeObject($0, plan: r.plan)) }
-            case .trueUp(let t, _): return t.lines.map(StoredPayee.init)
-            case .failed: return []
-            }
-        }
-    }
-
-    /// Calculates a stored run again: a calculation from its stored inputs; a true-up
-    /// from its stored inputs and the paid amounts its result recorded.
-    static func rerun(_ store: RunStore, _ run: RunSummary, recordFigures: Bool = false) throws -> Rerun {
-        let files = try store.files(run.id)
-        guard let plan = input(.plan, in: files), let roster = input(.roster, in: files), let actuals = input(.actuals, in: files) else {
-            throw StoreError("run \(run.id) is missing stored input files")
-        }
-        FileIO.loaded = files.filter { $0.role == .okr }.map { InputFile(path: $0.path, bytes: $0.content) }  // for the workbook's Audit sheet
-        let loader = loader(files, owner: "run \(run.id)")
-        var request = CalculationRequest(plan: plan, roster: roster, actuals: actuals, period: run.period, events: input(.events, in: files))
-        request.recordFigures = recordFigures
-        if run.purpose == .trueUp {
-            guard let stored = try store.resultJSON(run.id) else { throw StoreError("run \(run.id) has no stored result") }
-            let (year, basis) = try TrueUpHistory.basis(fromJSON: stored)
-            let (t, diagnostics) = Pipeline.trueUp(request, year: year, basis: basis, loadFile: loader)
-            return t.map { .trueUp($0, request) } ?? .failed(diagnostics)
-        }
-        let outcome = Pipeline.calculate(request, loadFile: loader)
-        return outcome.result.map { .calculation($0, request) } ?? .failed(outcome.diagnostics)
-    }
-
-    /// Everything stored about a run, checked: the record itself (hashes of its result and
-    /// input files), then a recalculation from its stored inputs against the stored result,
-    /// every stored payee row (all of its columns), the totals (in the result) and the
-    /// findings. Returns the differences in words, empty when everything matches, and the
-    /// recalculated payee count.
-    static func verify(_ store: RunStore, _ run: RunSummary) throws -> (differences: [String], payees: Int, diagnostics: [Diagnostic]) {
-        var differences = try store.recordProblems(run.id)
-        let rerun: Rerun
-        do { rerun = try History.rerun(store, run) } catch {
-            return (differences + ["it cannot be recalculated: \((error as? StoreError)?.message ?? "\(error)")"], 0, [])
-        }
-        guard let json = rerun.json else {
-            if case .failed(let d) = rerun {
-                return (differences + ["its stored inputs no longer calculate" + (d.errors.first.map { ": \($0.description)" } ?? "")], 0, d)
-            }
-            return (differences, 0, [])
-        }
-        let stored = try store.resultJSON(run.id) ?? ""
-        let now = rerun.payees
-        let storedPayees = try store.payees(run.id)
-        let byID = Dictionary(storedPayees.map { ($0.payeeID, $0) }, uniquingKeysWith: { a, _ in a })
-        var seen = Set<String>()
-        for p in now {
-            seen.insert(p.payeeID)
-            guard let before = byID[p.payeeID] else { differences.append("\(p.payeeID): not in the stored run"); continue }
-            if before.payout != p.payout || before.status != p.status || before.currency != p.currency {
-                differences.append("\(p.payeeID): stored \(before.payout) \(before.currency) (\(before.status)), now \(p.payout) \(p.currency) (\(p.status))")
-            } else if before.name != p.name {
-                differences.append("\(p.payeeID): stored name '\(before.name)', now '\(p.name)'")
-            } else if before.json != p.json {
-                differences.append("\(p.payeeID): payout \(p.payout) \(p.currency) unchanged, details differ")
-            }
-        }
-        for p in storedPayees where !seen.contains(p.payeeID) { differences.append("\(p.payeeID): in the stored run, not in the recalculation") }
-        if storedPayees.count != run.payeeCount {
-            differences.append("the run lists \(run.payeeCount) payees, \(storedPayees.count) are stored")
-        }
-        let findings = try store.findings(run.id)
-        if findings != rerun.findings {
-            differences.append("findings: \(findings.count) stored, \(rerun.findings.count) recalculated"
-                               + (findings.count == rerun.findings.count ? ", some differ" : ""))
-        }
-        if json != stored {
-            if differences.isEmpty { differences.append("the payees and findings agree; the stored result (totals, pool or another figure) differs") }
-            else { differences.append("the stored result differs from the recalculation") }
-        }
-        return (differences, now.count, [])
+    /// Who, when and how, for the record of a run.
+    static var context: RunContext {
+        RunContext(createdAt: now, createdBy: user, commandLine: WorkbookExport.commandLine())
     }
 
     static func describe(_ r: RunSummary) -> String {
@@ -257,15 +115,22 @@ struct Runs: ParsableCommand {
 
     func run() throws {
         let store = try database.open()
-        let runs: [RunSummary]
-        do { runs = try store.runs(period: period) } catch { throw History.fail(database.db, error) }
+        var runs: [RunSummary] = []
+        // A period that does not parse has no runs.
+        do {
+            if let period {
+                if let p = Period.parse(period) { runs = try store.runs(period: p) }
+            } else {
+                runs = try store.runs()
+            }
+        } catch { throw History.fail(database.db, error) }
         guard !runs.isEmpty else {
             Output.stderr("no runs\(period.map { " for \($0)" } ?? "") in \(database.db)")
             return
         }
         let header = ["run", "period", "plan", "version", "kind", "state", "payees", "created (UTC)", "by"]
         let rows = runs.map { r -> [String] in
-            return [String(r.id), r.period, r.planID, r.planVersion,
+            return [String(r.id), r.period.description, r.planID, r.planVersion,
                     r.kind == .adjustment ? "adjusts \(r.adjusts.map(String.init) ?? "?")" : r.purpose == .trueUp ? "true-up" : "regular",
                     r.state, String(r.payeeCount), r.createdAt, r.createdBy]
         }
@@ -303,8 +168,12 @@ struct Show: ParsableCommand {
             try Output.emit(stored, to: outputs)
             return
         }
-        let rerun: History.Rerun
-        do { rerun = try History.rerun(store, summary, recordFigures: xlsx != nil) } catch { throw History.fail(database.db, error) }
+        let rerun: Rerun
+        do {
+            let okrFiles: [InputFile]
+            (rerun, okrFiles) = try RunReplay.rerun(store, summary, recordFigures: xlsx != nil)
+            FileIO.loaded = okrFiles  // for the workbook's Audit sheet
+        } catch { throw History.fail(database.db, error) }
         guard rerun.json == stored else {
             if case .failed(let diagnostics) = rerun { Output.report(diagnostics.filter { $0.severity == .error }) }
             Output.stderr("\(database.db): error: run \(runID) was recorded by advocomp \(summary.advocompVersion) and this advocomp (\(AdvocompVersion.string)) no longer gives the same result from its inputs; `advocomp replay \(runID)` names the differences, and `--format json` shows the run as stored")
@@ -374,7 +243,11 @@ struct Close: ParsableCommand {
     func run() throws {
         let store = try database.open()
         do {
-            let finals = try store.close(period: period, planID: planID, by: History.user, at: History.now)
+            // A period that does not parse has no runs to close.
+            guard let p = Period.parse(period) else {
+                throw StoreError("there are no runs for \(period)\(planID.map { " of plan \($0)" } ?? ""): calculate and approve one first")
+            }
+            let finals = try store.close(period: p, planID: planID, by: History.user, at: History.now)
             for f in finals { print("closed \(period) for plan \(f.planID): final run \(f.id)") }
         } catch { throw History.fail(database.db, error) }
     }
@@ -396,12 +269,14 @@ struct Replay: ParsableCommand {
 
     func run() throws {
         let (store, summary, stored) = try database.run(runID)
-        let (differences, payees, diagnostics) = try History.verify(store, summary)
+        let verification: RunReplay.Verification
+        do { verification = try RunReplay.verify(store, summary) } catch { throw History.fail(database.db, error) }
+        let differences = verification.differences
         if differences.isEmpty {
-            print("run \(runID) replayed: identical (\(payees) payees, \(try store.findingCount(runID)) findings, result SHA-256 \(SHA256.hex(Array(stored.utf8))), every input file's SHA-256 checked)")
+            print("run \(runID) replayed: identical (\(verification.payees) payees, \(try store.findingCount(runID)) findings, result SHA-256 \(SHA256.hex(utf8: stored)), every input file's SHA-256 checked)")
             return
         }
-        Output.report(diagnostics)
+        Output.report(verification.diagnostics)
         Output.stderr("\(database.db): error: run \(runID) does not replay identically (recorded by advocomp \(summary.advocompVersion), recalculated by \(AdvocompVersion.string)); \(differences.count) difference\(differences.count == 1 ? "" : "s"):")
         for d in differences { Output.stderr("  \(d)") }
         throw ExitCode(1)
@@ -425,7 +300,7 @@ struct Check: ParsableCommand {
             if !integrity.isEmpty { bad += 1 }
             let runs = try store.runs()
             for run in runs {
-                let (differences, _, _) = try History.verify(store, run)
+                let differences = try RunReplay.verify(store, run).differences
                 guard !differences.isEmpty else { continue }
                 bad += 1
                 Output.stderr("\(database.db): error: \(History.describe(run)): \(differences.count) difference\(differences.count == 1 ? "" : "s"):")

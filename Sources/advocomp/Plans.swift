@@ -1,4 +1,5 @@
 import AdvocompFiles
+import AdvocompHistory
 import AdvocompKit
 import AdvocompStore
 import ArgumentParser
@@ -151,37 +152,21 @@ struct Plans: ParsableCommand {
         return versions
     }
 
-    static func describe(_ versions: [PlanVersion]) -> String {
-        versions.map { "\($0.version) from \($0.effective)" }.joined(separator: ", ")
-    }
+    static func describe(_ versions: [PlanVersion]) -> String { PlanVersionChoice.describe(versions) }
 }
 
 /// `--plan-id`: the stored plan version in effect for a period, as an input file.
 enum PlanVersionInput {
     static func inEffect(planID: String, period: String, db: String, onLastDay: Bool = false) throws -> (InputFile, PlanParser.FileLoader) {
         let database = try DatabaseOption.parse(["--db", db])
-        let versions = try Plans.versions(database, planID)
-        func loader(_ v: PlanVersion) -> PlanParser.FileLoader {
-            History.loader(v.okrFiles, owner: "plan \(v.planID) version \(v.version)")
-        }
-        let parsed = versions.compactMap { v -> (effective: String, plan: Plan)? in
-            Pipeline.loadPlan(InputFile(path: v.plan.path, bytes: v.plan.content), loadFile: loader(v)).0.map { (v.effective, $0) }
-        }
-        // A period that does not parse is reported by the calculation; the latest version stands in.
-        let chosen: PlanVersion
-        if let p = Period.parse(period) {
-            guard let k = PlanVersionChoice.inEffect(parsed, period: p, onLastDay: onLastDay),
-                  let v = versions.first(where: { $0.effective == parsed[k].effective }) else {
-                Output.stderr("\(db): error: plan \(planID) has no version in effect for \(period) (stored: \(Plans.describe(versions)))")
-                throw ExitCode(1)
-            }
-            chosen = v
-        } else if let last = versions.last {
-            chosen = last
-        } else {
+        let store = try database.open()
+        do {
+            let chosen = try PlanVersionChoice.inEffect(store, planID: planID, period: period, onLastDay: onLastDay)
+            FileIO.loaded = chosen.okrFiles  // recorded with the run
+            return (chosen.plan, chosen.loader)
+        } catch let problem as PlanVersionChoice.Problem {
+            Output.stderr("\(db): error: \(problem.message)")
             throw ExitCode(1)
-        }
-        FileIO.loaded = chosen.okrFiles.map { InputFile(path: $0.path, bytes: $0.content) }  // recorded with the run
-        return (InputFile(path: chosen.plan.path, bytes: chosen.plan.content), loader(chosen))
+        } catch { throw History.fail(db, error) }
     }
 }

@@ -1,4 +1,5 @@
 import AdvocompFiles
+import AdvocompHistory
 import AdvocompKit
 import AdvocompStore
 import ArgumentParser
@@ -106,6 +107,7 @@ struct TrueUpCommand: ParsableCommand {
         }
         var recorded: RunSummary?
         do {
+            let record = noDB ? nil : try Recording.trueUp(result, request: request, okrFiles: FileIO.loaded, json: json, context: History.context)
             try outputs.checkAgainst(inputs: FileIO.loaded.map { ("the plan's okrs", $0.path) })
             if let xlsx {
                 let staging = try outputs.stagingPath("--xlsx")
@@ -115,16 +117,16 @@ struct TrueUpCommand: ParsableCommand {
             if output != nil { try outputs.stage(text, for: "--output") }
             if payroll != nil { try outputs.stage(PayrollReport.render(result), for: "--payroll") }
             FileIO.testHoldExport?()
-            if noDB {
-                try outputs.commit()
-            } else {
+            if let record {
                 do {
                     try outputs.commit { putInPlace in
-                        recorded = try store.record(TrueUpHistory.newRun(result, request: request, json: json), inside: putInPlace)
+                        recorded = try store.record(record, inside: putInPlace)
                     }
                 } catch let e as StoreError {
                     throw CLIError("\(dbPath): error: the true-up could not be recorded: \(e.message); no output was written")
                 }
+            } else {
+                try outputs.commit()
             }
         } catch {
             outputs.discard()
@@ -133,80 +135,5 @@ struct TrueUpCommand: ParsableCommand {
         }
         if let run = recorded { History.sayRecorded(run, in: dbPath) }
         if output == nil { FileHandle.standardOutput.write(Data(text.utf8)) }
-    }
-}
-
-/// What a true-up reads from the history and records in it.
-enum TrueUpHistory {
-    /// The year's periods must all be closed; each is paid by its standing run (status
-    /// ok only: held and ineligible payees were paid nothing). The previous year's
-    /// true-up (final, else latest approved) gives what was carried forward.
-    static func basis(_ store: RunStore, plan: Plan, year: Int) throws -> TrueUpBasis {
-        let periods = plan.periods(ofYear: year).map(\.description)
-        var standing: [(period: String, run: Int64)] = [], open: [String] = []
-        for p in periods {
-            if let run = try store.standingRun(period: p, planID: plan.id) { standing.append((p, run)) } else { open.append(p) }
-        }
-        guard open.isEmpty else {
-            throw StoreError("plan \(plan.id) has not closed \(open.joined(separator: ", ")): a true-up needs every period of fiscal year \(year) closed (advocomp approve RUN, then advocomp close --period P)")
-        }
-        var paid: [String: [String: TrueUpBasis.Paid]] = [:]
-        for (period, run) in standing {
-            for p in try store.payees(run) {
-                // Held and ineligible payees were paid nothing; a stored payout that cannot
-                // be read is an error, never a zero (it would be paid again).
-                var amount = FixedDecimal.zero
-                if p.status == "ok" {
-                    guard case .success(let v) = FixedDecimal.parse(p.payout) else {
-                        throw StoreError("run \(run) stores payout '\(p.payout)' for payee \(p.payeeID), which is not an amount: the history is damaged (advocomp check --db names what else is)")
-                    }
-                    amount = v
-                }
-                paid[p.payeeID, default: [:]][period] = TrueUpBasis.Paid(currency: p.currency, amount: amount)
-            }
-        }
-        let previous = try store.runs(period: "\(year - 1)-FY").filter { $0.purpose == .trueUp && $0.planID == plan.id }
-        let source = previous.last(where: \.isFinal) ?? previous.last(where: { $0.approvedAt != nil })
-        var carried: [String: FixedDecimal] = [:]
-        if let source {
-            for p in try store.payees(source.id) {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(p.json.utf8)) as? [String: Any],
-                      let text = object["carry_forward"] as? String, let amount = try? FixedDecimal.parse(text).get() else {
-                    throw StoreError("run \(source.id) (the \(year - 1) true-up) has an unreadable result for payee \(p.payeeID)")
-                }
-                if !amount.isZero { carried[p.payeeID] = amount }
-            }
-        }
-        return TrueUpBasis(periods: standing, paid: paid, carriedIn: carried, carriedFrom: source?.id)
-    }
-
-    /// The basis a recorded true-up used, read back from its JSON (for replay and show).
-    static func basis(fromJSON json: String) throws -> (year: Int, basis: TrueUpBasis) {
-        guard let o = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-              let year = o["year"] as? Int, let periods = o["periods"] as? [[String: Any]], let payees = o["payees"] as? [[String: Any]] else {
-            throw StoreError("the stored true-up result cannot be read")
-        }
-        func amount(_ any: Any?) throws -> FixedDecimal {
-            guard let s = any as? String, let v = try? FixedDecimal.parse(s).get() else { throw StoreError("the stored true-up result has an unreadable amount") }
-            return v
-        }
-        var basis = TrueUpBasis(periods: try periods.map { p in
-            guard let period = p["period"] as? String, let run = p["run"] as? Int else { throw StoreError("the stored true-up result cannot be read") }
-            return (period, Int64(run))
-        }, paid: [:], carriedFrom: (o["carried_from_run"] as? Int).map(Int64.init))
-        for p in payees {
-            guard let id = p["payee_id"] as? String, let currency = p["currency"] as? String,
-                  let byPeriod = p["paid_by_period"] as? [String: Any] else { throw StoreError("the stored true-up result cannot be read") }
-            for (period, v) in byPeriod { basis.paid[id, default: [:]][period] = TrueUpBasis.Paid(currency: currency, amount: try amount(v)) }
-            let carried = try amount(p["carried_in"])
-            if !carried.isZero { basis.carriedIn[id] = carried }
-        }
-        return (year, basis)
-    }
-
-    static func newRun(_ t: TrueUpResult, request: CalculationRequest, json: String) -> NewRun {
-        var run = History.newRun(t.fullYear, request: request, json: json, payees: t.lines.map(StoredPayee.init))
-        run.purpose = .trueUp
-        return run
     }
 }

@@ -169,14 +169,14 @@ final class HistoryCLITests: XCTestCase {
         // Someone edits the stored result of one payee.
         let store = try RunStore(path: dir.appendingPathComponent("advocomp.db").path, create: false)
         let first = try XCTUnwrap(store.payees(1).first)
-        try store.db.query("UPDATE run_payees SET payout = '1.00', result_json = '{}' WHERE run_id = 1 AND payee_id = ?", [.text(first.payeeID)])
-        try store.db.query("UPDATE runs SET result_json = result_json || ' ' WHERE id = 1")
+        try store.execute("UPDATE run_payees SET payout = '1.00', result_json = '{}' WHERE run_id = 1 AND payee_id = ?", [first.payeeID])
+        try store.execute("UPDATE runs SET result_json = result_json || ' ' WHERE id = 1")
         let replay = try advocomp(["replay", "1"], in: dir)
         XCTAssertEqual(replay.status, 1)
         XCTAssertTrue(replay.stderr.hasPrefix("advocomp.db: error: run 1 does not replay identically (recorded by advocomp \(AdvocompVersion.string), recalculated by \(AdvocompVersion.string)); 3 differences:\n"), replay.stderr)
         XCTAssertTrue(replay.stderr.contains("  the stored result does not match its SHA-256 ("), replay.stderr)
         XCTAssertTrue(replay.stderr.hasSuffix("  the stored result differs from the recalculation\n"), replay.stderr)
-        XCTAssertTrue(replay.stderr.contains("  \(first.payeeID): stored 1.00 \(first.currency) (\(first.status)), now \(first.payout) \(first.currency) (\(first.status))\n"), replay.stderr)
+        XCTAssertTrue(replay.stderr.contains("  \(first.payeeID): stored 1.00 \(first.currency.code) (\(first.status.rawValue)), now \(first.payout.plain) \(first.currency.code) (\(first.status.rawValue))\n"), replay.stderr)
         // show refuses to render what no longer follows from the inputs, except the stored JSON.
         XCTAssertEqual(try advocomp(["show", "1", "--format", "csv"], in: dir).status, 1)
         XCTAssertEqual(try advocomp(["show", "1", "--format", "json"], in: dir).status, 0)
@@ -199,10 +199,9 @@ final class HistoryCLITests: XCTestCase {
         XCTAssertEqual(writer.terminationReason, .uncaughtSignal)
         // Nothing of the killed run is left; the history is intact and takes the next run.
         let store = try RunStore(path: dir.appendingPathComponent("advocomp.db").path, create: false)
-        var check = "", payees: Int64 = -1, files: Int64 = -1
-        try store.db.query("PRAGMA integrity_check") { check = $0.text(0) ?? "" }
-        try store.db.query("SELECT COUNT(*) FROM run_payees WHERE run_id <> 1") { payees = $0.int(0) ?? -1 }
-        try store.db.query("SELECT COUNT(*) FROM run_files WHERE run_id <> 1") { files = $0.int(0) ?? -1 }
+        let check = try store.text("PRAGMA integrity_check")
+        let payees = try store.integer("SELECT COUNT(*) FROM run_payees WHERE run_id <> 1")
+        let files = try store.integer("SELECT COUNT(*) FROM run_files WHERE run_id <> 1")
         XCTAssertEqual(check, "ok")
         XCTAssertEqual([payees, files], [0, 0])
         XCTAssertEqual(try store.runs().map(\.id), [1])
@@ -226,7 +225,7 @@ final class HistoryCLITests: XCTestCase {
     func testAHistoryFromANewerAdvocompIsRefused() throws {
         let dir = try workspace()
         XCTAssertEqual(try advocomp(["calculate", "-q"] + Self.args, in: dir).status, 0)
-        try RunStore(path: dir.appendingPathComponent("advocomp.db").path, create: false).db.execute("PRAGMA user_version = 7")
+        try RunStore(path: dir.appendingPathComponent("advocomp.db").path, create: false).execute("PRAGMA user_version = 7")
         let r = try advocomp(["runs"], in: dir)
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stderr, "advocomp.db: error: the database has schema version 7, written by a newer advocomp; this one (\(RunStore.schemaVersion)) cannot read it safely: use the newer advocomp, or another --db file\n")

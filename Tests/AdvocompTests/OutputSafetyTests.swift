@@ -258,9 +258,9 @@ final class OutputSafetyTests: XCTestCase {
         let store = try RunStore(path: dir.appendingPathComponent("h.db").path, create: false)
         // Run 1: one stored payout (the JSON left alone); run 2: one stored finding added;
         // run 3: a byte of its stored roster.
-        try store.db.query("UPDATE run_payees SET payout = '1.00' WHERE run_id = 1 AND payee_id = 'E001'")
-        try store.db.query("INSERT INTO run_findings (run_id, seq, check_name, payee_id, event_ids, action, detail) VALUES (2, 0, 'consent', 'E001', 'x', 'hold', 'made up')")
-        try store.db.query("UPDATE runs SET result_sha256 = 'f00' WHERE id = 3")
+        try store.execute("UPDATE run_payees SET payout = '1.00' WHERE run_id = 1 AND payee_id = 'E001'")
+        try store.execute("INSERT INTO run_findings (run_id, seq, check_name, payee_id, event_ids, action, detail) VALUES (2, 0, 'consent', 'E001', 'x', 'hold', 'made up')")
+        try store.execute("UPDATE runs SET result_sha256 = 'f00' WHERE id = 3")
 
         let replay = try advocomp(["replay", "1", "--db", "h.db"], in: dir)
         XCTAssertEqual(replay.status, 1)

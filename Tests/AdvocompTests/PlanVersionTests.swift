@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import AdvocompKit
+import AdvocompHistory
 @testable import AdvocompStore
 
 /// Plan versions: which one a period uses, the line diff between two, and the `plans`
