@@ -54,7 +54,7 @@ extension PlanVersionChoice {
             StoredInputs.loader(v.okrFiles, owner: "plan \(v.planID) version \(v.version)")
         }
         let parsed = versions.compactMap { v -> (effective: String, plan: Plan)? in
-            Pipeline.loadPlan(InputFile(path: v.plan.path, bytes: v.plan.content), loadFile: loader(v)).0.map { (v.effective, $0) }
+            Pipeline.loadPlan(InputFile(path: v.plan.path, bytes: v.plan.content), loadFile: loader(v)).plan.map { (v.effective, $0) }
         }
         var chosen = latest
         if let p = Period.parse(period) {

@@ -39,15 +39,40 @@ public struct CalculationOutcome: Sendable {
     public var result: RunResult?
     /// Every error and warning, in file order.
     public var diagnostics: [Diagnostic]
+    /// The files the plan read besides itself (its OKR sets), as read: recorded with the
+    /// run and listed in the workbook's audit trail.
+    public var planFiles: [InputFile] = []
+}
+
+/// A plan file read: the plan (nil when it has errors), the files it named and read (OKR
+/// sets), and every diagnostic.
+public struct LoadedPlan: Sendable {
+    public var plan: Plan?
+    public var files: [InputFile]
+    public var diagnostics: [Diagnostic]
+}
+
+/// A file loader that keeps what it served, so loading a plan says which files it read
+/// (no global list of them).
+final class RecordingLoader: @unchecked Sendable {
+    private let inner: PlanParser.FileLoader
+    private(set) var files: [InputFile] = []
+    init(_ inner: @escaping PlanParser.FileLoader) { self.inner = inner }
+    func load(_ path: String) -> Result<String, PlanParser.FileLoadError> {
+        let r = inner(path)
+        if case .success(let text) = r, !files.contains(where: { $0.path == path }) { files.append(InputFile(path: path, bytes: Array(text.utf8))) }
+        return r
+    }
 }
 
 /// Glue between the layers: parse and check the inputs, then run the engine. Reads no
 /// files itself: the caller passes file contents and a loader for OKR sets.
 public enum Pipeline {
-    /// Parses and validates a plan file.
-    public static func loadPlan(_ file: InputFile, loadFile: @escaping PlanParser.FileLoader) -> (Plan?, [Diagnostic]) {
-        let (plan, diagnostics) = PlanParser.parse(bytes: file.bytes, file: file.path, loadFile: loadFile)
-        return (plan, sorted(diagnostics))
+    /// Parses and validates a plan file; says which files it read besides itself.
+    public static func loadPlan(_ file: InputFile, loadFile: @escaping PlanParser.FileLoader) -> LoadedPlan {
+        let recorder = RecordingLoader(loadFile)
+        let (plan, diagnostics) = PlanParser.parse(bytes: file.bytes, file: file.path, loadFile: recorder.load)
+        return LoadedPlan(plan: plan, files: recorder.files, diagnostics: sorted(diagnostics))
     }
 
     public static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader) -> CalculationOutcome {
@@ -59,8 +84,8 @@ public enum Pipeline {
     static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader,
                           planFor: (Plan) -> Plan,
                           adjust: ((inout Actuals, Plan, Roster, Period) -> Void)? = nil) -> CalculationOutcome {
-        let (prepared, diagnostics) = prepare(request, loadFile: loadFile, planFor: planFor, adjust: adjust)
-        guard let p = prepared else { return CalculationOutcome(result: nil, diagnostics: diagnostics) }
+        let (prepared, diagnostics, planFiles) = prepare(request, loadFile: loadFile, planFor: planFor, adjust: adjust)
+        guard let p = prepared else { return CalculationOutcome(result: nil, diagnostics: diagnostics, planFiles: planFiles) }
         do {
             let calculator = try Calculator(plan: p.plan, actuals: p.actuals, period: p.period)
             var result = try calculator.run(roster: p.roster, explain: request.explain, recordFigures: request.recordFigures,
@@ -68,11 +93,11 @@ public enum Pipeline {
             result.actuals = p.actuals
             result.warnings = diagnostics
             result.ledger = p.ledger
-            return CalculationOutcome(result: result, diagnostics: diagnostics)
+            return CalculationOutcome(result: result, diagnostics: diagnostics, planFiles: planFiles)
         } catch let e as DiagnosticsError {
-            return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics + e.diagnostics))
+            return CalculationOutcome(result: nil, diagnostics: sorted(diagnostics + e.diagnostics), planFiles: planFiles)
         } catch {
-            return CalculationOutcome(result: nil, diagnostics: diagnostics + [.error("\(error)", at: nil)])
+            return CalculationOutcome(result: nil, diagnostics: diagnostics + [.error("\(error)", at: nil)], planFiles: planFiles)
         }
     }
 
@@ -89,12 +114,13 @@ public enum Pipeline {
     /// Reads and checks the request's files; nil with every problem when any is an error.
     static func prepare(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader,
                         planFor: (Plan) -> Plan = { $0 },
-                        adjust: ((inout Actuals, Plan, Roster, Period) -> Void)? = nil) -> (Prepared?, [Diagnostic]) {
+                        adjust: ((inout Actuals, Plan, Roster, Period) -> Void)? = nil) -> (Prepared?, [Diagnostic], [InputFile]) {
         // The plan is small and read first; then the roster, the actuals and the events,
         // which are independent, are read and checked against it on two threads (the
         // events, the largest, on this one: their reader splits its work over the workers).
-        let (planRead, planDiagnostics) = loadPlan(request.plan, loadFile: loadFile)
-        let plan = planRead.map(planFor)
+        let loaded = loadPlan(request.plan, loadFile: loadFile)
+        let planDiagnostics = loaded.diagnostics, planFiles = loaded.files
+        let plan = loaded.plan.map(planFor)
         var rosterDiagnostics: [Diagnostic] = [], actualsDiagnostics: [Diagnostic] = [], eventsDiagnostics: [Diagnostic] = []
         var roster: Roster?, actuals: Actuals?, ledger: Ledger?
         let readRoster = {
@@ -122,22 +148,22 @@ public enum Pipeline {
         if period == nil {
             diagnostics.append(.error("--period '\(request.period)' is not a period (expected YYYY-Q1..Q4, YYYY-H1, YYYY-H2 or YYYY-FY)", at: nil))
         }
-        guard let plan, let roster, var actuals else { return (nil, sorted(diagnostics)) }
+        guard let plan, let roster, var actuals else { return (nil, sorted(diagnostics), planFiles) }
         if let period, !plan.accepts(period) {
             let at = plan.keyLocations["pays"] ?? SourceLocation(file: plan.sourceFile, line: 1, column: 1)
             diagnostics.append(.error("plan '\(plan.id)' pays per \(plan.pays.rawValue), so it cannot be calculated for \(period) (ask for a \(example(plan.pays, period.fiscalYear)) period)", at: at))
         }
-        guard let period, !diagnostics.hasErrors else { return (nil, sorted(diagnostics)) }
+        guard let period, !diagnostics.hasErrors else { return (nil, sorted(diagnostics), planFiles) }
         // The ledger first: its derived KPIs are actuals of the run, its holds statuses.
         var outcome: LedgerOutcome?
         if let ledger {
             let o = LedgerAnalysis.run(plan: plan, ledger: ledger, roster: roster, payeeIDs: payeeIDs(roster, plan), period: period)
-            if o.diagnostics.hasErrors { return (nil, sorted(diagnostics + o.diagnostics)) }
+            if o.diagnostics.hasErrors { return (nil, sorted(diagnostics + o.diagnostics), planFiles) }
             actuals.rows += o.derivedRows
             outcome = o
         }
         adjust?(&actuals, plan, roster, period)
-        return (Prepared(plan: plan, roster: roster, actuals: actuals, period: period, ledger: outcome), sorted(diagnostics))
+        return (Prepared(plan: plan, roster: roster, actuals: actuals, period: period, ledger: outcome), sorted(diagnostics), planFiles)
     }
 
     /// The roster's payees on `plan`.
@@ -159,7 +185,8 @@ public enum Pipeline {
     /// The ledger's checks for one period, without calculating payouts.
     public static func audit(_ request: AuditRequest, loadFile: @escaping PlanParser.FileLoader)
         -> (outcome: LedgerOutcome?, roster: Roster?, plan: Plan?, diagnostics: [Diagnostic]) {
-        let (plan, planDiagnostics) = loadPlan(request.plan, loadFile: loadFile)
+        let loaded = loadPlan(request.plan, loadFile: loadFile)
+        let plan = loaded.plan, planDiagnostics = loaded.diagnostics
         var rosterDiagnostics: [Diagnostic] = [], eventsDiagnostics: [Diagnostic] = []
         var roster: Roster?, ledger: Ledger?
         alongside({
@@ -189,7 +216,8 @@ public enum Pipeline {
     /// check the policy's 30 days; `capFromPlan` and `escalationFromPlan` say which.
     public static func advocates(plan planFile: InputFile, events: InputFile, asOf: String, loadFile: @escaping PlanParser.FileLoader)
         -> (entries: [AskCalendar.Entry], policy: AskCalendar.Policy?, diagnostics: [Diagnostic]) {
-        let (plan, planDiagnostics) = loadPlan(planFile, loadFile: loadFile)
+        let loaded = loadPlan(planFile, loadFile: loadFile)
+        let plan = loaded.plan, planDiagnostics = loaded.diagnostics
         var diagnostics = planDiagnostics
         let ledger = EventsReader.read(file: events.path, bytes: events.bytes, diagnostics: &diagnostics)
         let date = CivilDate.parse(asOf)

@@ -222,7 +222,7 @@ extension Pipeline {
                                 progress: (@Sendable (Int) -> Void)? = nil) -> (result: SimulationResult?, diagnostics: [Diagnostic]) {
         let (scenario, scenarioDiagnostics) = ScenarioParser.parse(bytes: file.bytes, file: file.path)
         var diagnostics = scenarioDiagnostics
-        let (prepared, prepDiagnostics) = prepare(request, loadFile: loadFile)
+        let (prepared, prepDiagnostics, _) = prepare(request, loadFile: loadFile)
         diagnostics += prepDiagnostics
         guard let p = prepared, let scenario, !diagnostics.hasErrors else { return (nil, sorted(diagnostics)) }
         diagnostics += check(scenario, plan: p.plan, roster: p.roster)

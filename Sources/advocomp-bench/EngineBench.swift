@@ -75,8 +75,8 @@ struct EngineBench {
         var csvText = ""
         for _ in 0..<repeats {
             // Parsing, piece by piece (what Pipeline.calculate does before the engine).
-            let (plan, planDiagnostics) = time("parse plan.yaml") { Pipeline.loadPlan(planFile, loadFile: EngineBench.loader) }
-            guard let plan else { report(planDiagnostics); return 1 }
+            let loaded = time("parse plan.yaml") { Pipeline.loadPlan(planFile, loadFile: EngineBench.loader) }
+            guard let plan = loaded.plan else { report(loaded.diagnostics); return 1 }
             var diagnostics: [Diagnostic] = []
             let roster = time("parse roster.csv") {
                 RosterReader.read(file: rosterFile.path, bytes: rosterFile.bytes, diagnostics: &diagnostics)

@@ -27,8 +27,8 @@ struct LedgerBench {
         }
         var findings = 0, events = 0, derived = 0, csvText = ""
         for _ in 0..<repeats {
-            let (plan, planDiagnostics) = Pipeline.loadPlan(planFile, loadFile: EngineBench.loader)
-            guard let plan else { engine.report(planDiagnostics); return 1 }
+            let loaded = Pipeline.loadPlan(planFile, loadFile: EngineBench.loader)
+            guard let plan = loaded.plan else { engine.report(loaded.diagnostics); return 1 }
             var diagnostics: [Diagnostic] = []
             let roster = RosterReader.read(file: rosterFile.path, bytes: rosterFile.bytes, diagnostics: &diagnostics)
             _ = time("  CSVTable (the events file's cells)") {

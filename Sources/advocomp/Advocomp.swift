@@ -1,4 +1,5 @@
 import AdvocompKit
+import AdvocompModel
 import ArgumentParser
 import CAllocatorTuning
 import Foundation
@@ -9,10 +10,19 @@ struct Advocomp: ParsableCommand {
         advocomp_tune_allocator()
         // Outputs hold salaries and payouts: whatever advocomp creates is private.
         umask(0o077)
+        // One error path: every failure reaches here as diagnostics, printed once
+        // (FILE:LINE:COLUMN: error: message, then a count) with exit 1; usage mistakes
+        // are swift-argument-parser's (exit 64).
         var command: ParsableCommand
         do {
             command = try parseAsRoot()
             try command.run()
+        } catch let e as DiagnosticsError {
+            Output.report(e.diagnostics)
+            Foundation.exit(1)
+        } catch let d as Diagnostic {
+            Output.report([d])
+            Foundation.exit(1)
         } catch {
             exit(withError: error)
         }

@@ -5,67 +5,6 @@ import AdvocompStore
 import ArgumentParser
 import Foundation
 
-/// The inputs shared by `calculate` and `explain`.
-struct RunInputs: ParsableArguments {
-    @Option(help: "The plan file (YAML).")
-    var plan: String?
-
-    @Option(name: .customLong("plan-id"),
-            help: ArgumentHelp("Instead of --plan: the stored version of this plan in effect for the period.",
-                               discussion: "Versions are stored with advocomp plans add FILE --effective DATE, in the run history (--db)."))
-    var planID: String?
-
-    @Option(help: "The roster CSV.")
-    var roster: String
-
-    @Option(help: "The actuals CSV (period,scope,kpi,value).")
-    var actuals: String
-
-    @Option(help: ArgumentHelp("The advocacy event ledger CSV.",
-                               discussion: "Needed when the plan derives KPIs from events (from_events) or runs gaming checks."))
-    var events: String?
-
-    @Option(help: "The period: 2026-Q1..Q4, 2026-H1, 2026-H2 or 2026-FY (the fiscal year's label).")
-    var period: String
-
-    @Flag(name: .shortAndLong, help: "Do not print warnings (errors are always printed).")
-    var quiet = false
-
-    @Option(help: ArgumentHelp("The run history (SQLite). Default: advocomp.db in the working directory.",
-                               discussion: "calculate records the run there (unless --no-db); --plan-id reads plan versions from it."))
-    var db: String?
-
-    func validate() throws {
-        if (plan == nil) == (planID == nil) { throw ValidationError("give the plan as --plan FILE or as --plan-id ID (a stored version), one of them") }
-    }
-
-    /// The input files by option, for the outputs' check.
-    var inputPaths: [(option: String, path: String)] {
-        (plan.map { [("--plan", $0)] } ?? []) + [("--roster", roster), ("--actuals", actuals)] + (events.map { [("--events", $0)] } ?? [])
-    }
-
-    /// The request, and the loader for the OKR sets its plan reads.
-    func request(explain: Set<String> = []) throws -> (CalculationRequest, PlanParser.FileLoader) {
-        let files = try FileIO.readAll((plan.map { [($0, .plan)] } ?? []) + [(roster, .roster), (actuals, .actuals)]
-                                       + (events.map { [($0, .events)] } ?? []))
-        var rest = files[...]
-        let planFile: InputFile, loader: PlanParser.FileLoader
-        if let planID {
-            (planFile, loader) = try PlanVersionInput.inEffect(planID: planID, period: period, db: db ?? History.defaultPath)
-        } else {
-            planFile = rest.removeFirst()
-            loader = FileIO.loader
-        }
-        let roster = rest.removeFirst(), actuals = rest.removeFirst()
-        return (CalculationRequest(plan: planFile, roster: roster, actuals: actuals, period: period, explain: explain, events: rest.first),
-                loader)
-    }
-}
-
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, csv, json
-}
-
 struct Calculate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Calculate every payout of a plan for one period.",
@@ -79,8 +18,7 @@ struct Calculate: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
-    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
-    var output: String?
+    @OptionGroup var outputOption: OutputOption
 
     @Option(help: ArgumentHelp("Also write a workbook for finance and HR (.xlsx).",
                                discussion: "Every payout is a live formula chain from the inputs and the plan's parameters, carrying the engine's value as its cached result. Sheets: Summary, Payouts, Inputs, Plan, Statements, Findings, Audit."))
@@ -93,24 +31,25 @@ struct Calculate: ParsableCommand {
     @Flag(name: .customLong("no-db"), help: "Do not record the run in the history (a preview).")
     var noDB = false
 
+    var output: String? { outputOption.output }
+
     func validate() throws {
-        if noDB && inputs.db != nil { throw ValidationError("--db and --no-db cannot be given together") }
+        if noDB && inputs.history.named { throw ValidationError("--db and --no-db cannot be given together") }
         if payroll == "-" && (output == nil || output == "-") {
             throw ValidationError("--payroll - writes the payroll to standard output, where the report goes too: give the report a file with --output FILE")
         }
     }
 
     func run() throws {
-        let history = noDB ? nil : (inputs.db ?? History.defaultPath)
+        let history = noDB ? nil : inputs.history.path
         // Checked before anything is computed: no output may be an input or the history.
         let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false), ("--payroll", payroll, true)],
                                          inputs: inputs.inputPaths, history: history)
         var (request, loader) = try inputs.request()
         request.recordFigures = xlsx != nil
         let outcome = Pipeline.calculate(request, loadFile: loader)
-        Output.report(outcome.diagnostics, quiet: inputs.quiet)
-        guard let result = outcome.result else { throw ExitCode(1) }
-        try FileIO.reporting { try outputs.checkAgainst(inputs: FileIO.loaded.map { ("the plan's okrs", $0.path) }) }
+        let result = try Output.required(outcome.result, outcome.diagnostics, quiet: inputs.quiet)
+        try outputs.checkAgainst(inputs: outcome.planFiles.map { ("the plan's okrs", $0.path) })
         // Every file output is staged first and put in place together with the history
         // record: all of them or none. The workbook goes first, before the report text is
         // held in memory.
@@ -121,7 +60,7 @@ struct Calculate: ParsableCommand {
         do {
             if let xlsx {
                 let staging = try outputs.stagingPath("--xlsx")
-                try WorkbookExport.write(result, request: request, to: staging, reportAs: xlsx)
+                try WorkbookExport.write(result, request: request, planFiles: outcome.planFiles, to: staging, reportAs: xlsx)
                 try outputs.flushStaged("--xlsx")
             }
             switch format {
@@ -135,11 +74,10 @@ struct Calculate: ParsableCommand {
             if payroll != nil { try outputs.stage(PayrollReport.render(result), for: "--payroll") }
             if output != nil { try outputs.stage(text, for: "--output") }
             FileIO.testHoldExport?()
-            recorded = try commit(outputs, result: result, request: request, json: rendered)
+            recorded = try commit(outputs, result: result, request: request, planFiles: outcome.planFiles, json: rendered)
         } catch {
             outputs.discard()
-            Output.fail(error)
-            throw ExitCode(1)
+            throw error
         }
         if let payroll {
             let (held, ineligible) = PayrollReport.leftOut(result)
@@ -160,23 +98,25 @@ extension Calculate {
     /// is an error; the default one (advocomp.db here) is a warning, so a calculation in
     /// a read-only directory still gives its result. `json`: the JSON output when it is
     /// already rendered.
-    func commit(_ outputs: OutputFiles, result: RunResult, request: CalculationRequest, json: RenderedJSON?) throws -> (path: String, run: RunSummary)? {
+    func commit(_ outputs: OutputFiles, result: RunResult, request: CalculationRequest, planFiles: [InputFile],
+                json: RenderedJSON?) throws -> (path: String, run: RunSummary)? {
         guard !noDB else {
             try outputs.commit()
             return nil
         }
-        let path = inputs.db ?? History.defaultPath
+        let path = inputs.history.path
         let store: RunStore
         do {
             store = try History.openForWriting(path, quiet: inputs.quiet)
         } catch {
             let why = (error as? StoreError)?.message ?? "\(error)"
-            if inputs.db != nil { throw CLIError("\(path): error: the run could not be recorded: \(why)") }
-            if !inputs.quiet { Output.stderr("\(path): warning: the run was not recorded: \(why) (--db names another file, --no-db skips recording)") }
+            if inputs.history.named { throw Output.error("the run could not be recorded: \(why)", file: path) }
+            Output.report([.warning("the run was not recorded: \(why) (--db names another file, --no-db skips recording)", at: .wholeFile(path))],
+                          quiet: inputs.quiet, summary: false)
             try outputs.commit()
             return nil
         }
-        let run = Recording.calculation(result, request: request, okrFiles: FileIO.loaded, json: json ?? RenderedJSON(result),
+        let run = Recording.calculation(result, request: request, okrFiles: planFiles, json: json ?? RenderedJSON(result),
                                         context: History.context)
         var summary: RunSummary?
         do {
@@ -187,9 +127,9 @@ extension Calculate {
                 })
             }
         } catch let e as StoreError {
-            throw CLIError("\(path): error: the run could not be recorded: \(e.message); no output was written")
+            throw Output.error("the run could not be recorded: \(e.message); no output was written", file: path)
         }
-        guard let summary else { throw CLIError("\(path): error: the run could not be recorded") }
+        guard let summary else { throw Output.error("the run could not be recorded", file: path) }
         return (path, summary)
     }
 }
@@ -203,20 +143,16 @@ struct Explain: ParsableCommand {
     @Option(help: "The payee_id to explain.")
     var payee: String
 
-    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
-    var output: String?
+    @OptionGroup var outputOption: OutputOption
 
     func run() throws {
-        let outputs = try FileIO.output(output, inputs: inputs.inputPaths, history: inputs.db)
+        let outputs = try FileIO.output(outputOption.output, inputs: inputs.inputPaths, history: inputs.history.db)
         let (request, loader) = try inputs.request(explain: [payee])
         let outcome = Pipeline.calculate(request, loadFile: loader)
-        Output.report(outcome.diagnostics, quiet: inputs.quiet)
-        guard let result = outcome.result else { throw ExitCode(1) }
+        let result = try Output.required(outcome.result, outcome.diagnostics, quiet: inputs.quiet)
         guard let p = result.payees.first(where: { $0.payee.id == payee }) else {
-            let ids = result.payees.map(\.payee.id)
-            Output.stderr("advocomp: error: payee '\(payee)' is not on plan '\(result.plan.id)' in \(inputs.roster)"
-                          + Suggestions.didYouMean(payee, in: ids))
-            throw ExitCode(1)
+            throw DiagnosticsError([.error("payee '\(payee)' is not on plan '\(result.plan.id)' in \(inputs.roster)"
+                                           + Suggestions.didYouMean(payee, in: result.payees.map(\.payee.id)), at: nil)])
         }
         try Output.emit(ExplainReport.render(result, payee: p), to: outputs)
     }

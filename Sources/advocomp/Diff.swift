@@ -10,7 +10,7 @@ struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show per-payee differences between two recorded runs, and whether each comes from the plan or the inputs.")
 
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var history: HistoryOption
 
     @Argument(help: "The earlier run.")
     var runA: Int64
@@ -24,13 +24,13 @@ struct Diff: ParsableCommand {
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable { case table, csv }
 
     func run() throws {
-        let store = try database.open()
+        let store = try history.open()
         let diff: RunDiff
         do {
             guard let a = try store.summary(runA) else { throw missing(runA) }
             guard let b = try store.summary(runB) else { throw missing(runB) }
             diff = try RunDiff.compare(store, a, b)
-        } catch let e as ExitCode { throw e } catch { throw History.fail(database.db, error) }
+        } catch { throw History.diagnostics(history.path, error) }
         let rows = diff.rows
         func amount(_ p: StoredPayee?) -> String { p?.payout.plain ?? "" }
         switch format {
@@ -59,8 +59,7 @@ struct Diff: ParsableCommand {
         }
     }
 
-    private func missing(_ id: Int64) -> ExitCode {
-        Output.stderr("\(database.db): error: there is no run \(id) (advocomp runs lists them)")
-        return ExitCode(1)
+    private func missing(_ id: Int64) -> Error {
+        Output.error("there is no run \(id) (advocomp runs lists them)", file: history.path)
     }
 }

@@ -7,8 +7,8 @@ import Foundation
 /// All file access of the tool: reading inputs within their limits (`InputReader`),
 /// writing outputs that never overwrite an input or the history (`OutputFiles`).
 enum FileIO {
-    /// Reads every file; when any cannot be read (or passes a limit), reports each of
-    /// them, then exits 1.
+    /// Reads every file; when any cannot be read (or passes a limit), throws every such
+    /// problem (the entry point reports them).
     static func readAll(_ files: [(path: String, kind: InputKind)]) throws -> [InputFile] {
         var read: [InputFile] = []
         var problems: [Diagnostic] = []
@@ -18,43 +18,26 @@ enum FileIO {
             case .failure(let d): problems.append(d)
             }
         }
-        if !problems.isEmpty {
-            Output.report(problems)
-            throw ExitCode(1)
-        }
+        if !problems.isEmpty { throw DiagnosticsError(problems) }
         return read
     }
 
-    /// Reads one file, or reports why it cannot be read and returns nil.
-    static func readOrReport(_ path: String, kind: InputKind) -> InputFile? {
-        try? readAll([(path, kind)]).first
-    }
-
-    /// Files a plan referred to (OKR sets) and their bytes, for the workbook's Audit sheet.
-    nonisolated(unsafe) static var loaded: [InputFile] = []
-
-    /// Loads files a plan refers to (OKR sets), within an OKR set's limits. Plans are
-    /// read on one thread.
+    /// Loads files a plan refers to (OKR sets), within an OKR set's limits. Loading a plan
+    /// says which it read (`LoadedPlan.files`, `CalculationOutcome.planFiles`).
     static let loader: PlanParser.FileLoader = { path in
         switch InputReader.read(path, kind: .okrSet) {
         case .success(let bytes):
-            loaded.append(InputFile(path: path, bytes: bytes))
             return PlanParser.okrSetText(bytes, path: path)
         case .failure(let d):
             return .failure(PlanParser.FileLoadError(d.message.replacingOccurrences(of: "cannot read the file: ", with: "")))
         }
     }
 
-    /// The outputs a command will write, checked now against its inputs and the history:
-    /// every problem is reported, then exit 1.
+    /// The outputs a command will write, checked now against its inputs and the history
+    /// (every problem is thrown).
     static func outputs(_ outputs: [(option: String, path: String?, allowsStandardOutput: Bool)],
                         inputs: [(option: String, path: String)], history: String?) throws -> OutputFiles {
-        do {
-            return try OutputFiles(outputs, inputs: inputs, history: history ?? existingDefaultHistory)
-        } catch let e as DiagnosticsError {
-            Output.report(e.diagnostics)
-            throw ExitCode(1)
-        }
+        try OutputFiles(outputs, inputs: inputs, history: history ?? existingDefaultHistory)
     }
 
     /// The one `--output` of a command that writes only its report.
@@ -79,34 +62,11 @@ enum FileIO {
             for _ in 0..<6000 where FileManager.default.fileExists(atPath: marker) { usleep(10_000) }
         }
     }
-
-    /// Runs a staging or commit step; its diagnostics are reported and exit 1.
-    static func reporting<T>(_ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as DiagnosticsError {
-            Output.report(e.diagnostics)
-            throw ExitCode(1)
-        }
-    }
 }
 
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
-}
-
+/// What the command line prints besides its reports: diagnostics (by the entry point,
+/// and warnings of a command that succeeds) and notes on standard error.
 enum Output {
-    /// Reports a failure of any kind once: diagnostics as located lines, a CLIError as
-    /// its line, anything else in words.
-    static func fail(_ error: Error) {
-        switch error {
-        case let e as DiagnosticsError: report(e.diagnostics)
-        case let d as Diagnostic: report([d])
-        case let e as CLIError: stderr(e.description)
-        case is ExitCode: break
-        default: stderr("advocomp: error: \(error)")
-        }
-    }
-
     /// Prints a message, each line with its control characters shown escaped
     /// (`Display.text`): it may quote a file name or an input.
     static func stderr(_ s: String) {
@@ -114,9 +74,9 @@ enum Output {
         FileHandle.standardError.write((shown + "\n").data(using: .utf8) ?? Data())
     }
 
-    /// Prints every diagnostic, then a count line when there are any. Messages quote the
-    /// inputs, so their control characters are shown escaped (`Display.text`).
-    static func report(_ all: [Diagnostic], quiet: Bool = false) {
+    /// Prints every diagnostic, then a count line when there are any (`summary`). Messages
+    /// quote the inputs, so their control characters are shown escaped (`Display.text`).
+    static func report(_ all: [Diagnostic], quiet: Bool = false, summary: Bool = true) {
         let diagnostics = quiet ? all.filter { $0.severity == .error } : all
         guard !diagnostics.isEmpty else { return }
         var text = diagnostics.map { $0.rendered(Display.text) }.joined(separator: "\n") + "\n"
@@ -125,8 +85,19 @@ enum Output {
         var parts: [String] = []
         if e > 0 { parts.append("\(e) error\(e == 1 ? "" : "s")") }
         if w > 0 { parts.append("\(w) warning\(w == 1 ? "" : "s")") }
-        text += parts.joined(separator: ", ") + "\n"
+        if summary { text += parts.joined(separator: ", ") + "\n" }
         FileHandle.standardError.write(text.data(using: .utf8) ?? Data())
+    }
+
+    /// What a step of the pipeline gave: its value, with its warnings printed (unless
+    /// `quiet`); or, when it gave none, every diagnostic thrown for the entry point to
+    /// print once.
+    static func required<T>(_ value: T?, _ diagnostics: [Diagnostic], quiet: Bool) throws -> T {
+        guard let value, !diagnostics.hasErrors else {
+            throw DiagnosticsError(quiet ? diagnostics.errors : diagnostics)
+        }
+        report(diagnostics, quiet: quiet)
+        return value
     }
 
     /// Writes `text` to the `--output` of `outputs` (staged, then put in place), or to
@@ -134,13 +105,16 @@ enum Output {
     /// place with it.
     static func emit(_ text: String, to outputs: OutputFiles, option: String = "--output") throws {
         guard outputs.target(option) != nil else {
-            try FileIO.reporting { try outputs.commit() }
+            try outputs.commit()
             FileHandle.standardOutput.write(Data(text.utf8))
             return
         }
-        try FileIO.reporting {
-            try outputs.stage(text, for: option)
-            try outputs.commit()
-        }
+        try outputs.stage(text, for: option)
+        try outputs.commit()
+    }
+
+    /// An error about a file as a whole (`FILE: error: message`), thrown.
+    static func error(_ message: String, file: String) -> DiagnosticsError {
+        DiagnosticsError([.error(message, at: .wholeFile(file))])
     }
 }

@@ -6,42 +6,6 @@ import AdvocompWorkbook
 import ArgumentParser
 import Foundation
 
-/// The run history's file (`--db`), shared by the history commands.
-struct DatabaseOption: ParsableArguments {
-    @Option(help: "The run history (SQLite). Default: advocomp.db in the working directory.")
-    var db: String = History.defaultPath
-
-    func open(create: Bool = false) throws -> RunStore {
-        guard create || FileManager.default.fileExists(atPath: db) else {
-            Output.stderr("\(db): error: no run history here (advocomp calculate records runs into it; --db names another file)")
-            throw ExitCode(1)
-        }
-        do {
-            let store = try RunStore(path: db, create: create)
-            for w in store.warnings { Output.stderr("\(db): warning: \(w)") }
-            return store
-        } catch let e as StoreError {
-            Output.stderr("\(db): error: \(e.message)")
-            throw ExitCode(1)
-        }
-    }
-
-    /// The history, a run's summary and its stored JSON output; a missing run is an error,
-    /// and so is one whose record cannot be read (said as it is, never as a missing run).
-    func run(_ id: Int64) throws -> (RunStore, RunSummary, String) {
-        let store = try open()
-        let found: (RunSummary, String)?
-        do {
-            found = try store.summary(id).flatMap { s in try store.resultJSON(id).map { (s, $0) } }
-        } catch { throw History.fail(db, error) }
-        guard let (summary, stored) = found else {
-            Output.stderr("\(db): error: there is no run \(id) (advocomp runs lists them)")
-            throw ExitCode(1)
-        }
-        return (store, summary, stored)
-    }
-}
-
 /// Who, when and how: what the CLI tells the history about a run (the library reads none
 /// of it), and the words shared by the history commands.
 enum History {
@@ -87,15 +51,27 @@ enum History {
         Output.stderr(note)
     }
 
-    /// A store failure as a located error line.
-    static func fail(_ store: String, _ error: Error) -> ExitCode {
-        Output.stderr("\(store): error: \((error as? StoreError)?.message ?? "\(error)")")
-        return ExitCode(1)
+    /// A failure of the history as diagnostics: a store error about the file as a whole;
+    /// diagnostics as they are.
+    static func diagnostics(_ path: String, _ error: Error) -> Error {
+        switch error {
+        case let e as DiagnosticsError: return e
+        case let d as Diagnostic: return DiagnosticsError([d])
+        case let e as StoreError: return Output.error(e.message, file: path)
+        case let p as PlanVersionChoice.Problem: return Output.error(p.message, file: path)
+        default: return Output.error("\(error)", file: path)
+        }
     }
 
     /// Who, when and how, for the record of a run.
     static var context: RunContext {
         RunContext(createdAt: now, createdBy: user, commandLine: WorkbookExport.commandLine())
+    }
+
+    /// What does not match in a run's record: one error, each difference a note.
+    static func differences(_ what: String, _ differences: [String], history: String) -> Diagnostic {
+        .error("\(what); \(differences.count) difference\(differences.count == 1 ? "" : "s"):", at: .wholeFile(history),
+               notes: differences.map { Diagnostic.Note($0) })
     }
 
     static func describe(_ r: RunSummary) -> String {
@@ -108,24 +84,19 @@ enum History {
 struct Runs: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the recorded runs.")
 
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var history: HistoryOption
 
-    @Option(help: "Only runs of this period (2026-Q1, 2026-H1, 2026-FY).")
-    var period: String?
+    @Option(help: "Only runs of this period (2026-Q1, 2026-H1, 2026-FY).", transform: ArgumentValue.period)
+    var period: Period?
 
     func run() throws {
-        let store = try database.open()
-        var runs: [RunSummary] = []
-        // A period that does not parse has no runs.
+        let store = try history.open()
+        let runs: [RunSummary]
         do {
-            if let period {
-                if let p = Period.parse(period) { runs = try store.runs(period: p) }
-            } else {
-                runs = try store.runs()
-            }
-        } catch { throw History.fail(database.db, error) }
+            runs = try period.map { try store.runs(period: $0) } ?? store.runs()
+        } catch { throw History.diagnostics(history.path, error) }
         guard !runs.isEmpty else {
-            Output.stderr("no runs\(period.map { " for \($0)" } ?? "") in \(database.db)")
+            Output.stderr("no runs\(period.map { " for \($0)" } ?? "") in \(history.path)")
             return
         }
         let header = ["run", "period", "plan", "version", "kind", "state", "payees", "created (UTC)", "by"]
@@ -146,7 +117,7 @@ struct Show: ParsableCommand {
         run's stored inputs, after checking that they give the stored result byte for byte.
         """)
 
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var history: HistoryOption
 
     @Argument(help: "The run id (advocomp runs lists them).")
     var runID: Int64
@@ -154,54 +125,47 @@ struct Show: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
-    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
-    var output: String?
+    @OptionGroup var outputOption: OutputOption
 
     @Option(help: "Also write the run's workbook (.xlsx).")
     var xlsx: String?
 
     func run() throws {
-        let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false)], inputs: [], history: database.db)
-        let (store, summary, stored) = try database.run(runID)
+        let outputs = try FileIO.outputs([("--output", outputOption.output, true), ("--xlsx", xlsx, false)], inputs: [], history: history.path)
+        let (store, summary, stored) = try history.run(runID)
         Output.stderr(History.describe(summary))
         if format == .json && xlsx == nil {
             try Output.emit(stored, to: outputs)
             return
         }
-        let rerun: Rerun
+        let rerun: Rerun, okrFiles: [InputFile]
         do {
-            let okrFiles: [InputFile]
             (rerun, okrFiles) = try RunReplay.rerun(store, summary, recordFigures: xlsx != nil)
-            FileIO.loaded = okrFiles  // for the workbook's Audit sheet
-        } catch { throw History.fail(database.db, error) }
+        } catch { throw History.diagnostics(history.path, error) }
         guard rerun.json == stored else {
-            if case .failed(let diagnostics) = rerun { Output.report(diagnostics.filter { $0.severity == .error }) }
-            Output.stderr("\(database.db): error: run \(runID) was recorded by advocomp \(summary.advocompVersion) and this advocomp (\(AdvocompVersion.string)) no longer gives the same result from its inputs; `advocomp replay \(runID)` names the differences, and `--format json` shows the run as stored")
-            throw ExitCode(1)
+            var failed: [Diagnostic] = []
+            if case .failed(let diagnostics) = rerun { failed = diagnostics.errors }
+            throw DiagnosticsError(failed + [.error("run \(runID) was recorded by advocomp \(summary.advocompVersion) and this advocomp (\(AdvocompVersion.string)) no longer gives the same result from its inputs; `advocomp replay \(runID)` names the differences, and `--format json` shows the run as stored", at: .wholeFile(history.path))])
         }
         let text: String
-        switch (rerun, format) {
-        case (_, .json): text = stored
-        case (.calculation(let result, _), .table): text = TableReport.render(result)
-        case (.calculation(let result, _), .csv): text = CSVReport.render(result)
-        case (.trueUp(let t, _), .table): text = TrueUpReport.table(t)
-        case (.trueUp(let t, _), .csv): text = TrueUpReport.csv(t)
-        case (.failed, _): throw ExitCode(1)
+        let (result, request, trueUp): (RunResult, CalculationRequest, TrueUpResult?)
+        switch rerun {
+        case .calculation(let r, let q): (result, request, trueUp) = (r, q, nil)
+        case .trueUp(let t, let q): (result, request, trueUp) = (t.fullYear, q, t)
+        case .failed(let diagnostics): throw DiagnosticsError(diagnostics)
+        }
+        switch format {
+        case .json: text = stored
+        case .table: text = trueUp.map(TrueUpReport.table) ?? TableReport.render(result)
+        case .csv: text = trueUp.map(TrueUpReport.csv) ?? CSVReport.render(result)
         }
         if let xlsx {
-            let (result, request, trueUp): (RunResult, CalculationRequest, TrueUpResult?)
-            switch rerun {
-            case .calculation(let r, let q): (result, request, trueUp) = (r, q, nil)
-            case .trueUp(let t, let q): (result, request, trueUp) = (t.fullYear, q, t)
-            case .failed: throw ExitCode(1)
-            }
             do {
-                try WorkbookExport.write(result, request: request, to: try outputs.stagingPath("--xlsx"), reportAs: xlsx, trueUp: trueUp)
+                try WorkbookExport.write(result, request: request, planFiles: okrFiles, to: try outputs.stagingPath("--xlsx"), reportAs: xlsx, trueUp: trueUp)
                 try outputs.flushStaged("--xlsx")
             } catch {
                 outputs.discard()
-                Output.fail(error)
-                throw ExitCode(1)
+                throw error
             }
         }
         try Output.emit(text, to: outputs)
@@ -212,18 +176,18 @@ struct Approve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Approve a recorded run (one approved run per period and plan).")
 
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var history: HistoryOption
 
     @Argument(help: "The run id (advocomp runs lists them).")
     var runID: Int64
 
     func run() throws {
-        let store = try database.open()
+        let store = try history.open()
         do {
             let (summary, previous) = try store.approve(runID, by: History.user, at: History.now)
             if let previous { Output.stderr("run \(previous) is no longer approved") }
             print(Display.text("approved \(History.describe(summary))"))
-        } catch { throw History.fail(database.db, error) }
+        } catch { throw History.diagnostics(history.path, error) }
     }
 }
 
@@ -232,24 +196,20 @@ struct Close: ParsableCommand {
         abstract: "Close a period: each plan's approved run becomes final.",
         discussion: "Calculating a closed period again records an adjustment run; the final run never changes.")
 
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var history: HistoryOption
 
-    @Option(help: "The period to close.")
-    var period: String
+    @Option(help: "The period to close.", transform: ArgumentValue.period)
+    var period: Period
 
     @Option(name: .customLong("plan-id"), help: "Close the period for this plan only (default: every plan with runs in it).")
     var planID: String?
 
     func run() throws {
-        let store = try database.open()
+        let store = try history.open()
         do {
-            // A period that does not parse has no runs to close.
-            guard let p = Period.parse(period) else {
-                throw StoreError("there are no runs for \(period)\(planID.map { " of plan \($0)" } ?? ""): calculate and approve one first")
-            }
-            let finals = try store.close(period: p, planID: planID, by: History.user, at: History.now)
+            let finals = try store.close(period: period, planID: planID, by: History.user, at: History.now)
             for f in finals { print("closed \(period) for plan \(f.planID): final run \(f.id)") }
-        } catch { throw History.fail(database.db, error) }
+        } catch { throw History.diagnostics(history.path, error) }
     }
 }
 
@@ -262,24 +222,23 @@ struct Replay: ParsableCommand {
         totals and the findings. Exit 0 when all match; otherwise an error naming each difference.
         """)
 
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var history: HistoryOption
 
     @Argument(help: "The run id (advocomp runs lists them).")
     var runID: Int64
 
     func run() throws {
-        let (store, summary, stored) = try database.run(runID)
+        let (store, summary, stored) = try history.run(runID)
         let verification: RunReplay.Verification
-        do { verification = try RunReplay.verify(store, summary) } catch { throw History.fail(database.db, error) }
+        do { verification = try RunReplay.verify(store, summary) } catch { throw History.diagnostics(history.path, error) }
         let differences = verification.differences
         if differences.isEmpty {
             print("run \(runID) replayed: identical (\(verification.payees) payees, \(try store.findingCount(runID)) findings, result SHA-256 \(SHA256.hex(utf8: stored)), every input file's SHA-256 checked)")
             return
         }
-        Output.report(verification.diagnostics)
-        Output.stderr("\(database.db): error: run \(runID) does not replay identically (recorded by advocomp \(summary.advocompVersion), recalculated by \(AdvocompVersion.string)); \(differences.count) difference\(differences.count == 1 ? "" : "s"):")
-        for d in differences { Output.stderr("  \(d)") }
-        throw ExitCode(1)
+        throw DiagnosticsError(verification.diagnostics + [History.differences(
+            "run \(runID) does not replay identically (recorded by advocomp \(summary.advocompVersion), recalculated by \(AdvocompVersion.string))",
+            differences, history: history.path)])
     }
 }
 
@@ -289,28 +248,22 @@ struct Check: ParsableCommand {
         abstract: "Check a run history: SQLite's integrity check, then every run as replay checks it.",
         discussion: "Exit 0 when the file is sound and every run's record matches its recalculation; otherwise names each run that does not, and why.")
 
-    @OptionGroup var database: DatabaseOption
+    @OptionGroup var history: HistoryOption
 
     func run() throws {
-        let store = try database.open()
-        var bad = 0
+        let store = try history.open()
+        var problems: [Diagnostic] = []
+        let runCount: Int
         do {
-            let integrity = try store.integrityProblems()
-            for p in integrity { Output.stderr("\(database.db): error: \(p)") }
-            if !integrity.isEmpty { bad += 1 }
+            problems += try store.integrityProblems().map { .error($0, at: .wholeFile(history.path)) }
             let runs = try store.runs()
+            runCount = runs.count
             for run in runs {
                 let differences = try RunReplay.verify(store, run).differences
-                guard !differences.isEmpty else { continue }
-                bad += 1
-                Output.stderr("\(database.db): error: \(History.describe(run)): \(differences.count) difference\(differences.count == 1 ? "" : "s"):")
-                for d in differences { Output.stderr("  \(d)") }
+                if !differences.isEmpty { problems.append(History.differences(History.describe(run), differences, history: history.path)) }
             }
-            if bad == 0 {
-                print("\(database.db): ok: SQLite's integrity check passed and all \(runs.count) run\(runs.count == 1 ? "" : "s") replay identically")
-                return
-            }
-        } catch { throw History.fail(database.db, error) }
-        throw ExitCode(1)
+        } catch { throw History.diagnostics(history.path, error) }
+        guard problems.isEmpty else { throw DiagnosticsError(problems) }
+        print("\(history.path): ok: SQLite's integrity check passed and all \(runCount) run\(runCount == 1 ? "" : "s") replay identically")
     }
 }

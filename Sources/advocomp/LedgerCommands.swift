@@ -12,30 +12,35 @@ struct Audit: ParsableCommand {
         abstract: "List the gaming findings of a period, grouped by payee, with their evidence.",
         discussion: "Runs the plan's gaming checks on the event ledger (SPEC section 6) without calculating payouts. Exits 0 whatever is found.")
 
-    @Option(help: "The plan file (YAML); its gaming section names the checks.")
-    var plan: String
+    @OptionGroup var planOption: PlanOption
+
     @Option(help: "The roster CSV (names the payees; units for unit-scope credit).")
     var roster: String
+
     @Option(help: "The advocacy event ledger CSV.")
     var events: String
-    @Option(help: "The period: 2026-Q1..Q4, 2026-H1, 2026-H2 or 2026-FY.")
-    var period: String
+
+    @OptionGroup var periodOption: PeriodOption
+
     @Option(help: "Output format: table or json.")
     var format: AuditFormat = .table
-    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
-    var output: String?
-    @Flag(name: .shortAndLong, help: "Do not print warnings (errors are always printed).")
-    var quiet = false
+
+    @OptionGroup var outputOption: OutputOption
+    @OptionGroup var quietFlag: QuietFlag
+    @OptionGroup var history: HistoryOption
 
     enum AuditFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
     func run() throws {
-        let outputs = try FileIO.output(output, inputs: [("--plan", plan), ("--roster", roster), ("--events", events)])
-        let files = try FileIO.readAll([(plan, .plan), (roster, .roster), (events, .events)])
-        let request = Pipeline.AuditRequest(plan: files[0], roster: files[1], events: files[2], period: period)
-        let (outcome, roster, plan, diagnostics) = Pipeline.audit(request, loadFile: FileIO.loader)
-        Output.report(diagnostics, quiet: quiet)
-        guard let outcome, let roster, let plan, let period = Period.parse(period) else { throw ExitCode(1) }
+        let period = periodOption.period
+        let outputs = try FileIO.output(outputOption.output, inputs: planOption.inputPaths + [("--roster", roster), ("--events", events)],
+                                        history: history.db)
+        let (planFile, loader) = try planOption.load(for: period, history: history.path)
+        let files = try FileIO.readAll([(roster, .roster), (events, .events)])
+        let request = Pipeline.AuditRequest(plan: planFile, roster: files[0], events: files[1], period: period.description)
+        let (audited, rosterRead, planRead, diagnostics) = Pipeline.audit(request, loadFile: loader)
+        let (outcome, roster, plan) = try Output.required(audited.flatMap { o in rosterRead.flatMap { r in planRead.map { (o, r, $0) } } },
+                                                          diagnostics, quiet: quietFlag.quiet)
         let text = format == .json ? AuditReport.json(outcome, plan: plan, period: period)
             : AuditReport.render(outcome, plan: plan, roster: roster, period: period)
         try Output.emit(text, to: outputs)
@@ -55,41 +60,47 @@ struct Advocates: ParsableCommand {
         escalation check, or 30 days after an escalation opens until it is resolved).
         """)
 
-    @Option(help: "The plan file (YAML); its gaming.ask_cap sets the limits (default: 60 days, 4 a year).")
-    var plan: String
+    @OptionGroup var planOption: PlanOption
+
     @Option(help: "The advocacy event ledger CSV.")
     var events: String
-    @Option(name: .customLong("as-of"), help: "The date to look from (YYYY-MM-DD).")
-    var asOf: String
+
+    @Option(name: .customLong("as-of"), help: "The date to look from (YYYY-MM-DD).", transform: ArgumentValue.date)
+    var asOf: CivilDate
+
     @Option(help: "Show only this advocate.")
     var advocate: String?
+
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
-    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
-    var output: String?
-    @Flag(name: .shortAndLong, help: "Do not print warnings (errors are always printed).")
-    var quiet = false
+
+    @OptionGroup var outputOption: OutputOption
+    @OptionGroup var quietFlag: QuietFlag
+    @OptionGroup var history: HistoryOption
+
+    func validate() throws {
+        if planOption.planID != nil { throw ValidationError("advocates reads the plan file given with --plan (its gaming section); --plan-id is for a period") }
+    }
 
     func run() throws {
-        let outputs = try FileIO.output(output, inputs: [("--plan", plan), ("--events", events)])
-        let files = try FileIO.readAll([(plan, .plan), (events, .events)])
-        let (all, policy, diagnostics) = Pipeline.advocates(plan: files[0], events: files[1], asOf: asOf, loadFile: FileIO.loader)
-        Output.report(diagnostics, quiet: quiet)
-        guard let policy, let date = CivilDate.parse(asOf) else { throw ExitCode(1) }
+        let outputs = try FileIO.output(outputOption.output, inputs: planOption.inputPaths + [("--events", events)], history: history.db)
+        let files = try FileIO.readAll([(planOption.plan ?? "", .plan), (events, .events)])
+        let (planFile, eventsFile, loader) = (files[0], files[1], FileIO.loader)
+        let (all, found, diagnostics) = Pipeline.advocates(plan: planFile, events: eventsFile, asOf: asOf.description, loadFile: loader)
+        let policy = try Output.required(found, diagnostics, quiet: quietFlag.quiet)
         var entries = all
         if let advocate {
             entries = all.filter { $0.advocate == advocate }
             if entries.isEmpty {
-                Output.stderr("\(events): error: advocate '\(advocate)' has no event on or before \(asOf)"
-                              + Suggestions.didYouMean(advocate, in: all.map(\.advocate)))
-                throw ExitCode(1)
+                throw Output.error("advocate '\(advocate)' has no event on or before \(asOf)"
+                                   + Suggestions.didYouMean(advocate, in: all.map { (e: AskCalendar.Entry) in e.advocate }), file: events)
             }
         }
         let text: String
         switch format {
-        case .table: text = AdvocatesReport.table(entries, policy: policy, asOf: date)
+        case .table: text = AdvocatesReport.table(entries, policy: policy, asOf: asOf)
         case .csv: text = AdvocatesReport.csv(entries)
-        case .json: text = AdvocatesReport.json(entries, policy: policy, asOf: date)
+        case .json: text = AdvocatesReport.json(entries, policy: policy, asOf: asOf)
         }
         try Output.emit(text, to: outputs)
     }

@@ -1,5 +1,6 @@
 import AdvocompFiles
 import AdvocompKit
+import AdvocompModel
 import AdvocompWorkbook
 import AdvocompXLSX
 import ArgumentParser
@@ -19,39 +20,30 @@ struct WhatIf: ParsableCommand {
 
     @OptionGroup var inputs: RunInputs
 
-    @Option(name: .customLong("set"), help: "KPI=VALUE, unit:NAME/KPI=VALUE or payee:ID/KPI=VALUE (repeatable).")
-    var sets: [String] = []
+    @Option(name: .customLong("set"), help: "KPI=VALUE, unit:NAME/KPI=VALUE or payee:ID/KPI=VALUE (repeatable).",
+            transform: ArgumentValue.override)
+    var sets: [ActualOverride] = []
 
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
-    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
-    var output: String?
+    @OptionGroup var outputOption: OutputOption
 
     func validate() throws {
         if sets.isEmpty { throw ValidationError("give at least one --set KPI=VALUE") }
     }
 
     func run() throws {
-        // Every --set is read, and the readable ones checked against the plan, so all
-        // problems are reported at once.
-        var overrides: [ActualOverride] = [], unreadable: [Diagnostic] = []
-        for s in sets {
-            switch ActualOverride.parse(s) {
-            case .success(let o): overrides.append(o)
-            case .failure(let e): unreadable.append(.error(e.message, at: nil))
-            }
-        }
-        let outputs = try FileIO.output(output, inputs: inputs.inputPaths, history: inputs.db)
+        let outputs = try FileIO.output(outputOption.output, inputs: inputs.inputPaths, history: inputs.history.db)
         let (request, loader) = try inputs.request()
-        let (result, diagnostics) = Pipeline.whatIf(request, overrides: overrides, loadFile: loader)
-        Output.report(unreadable + diagnostics, quiet: inputs.quiet)
-        guard unreadable.isEmpty, let result else { throw ExitCode(1) }
+        let (calculated, diagnostics) = Pipeline.whatIf(request, overrides: sets, loadFile: loader)
+        let result = try Output.required(calculated, diagnostics, quiet: inputs.quiet)
+        let shown = sets.map(\.text)
         let text: String
         switch format {
-        case .table: text = WhatIfReport.table(before: result.before, after: result.after, overrides: sets)
+        case .table: text = WhatIfReport.table(before: result.before, after: result.after, overrides: shown)
         case .csv: text = WhatIfReport.csv(before: result.before, after: result.after)
-        case .json: text = WhatIfReport.json(before: result.before, after: result.after, overrides: sets)
+        case .json: text = WhatIfReport.json(before: result.before, after: result.after, overrides: shown)
         }
         try Output.emit(text, to: outputs)
     }
@@ -76,37 +68,29 @@ struct CurveCommand: ParsableCommand {
     @Option(help: "The KPI whose attainment varies.")
     var kpi: String
 
-    @Option(help: "First attainment (default 50%).")
-    var from: String = "50%"
+    @Option(help: "First attainment (default 50%).", transform: ArgumentValue.number)
+    var from: FixedDecimal = FixedDecimal(raw: FixedDecimal.one.raw / 2)
 
-    @Option(help: "Last attainment (default 150%).")
-    var to: String = "150%"
+    @Option(help: "Last attainment (default 150%).", transform: ArgumentValue.number)
+    var to: FixedDecimal = FixedDecimal(raw: FixedDecimal.one.raw * 3 / 2)
 
-    @Option(help: "Attainment step (default 5%).")
-    var step: String = "5%"
+    @Option(help: "Attainment step (default 5%).", transform: ArgumentValue.number)
+    var step: FixedDecimal = FixedDecimal(raw: FixedDecimal.one.raw / 20)
 
     @Option(help: "Output format: table (with a text plot), csv or json.")
     var format: OutputFormat = .table
 
-    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
-    var output: String?
+    @OptionGroup var outputOption: OutputOption
 
     @Option(help: "Also write the points and a chart as a workbook (.xlsx).")
     var xlsx: String?
 
     func run() throws {
-        func number(_ name: String, _ text: String) -> FixedDecimal? {
-            if case .success(let v) = FixedDecimal.parse(text) { return v }
-            Output.stderr("advocomp: error: --\(name) '\(text)' is not a number (such as 80% or 0.8)")
-            return nil
-        }
-        let a = number("from", from), b = number("to", to), c = number("step", step)
-        guard let a, let b, let c else { throw ExitCode(1) }
-        let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false)], inputs: inputs.inputPaths, history: inputs.db)
+        let outputs = try FileIO.outputs([("--output", outputOption.output, true), ("--xlsx", xlsx, false)], inputs: inputs.inputPaths,
+                                         history: inputs.history.db)
         let (request, loader) = try inputs.request()
-        let (result, diagnostics) = Pipeline.curve(request, payee: payee, kpi: kpi, from: a, to: b, step: c, loadFile: loader)
-        Output.report(diagnostics, quiet: inputs.quiet)
-        guard let result else { throw ExitCode(1) }
+        let (curve, diagnostics) = Pipeline.curve(request, payee: payee, kpi: kpi, from: from, to: to, step: step, loadFile: loader)
+        let result = try Output.required(curve, diagnostics, quiet: inputs.quiet)
         let d = result.payee.currency.minorDigits, code = result.payee.currency.code
         let points = result.points.map { (attainment: $0.attainment, actual: $0.actual, payout: $0.payout.amount, status: $0.status.rawValue) }
         let title = "\(result.payee.payee.id) (\(result.payee.payee.name)), \(result.run.plan.id) \(result.run.period): payout before the pool across \(kpi) attainment (target \(result.target.description) for \(result.kpi.scope == .unit ? "unit \(result.payee.payee.unit)" : result.kpi.scope.rawValue))"
@@ -130,43 +114,31 @@ struct Compare: ParsableCommand {
     @Option(help: "The two plan files: --plan A.yaml --plan B.yaml.")
     var plan: [String] = []
 
-    @Option(help: "The roster CSV.")
-    var roster: String
-
-    @Option(help: "The actuals CSV (period,scope,kpi,value).")
-    var actuals: String
-
-    @Option(help: "The advocacy event ledger CSV (when a plan reads it).")
-    var events: String?
-
-    @Option(help: "The period: 2026-Q1..Q4, 2026-H1, 2026-H2 or 2026-FY.")
-    var period: String
+    @OptionGroup var files: InputFilesOption
+    @OptionGroup var periodOption: PeriodOption
 
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
-    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
-    var output: String?
+    @OptionGroup var outputOption: OutputOption
 
     @Option(help: "Also write the comparison as a workbook (.xlsx).")
     var xlsx: String?
 
-    @Flag(name: .shortAndLong, help: "Do not print warnings (errors are always printed).")
-    var quiet = false
+    @OptionGroup var quietFlag: QuietFlag
 
     func validate() throws {
         if plan.count != 2 { throw ValidationError("give two plans: --plan A.yaml --plan B.yaml") }
     }
 
     func run() throws {
-        let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false)],
-                                         inputs: plan.map { ("--plan", $0) } + [("--roster", roster), ("--actuals", actuals)]
-                                             + (events.map { [("--events", $0)] } ?? []), history: nil)
-        let files = try FileIO.readAll(plan.map { ($0, .plan) } + [(roster, .roster), (actuals, .actuals)] + (events.map { [($0, .events)] } ?? []))
-        let request = CalculationRequest(plan: files[0], roster: files[2], actuals: files[3], period: period, events: files.count > 4 ? files[4] : nil)
-        let (comparison, diagnostics) = Pipeline.compare(request, planB: files[1], loadFile: FileIO.loader)
-        Output.report(diagnostics, quiet: quiet)
-        guard let comparison else { throw ExitCode(1) }
+        let outputs = try FileIO.outputs([("--output", outputOption.output, true), ("--xlsx", xlsx, false)],
+                                         inputs: plan.map { ("--plan", $0) } + files.inputPaths, history: nil)
+        let plans = try FileIO.readAll(plan.map { ($0, .plan) })
+        let (roster, actuals, events) = try files.read()
+        let request = CalculationRequest(plan: plans[0], roster: roster, actuals: actuals, period: periodOption.period.description, events: events)
+        let (compared, diagnostics) = Pipeline.compare(request, planB: plans[1], loadFile: FileIO.loader)
+        let comparison = try Output.required(compared, diagnostics, quiet: quietFlag.quiet)
         let text: String
         switch format {
         case .table: text = ComparisonReport.table(comparison)
@@ -202,8 +174,7 @@ struct Simulate: ParsableCommand {
     @Option(help: "Output format: table, csv (per payee) or json.")
     var format: OutputFormat = .table
 
-    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
-    var output: String?
+    @OptionGroup var outputOption: OutputOption
 
     @Option(help: "Also write a workbook (.xlsx): summary, payees, and a histogram chart of the total cost.")
     var xlsx: String?
@@ -213,16 +184,15 @@ struct Simulate: ParsableCommand {
     }
 
     func run() throws {
-        let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false)],
-                                         inputs: inputs.inputPaths + [("--scenario", scenario)], history: inputs.db)
+        let outputs = try FileIO.outputs([("--output", outputOption.output, true), ("--xlsx", xlsx, false)],
+                                         inputs: inputs.inputPaths + [("--scenario", scenario)], history: inputs.history.db)
         let scenarioFile = try FileIO.readAll([(scenario, .scenario)])[0]
         let (request, loader) = try inputs.request()
         let bar = ProgressBar(total: runs)
-        let (result, diagnostics) = Pipeline.simulate(request, scenario: scenarioFile, runs: runs, seed: seed, loadFile: loader,
-                                                      progress: bar.map { b in { b.show($0) } })
+        let (simulated, diagnostics) = Pipeline.simulate(request, scenario: scenarioFile, runs: runs, seed: seed, loadFile: loader,
+                                                         progress: bar.map { b in { b.show($0) } })
         bar?.finish()
-        Output.report(diagnostics, quiet: inputs.quiet)
-        guard let result else { throw ExitCode(1) }
+        let result = try Output.required(simulated, diagnostics, quiet: inputs.quiet)
         let name = scenarioFile.path
         let text: String
         switch format {

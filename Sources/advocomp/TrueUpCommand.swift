@@ -16,20 +16,8 @@ struct TrueUpCommand: ParsableCommand {
         recorded in the history (period YYYY-FY) unless --no-db.
         """)
 
-    @Option(help: "The plan file (YAML).")
-    var plan: String?
-
-    @Option(name: .customLong("plan-id"), help: "Instead of --plan: the stored version in effect on the fiscal year's last day.")
-    var planID: String?
-
-    @Option(help: "The roster CSV.")
-    var roster: String
-
-    @Option(help: "The actuals CSV, with the full year's rows (period YYYY-FY).")
-    var actuals: String
-
-    @Option(help: "The advocacy event ledger CSV (when the plan reads it).")
-    var events: String?
+    @OptionGroup var planOption: PlanOption
+    @OptionGroup var files: InputFilesOption
 
     @Option(help: "The fiscal year's label (2026 for 2026-FY).")
     var year: Int
@@ -37,8 +25,7 @@ struct TrueUpCommand: ParsableCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
-    @Option(help: "Write to this file (created private, mode 0600) instead of standard output.")
-    var output: String?
+    @OptionGroup var outputOption: OutputOption
 
     @Option(help: ArgumentHelp("Also write a workbook: the full-year calculation as live formulas, and a True-up sheet.",
                                discussion: "As calculate's workbook for the period YYYY-FY, with a True-up sheet whose full-year payouts are the Payouts sheet's formulas and whose true-ups are formulas over what each period paid."))
@@ -48,18 +35,17 @@ struct TrueUpCommand: ParsableCommand {
                                discussion: "Columns payee_id,name,currency,amount,earning_code,period: each payee with a true-up other than zero (a clawback is a negative amount); held payees are left out."))
     var payroll: String?
 
-    @Option(help: "The run history (SQLite). Default: advocomp.db in the working directory.")
-    var db: String?
+    @OptionGroup var history: HistoryOption
 
     @Flag(name: .customLong("no-db"), help: "Do not record the true-up run.")
     var noDB = false
 
-    @Flag(name: .shortAndLong, help: "Do not print warnings (errors are always printed).")
-    var quiet = false
+    @OptionGroup var quietFlag: QuietFlag
+
+    var output: String? { outputOption.output }
 
     func validate() throws {
-        if (plan == nil) == (planID == nil) { throw ValidationError("give the plan as --plan FILE or as --plan-id ID (a stored version), one of them") }
-        if noDB && db != nil { throw ValidationError("--db and --no-db cannot be given together") }
+        if noDB && history.named { throw ValidationError("--db and --no-db cannot be given together") }
         if payroll == "-" && (output == nil || output == "-") {
             throw ValidationError("--payroll - writes the payroll to standard output, where the report goes too: give the report a file with --output FILE")
         }
@@ -67,37 +53,24 @@ struct TrueUpCommand: ParsableCommand {
     }
 
     func run() throws {
-        let dbPath = db ?? History.defaultPath
+        let quiet = quietFlag.quiet
         let outputs = try FileIO.outputs([("--output", output, true), ("--xlsx", xlsx, false), ("--payroll", payroll, true)],
-                                         inputs: (plan.map { [("--plan", $0)] } ?? []) + [("--roster", roster), ("--actuals", actuals)]
-                                             + (events.map { [("--events", $0)] } ?? []), history: dbPath)
-        let files = try FileIO.readAll((plan.map { [($0, .plan)] } ?? []) + [(roster, .roster), (actuals, .actuals)]
-                                       + (events.map { [($0, .events)] } ?? []))
-        var rest = files[...]
-        let planFile: InputFile, loader: PlanParser.FileLoader
-        if let planID {
-            (planFile, loader) = try PlanVersionInput.inEffect(planID: planID, period: "\(year)-FY", db: dbPath, onLastDay: true)
-        } else {
-            planFile = rest.removeFirst()
-            loader = FileIO.loader
-        }
-        var request = CalculationRequest(plan: planFile, roster: rest.removeFirst(), actuals: rest.removeFirst(),
-                                         period: "\(year)-FY", events: rest.first)
+                                         inputs: planOption.inputPaths + files.inputPaths, history: history.path)
+        // The plan in effect on the fiscal year's last day (--plan-id), or the file.
+        let fullYear = Period(fiscalYear: year, kind: .year)
+        let (planFile, loader) = try planOption.load(for: fullYear, history: history.path, onLastDay: true)
+        let (roster, actuals, events) = try files.read()
+        var request = CalculationRequest(plan: planFile, roster: roster, actuals: actuals, period: fullYear.description, events: events)
         request.recordFigures = xlsx != nil
         // The plan says which periods the year has; the history says what they paid.
-        let (parsed, planDiagnostics) = Pipeline.loadPlan(planFile, loadFile: loader)
-        guard let parsed else {
-            Output.report(planDiagnostics, quiet: quiet)
-            throw ExitCode(1)
-        }
-        let database = try DatabaseOption.parse(["--db", dbPath])
-        let store = try database.open()
+        let loaded = Pipeline.loadPlan(planFile, loadFile: loader)
+        let parsed = try Output.required(loaded.plan, loaded.diagnostics.errors, quiet: quiet)
+        let store = try history.open()
         let basis: TrueUpBasis
-        do { basis = try TrueUpHistory.basis(store, plan: parsed, year: year) } catch { throw History.fail(dbPath, error) }
+        do { basis = try TrueUpHistory.basis(store, plan: parsed, year: year) } catch { throw History.diagnostics(history.path, error) }
 
-        let (result, diagnostics) = Pipeline.trueUp(request, year: year, basis: basis, loadFile: loader)
-        Output.report(diagnostics, quiet: quiet)
-        guard let result else { throw ExitCode(1) }
+        let (calculated, diagnostics) = Pipeline.trueUp(request, year: year, basis: basis, loadFile: loader)
+        let result = try Output.required(calculated, diagnostics, quiet: quiet)
         let json = TrueUpReport.json(result)
         let text: String
         switch format {
@@ -107,11 +80,11 @@ struct TrueUpCommand: ParsableCommand {
         }
         var recorded: RunSummary?
         do {
-            let record = noDB ? nil : try Recording.trueUp(result, request: request, okrFiles: FileIO.loaded, json: json, context: History.context)
-            try outputs.checkAgainst(inputs: FileIO.loaded.map { ("the plan's okrs", $0.path) })
+            let record = noDB ? nil : try Recording.trueUp(result, request: request, okrFiles: loaded.files, json: json, context: History.context)
+            try outputs.checkAgainst(inputs: loaded.files.map { ("the plan's okrs", $0.path) })
             if let xlsx {
                 let staging = try outputs.stagingPath("--xlsx")
-                try WorkbookExport.write(result.fullYear, request: request, to: staging, reportAs: xlsx, trueUp: result)
+                try WorkbookExport.write(result.fullYear, request: request, planFiles: loaded.files, to: staging, reportAs: xlsx, trueUp: result)
                 try outputs.flushStaged("--xlsx")
             }
             if output != nil { try outputs.stage(text, for: "--output") }
@@ -123,17 +96,17 @@ struct TrueUpCommand: ParsableCommand {
                         recorded = try store.record(record, inside: putInPlace)
                     }
                 } catch let e as StoreError {
-                    throw CLIError("\(dbPath): error: the true-up could not be recorded: \(e.message); no output was written")
+                    throw Output.error("the true-up could not be recorded: \(e.message); no output was written", file: history.path)
                 }
             } else {
                 try outputs.commit()
             }
         } catch {
             outputs.discard()
-            Output.fail(error)
-            throw ExitCode(1)
+            throw error
         }
-        if let run = recorded { History.sayRecorded(run, in: dbPath) }
+        if let run = recorded { History.sayRecorded(run, in: history.path) }
         if output == nil { FileHandle.standardOutput.write(Data(text.utf8)) }
     }
 }
+

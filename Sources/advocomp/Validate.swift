@@ -1,5 +1,7 @@
 import AdvocompFiles
 import AdvocompKit
+import AdvocompModel
+import AdvocompReports
 import ArgumentParser
 
 struct Validate: ParsableCommand {
@@ -11,17 +13,22 @@ struct Validate: ParsableCommand {
     var plans: [String]
 
     func run() throws {
-        var failed = false
+        // Every plan is checked, and every problem of every plan reported at once.
+        var problems: [Diagnostic] = []
         for path in plans {
-            guard let file = FileIO.readOrReport(path, kind: .plan) else { failed = true; continue }
-            let (plan, diagnostics) = Pipeline.loadPlan(file, loadFile: FileIO.loader)
-            Output.report(diagnostics)
-            if let plan {
+            let file: InputFile
+            do { file = try FileIO.readAll([(path, .plan)])[0] } catch let e as DiagnosticsError {
+                problems += e.diagnostics
+                continue
+            }
+            let loaded = Pipeline.loadPlan(file, loadFile: FileIO.loader)
+            if let plan = loaded.plan, !loaded.diagnostics.hasErrors {
+                Output.report(loaded.diagnostics)
                 print(Display.text("\(path): plan \(plan.id) v\(plan.version) is valid: \(plan.kpis.count) KPIs, \(plan.components.count) components, \(plan.modifiers.count) modifiers"))
             } else {
-                failed = true
+                problems += loaded.diagnostics
             }
         }
-        if failed { throw ExitCode(1) }
+        if !problems.isEmpty { throw DiagnosticsError(problems) }
     }
 }

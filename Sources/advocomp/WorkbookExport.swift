@@ -13,10 +13,11 @@ enum WorkbookExport {
     static let streamingThreshold = 5_000
 
     /// Writes the workbook to `path`; messages name `reportAs` (the user's target).
-    static func write(_ result: RunResult, request: CalculationRequest, to path: String, reportAs target: String? = nil,
-                      trueUp: TrueUpResult? = nil) throws {
+    /// `planFiles`: the files the plan read besides itself (its OKR sets).
+    static func write(_ result: RunResult, request: CalculationRequest, planFiles: [InputFile], to path: String,
+                      reportAs target: String? = nil, trueUp: TrueUpResult? = nil) throws {
         let shown = target ?? path
-        let inputs = [("plan", request.plan)] + FileIO.loaded.map { ("OKR set", $0) }
+        let inputs = [("plan", request.plan)] + planFiles.map { ("OKR set", $0) }
             + [("roster", request.roster), ("actuals", request.actuals)] + (request.events.map { [("events", $0)] } ?? [])
         let files = inputs.map { role, f in
             WorkbookContext.InputFileRecord(role: role, path: f.path, sha256: SHA256.hex(f.bytes), bytes: f.bytes.count)
@@ -29,7 +30,7 @@ enum WorkbookExport {
         do {
             sink = try XLSXSink(path: path, constantMemory: result.payees.count > streamingThreshold)
         } catch {
-            throw CLIError("\(shown): error: cannot write the workbook: \(reason(error))")
+            throw Output.error("cannot write the workbook: \(reason(error))", file: shown)
         }
         do {
             var builder = WorkbookBuilder(run: result, context: context, trueUp: trueUp)
@@ -37,13 +38,13 @@ enum WorkbookExport {
             try sink.close()
         } catch {
             sink.discard()
-            throw CLIError("\(shown): error: cannot write the workbook: \(reason(error))")
+            throw Output.error("cannot write the workbook: \(reason(error))", file: shown)
         }
     }
 
     /// Writes a small workbook (the scenario commands') with `body` to the staging file of
     /// `outputs`' `--xlsx`; it is put in place with the command's other outputs. A failure
-    /// is reported and exits 1.
+    /// discards every staged output and is thrown.
     static func writeSmall(_ outputs: OutputFiles, option: String = "--xlsx", _ body: (XLSXSink) throws -> Void) throws {
         guard let target = outputs.target(option)?.path else { return }
         do {
@@ -56,12 +57,12 @@ enum WorkbookExport {
                 throw error
             }
             try outputs.flushStaged(option)
+        } catch let e as DiagnosticsError {
+            outputs.discard()
+            throw e
         } catch {
             outputs.discard()
-            if let e = error as? DiagnosticsError { Output.report(e.diagnostics) } else {
-                Output.stderr("\(target): error: cannot write the workbook: \(reason(error))")
-            }
-            throw ExitCode(1)
+            throw Output.error("cannot write the workbook: \(reason(error))", file: target)
         }
     }
 

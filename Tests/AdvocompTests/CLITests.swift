@@ -470,12 +470,12 @@ final class CLITests: XCTestCase {
         let r = try advocomp(["explain"] + Self.case01Args + ["--payee", "NOPE"], in: dir)
         XCTAssertEqual(r.status, 1)
         XCTAssertEqual(r.stdout, "")
-        XCTAssertEqual(r.stderr, "advocomp: error: payee 'NOPE' is not on plan 'exec-advocacy' in roster.csv\n")
+        XCTAssertEqual(r.stderr, "advocomp: error: payee 'NOPE' is not on plan 'exec-advocacy' in roster.csv\n1 error\n")
 
         let typo = try advocomp(["explain"] + Self.case01Args + ["--payee", "E03"], in: dir)
         XCTAssertEqual(typo.status, 1)
         XCTAssertEqual(typo.stdout, "")
-        XCTAssertEqual(typo.stderr, "advocomp: error: payee 'E03' is not on plan 'exec-advocacy' in roster.csv; did you mean 'E003'?\n")
+        XCTAssertEqual(typo.stderr, "advocomp: error: payee 'E03' is not on plan 'exec-advocacy' in roster.csv; did you mean 'E003'?\n1 error\n")
 
         // E006 is in the roster, on another plan.
         let other = try advocomp(["explain"] + Self.case01Args + ["--payee", "E006"], in: dir)

@@ -84,7 +84,7 @@ final class HistoryCLITests: XCTestCase {
 
         let none = try advocomp(["show", "9"], in: dir)
         XCTAssertEqual(none.status, 1)
-        XCTAssertEqual(none.stderr, "advocomp.db: error: there is no run 9 (advocomp runs lists them)\n")
+        XCTAssertEqual(none.stderr, "advocomp.db: error: there is no run 9 (advocomp runs lists them)\n1 error\n")
     }
 
     func testNoDBRecordsNothingAndAnUnwritableHistoryIsAnErrorWithNoOutput() throws {
@@ -104,7 +104,7 @@ final class HistoryCLITests: XCTestCase {
 
         let noHistory = try advocomp(["runs", "--db", "nothing.db"], in: dir)
         XCTAssertEqual(noHistory.status, 1)
-        XCTAssertEqual(noHistory.stderr, "nothing.db: error: no run history here (advocomp calculate records runs into it; --db names another file)\n")
+        XCTAssertEqual(noHistory.stderr, "nothing.db: error: no run history here (advocomp calculate records runs into it; --db names another file)\n1 error\n")
     }
 
     func testACalculationOfAClosedPeriodIsAnAdjustment() throws {
@@ -112,7 +112,7 @@ final class HistoryCLITests: XCTestCase {
         XCTAssertEqual(try advocomp(["calculate", "-q"] + Self.args, in: dir).status, 0)
         let early = try advocomp(["close", "--period", "2026-Q1"], in: dir)
         XCTAssertEqual(early.status, 1)
-        XCTAssertEqual(early.stderr, "advocomp.db: error: plan exec-advocacy has no approved run for 2026-Q1 (advocomp runs --period 2026-Q1; advocomp approve RUN)\n")
+        XCTAssertEqual(early.stderr, "advocomp.db: error: plan exec-advocacy has no approved run for 2026-Q1 (advocomp runs --period 2026-Q1; advocomp approve RUN)\n1 error\n")
         XCTAssertEqual(try advocomp(["approve", "1"], in: dir).stdout, "approved run 1: 2026-Q1, plan exec-advocacy 2026.1, regular (approved)\n")
         let closed = try advocomp(["close", "--period", "2026-Q1"], in: dir)
         XCTAssertEqual(closed.stdout, "closed 2026-Q1 for plan exec-advocacy: final run 1\n", closed.stderr)
@@ -174,9 +174,9 @@ final class HistoryCLITests: XCTestCase {
         let replay = try advocomp(["replay", "1"], in: dir)
         XCTAssertEqual(replay.status, 1)
         XCTAssertTrue(replay.stderr.hasPrefix("advocomp.db: error: run 1 does not replay identically (recorded by advocomp \(AdvocompVersion.string), recalculated by \(AdvocompVersion.string)); 3 differences:\n"), replay.stderr)
-        XCTAssertTrue(replay.stderr.contains("  the stored result does not match its SHA-256 ("), replay.stderr)
-        XCTAssertTrue(replay.stderr.hasSuffix("  the stored result differs from the recalculation\n"), replay.stderr)
-        XCTAssertTrue(replay.stderr.contains("  \(first.payeeID): stored 1.00 \(first.currency.code) (\(first.status.rawValue)), now \(first.payout.plain) \(first.currency.code) (\(first.status.rawValue))\n"), replay.stderr)
+        XCTAssertTrue(replay.stderr.contains("note: the stored result does not match its SHA-256 ("), replay.stderr)
+        XCTAssertTrue(replay.stderr.hasSuffix("note: the stored result differs from the recalculation\n1 error\n"), replay.stderr)
+        XCTAssertTrue(replay.stderr.contains("note: \(first.payeeID): stored 1.00 \(first.currency.code) (\(first.status.rawValue)), now \(first.payout.plain) \(first.currency.code) (\(first.status.rawValue))\n"), replay.stderr)
         // show refuses to render what no longer follows from the inputs, except the stored JSON.
         XCTAssertEqual(try advocomp(["show", "1", "--format", "csv"], in: dir).status, 1)
         XCTAssertEqual(try advocomp(["show", "1", "--format", "json"], in: dir).status, 0)
@@ -228,7 +228,7 @@ final class HistoryCLITests: XCTestCase {
         try RunStore(path: dir.appendingPathComponent("advocomp.db").path, create: false).execute("PRAGMA user_version = 7")
         let r = try advocomp(["runs"], in: dir)
         XCTAssertEqual(r.status, 1)
-        XCTAssertEqual(r.stderr, "advocomp.db: error: the database has schema version 7, written by a newer advocomp; this one (\(RunStore.schemaVersion)) cannot read it safely: use the newer advocomp, or another --db file\n")
+        XCTAssertEqual(r.stderr, "advocomp.db: error: the database has schema version 7, written by a newer advocomp; this one (\(RunStore.schemaVersion)) cannot read it safely: use the newer advocomp, or another --db file\n1 error\n")
         let c = try advocomp(["calculate", "--db", "advocomp.db"] + Self.args, in: dir)
         XCTAssertEqual(c.status, 1)
         XCTAssertTrue(c.stderr.contains("the run could not be recorded: the database has schema version 7"), c.stderr)

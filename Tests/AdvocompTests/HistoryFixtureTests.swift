@@ -193,7 +193,7 @@ final class HistoryFixtureTests: XCTestCase {
         XCTAssertEqual(try store.runs().count, 10, "every other run reads")
         let replay = try advocomp(["replay", "8", "--db", "h.db"], in: dir)
         XCTAssertEqual(replay.status, 1)
-        XCTAssertTrue(replay.stderr.contains("  it cannot be recalculated: true-up run 8 has no stored line for payee E003: the history is damaged"), replay.stderr)
+        XCTAssertTrue(replay.stderr.contains("note: it cannot be recalculated: true-up run 8 has no stored line for payee E003: the history is damaged"), replay.stderr)
         XCTAssertEqual(try advocomp(["replay", "7", "--db", "h.db"], in: dir).status, 0)
     }
 }

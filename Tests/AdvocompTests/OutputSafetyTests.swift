@@ -240,7 +240,7 @@ final class OutputSafetyTests: XCTestCase {
         for (db, what) in [("/dev/null", "a character device"), ("pipe.db", "a FIFO (named pipe)"), (".", "a directory")] {
             let r = try advocomp(["runs", "--db", db], in: dir)
             XCTAssertEqual(r.status, 1, db)
-            XCTAssertEqual(r.stderr, "\(db): error: \(db) is \(what), not a run history: name an SQLite file with --db\n", db)
+            XCTAssertEqual(r.stderr, "\(db): error: \(db) is \(what), not a run history: name an SQLite file with --db\n1 error\n", db)
             let c = try advocomp(Self.args + ["--db", db, "-q"], in: dir)
             XCTAssertEqual(c.status, 1, db)
         }
@@ -264,12 +264,12 @@ final class OutputSafetyTests: XCTestCase {
 
         let replay = try advocomp(["replay", "1", "--db", "h.db"], in: dir)
         XCTAssertEqual(replay.status, 1)
-        XCTAssertTrue(replay.stderr.contains("  E001: stored 1.00 USD (ok), now 37089.29 USD (ok)\n"), replay.stderr)
+        XCTAssertTrue(replay.stderr.contains("note: E001: stored 1.00 USD (ok), now 37089.29 USD (ok)\n"), replay.stderr)
         let findings = try advocomp(["replay", "2", "--db", "h.db"], in: dir)
         XCTAssertEqual(findings.status, 1)
-        XCTAssertTrue(findings.stderr.contains("  findings: 1 stored, 0 recalculated\n"), findings.stderr)
+        XCTAssertTrue(findings.stderr.contains("note: findings: 1 stored, 0 recalculated\n"), findings.stderr)
         let sha = try advocomp(["replay", "3", "--db", "h.db"], in: dir)
-        XCTAssertTrue(sha.stderr.contains("  the stored result does not match its SHA-256 (f00): it was changed after the run\n"), sha.stderr)
+        XCTAssertTrue(sha.stderr.contains("note: the stored result does not match its SHA-256 (f00): it was changed after the run\n"), sha.stderr)
 
         let check = try advocomp(["check", "--db", "h.db"], in: dir)
         XCTAssertEqual(check.status, 1)

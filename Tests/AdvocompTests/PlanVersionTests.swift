@@ -122,7 +122,7 @@ final class PlanVersionTests: XCTestCase {
         try (changed + "\n# edited\n").write(to: dir.appendingPathComponent("plan-3.yaml"), atomically: true, encoding: .utf8)
         let relabel = try advocomp(["plans", "add", "plan-3.yaml", "--effective", "2026-07-01"], in: dir)
         XCTAssertEqual(relabel.status, 1)
-        XCTAssertEqual(relabel.stderr, "advocomp.db: error: version 2026.2 of plan exec-advocacy is already stored with other content (give the changed plan a new version)\n")
+        XCTAssertEqual(relabel.stderr, "advocomp.db: error: version 2026.2 of plan exec-advocacy is already stored with other content (give the changed plan a new version)\n1 error\n")
         // An invalid plan is not stored: its errors are printed as validate prints them.
         try "plan: exec-advocacy\nversion: \"9\"\n".write(to: dir.appendingPathComponent("bad.yaml"), atomically: true, encoding: .utf8)
         let bad = try advocomp(["plans", "add", "bad.yaml", "--effective", "2026-10-01"], in: dir)
@@ -153,11 +153,11 @@ final class PlanVersionTests: XCTestCase {
         XCTAssertEqual(try store.summary(1)?.planVersion, "2026.1")
         let early = try advocomp(["calculate", "--plan-id", "exec-advocacy", "--period", "2025-Q4"] + base, in: dir)
         XCTAssertEqual(early.status, 1)
-        XCTAssertEqual(early.stderr, "advocomp.db: error: plan exec-advocacy has no version in effect for 2025-Q4 (stored: 2026.1 from 2026-01-01, 2026.2 from 2026-04-01)\n")
+        XCTAssertEqual(early.stderr, "advocomp.db: error: plan exec-advocacy has no version in effect for 2025-Q4 (stored: 2026.1 from 2026-01-01, 2026.2 from 2026-04-01)\n1 error\n")
         let both = try advocomp(["calculate", "--plan-id", "exec-advocacy", "--plan", "plan.yaml", "--period", "2026-Q1"] + base, in: dir)
         XCTAssertEqual(both.status, 64)
         XCTAssertTrue(both.stderr.contains("give the plan as --plan FILE or as --plan-id ID"), both.stderr)
         let unknown = try advocomp(["calculate", "--plan-id", "nope", "--period", "2026-Q1"] + base, in: dir)
-        XCTAssertEqual(unknown.stderr, "advocomp.db: error: plan nope has no stored versions (advocomp plans add FILE --effective DATE)\n")
+        XCTAssertEqual(unknown.stderr, "advocomp.db: error: plan nope has no stored versions (advocomp plans add FILE --effective DATE)\n1 error\n")
     }
 }

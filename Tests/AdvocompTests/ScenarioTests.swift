@@ -221,7 +221,8 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(one.status, 64)
         XCTAssertTrue(one.stderr.contains("give two plans: --plan A.yaml --plan B.yaml"), one.stderr)
         let badFrom = try CLITests.run(CLITests.binary, ["curve", "--payee", "E002", "--kpi", "nrr", "--from", "lots"] + inputs, in: dir)
-        XCTAssertEqual(badFrom.status, 1)
-        XCTAssertEqual(badFrom.stderr, "advocomp: error: --from 'lots' is not a number (such as 80% or 0.8)\n")
+        XCTAssertEqual(badFrom.status, 64, "a value of the wrong type is a usage error")
+        XCTAssertTrue(badFrom.stderr.hasPrefix("Error: The value 'lots' is invalid for '--from <from>': "), badFrom.stderr)
+        XCTAssertTrue(badFrom.stderr.contains("(expected a number such as 80% or 0.8)"), badFrom.stderr)
     }
 }

@@ -197,7 +197,7 @@ final class TrueUpTests: XCTestCase {
         XCTAssertEqual(try advocomp(["calculate", "-q", "--period", "2026-Q1"] + Self.inputs, in: dir).status, 0)
         let early = try advocomp(["true-up", "--year", "2026"] + Self.inputs, in: dir)
         XCTAssertEqual(early.status, 1)
-        XCTAssertEqual(early.stderr, "advocomp.db: error: plan exec-advocacy has not closed 2026-Q1, 2026-Q2, 2026-Q3, 2026-Q4: a true-up needs every period of fiscal year 2026 closed (advocomp approve RUN, then advocomp close --period P)\n")
+        XCTAssertEqual(early.stderr, "advocomp.db: error: plan exec-advocacy has not closed 2026-Q1, 2026-Q2, 2026-Q3, 2026-Q4: a true-up needs every period of fiscal year 2026 closed (advocomp approve RUN, then advocomp close --period P)\n1 error\n")
 
         let csvs = try closeQuarters(of: 2026, in: dir)
         let csv = try advocomp(["true-up", "--year", "2026", "--format", "csv"] + Self.inputs, in: dir)

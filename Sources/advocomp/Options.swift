@@ -1,0 +1,185 @@
+import AdvocompFiles
+import AdvocompHistory
+import AdvocompKit
+import AdvocompModel
+import AdvocompStore
+import ArgumentParser
+import Foundation
+
+// The options every command shares, each declared once (swift-argument-parser option
+// groups). Values with a type are read by it (`ArgumentValue`), so a bad one is a usage
+// error that says what was expected.
+
+/// The plan: a file, or the stored version in effect (`--plan-id`, from the history).
+struct PlanOption: ParsableArguments {
+    @Option(help: "The plan file (YAML).")
+    var plan: String?
+
+    @Option(name: .customLong("plan-id"),
+            help: ArgumentHelp("Instead of --plan: the stored version of this plan in effect for the period.",
+                               discussion: "Versions are stored with advocomp plans add FILE --effective DATE, in the run history (--db)."))
+    var planID: String?
+
+    func validate() throws {
+        if (plan == nil) == (planID == nil) { throw ValidationError("give the plan as --plan FILE or as --plan-id ID (a stored version), one of them") }
+    }
+
+    /// The plan file as an input option, for the outputs' check.
+    var inputPaths: [(option: String, path: String)] { plan.map { [("--plan", $0)] } ?? [] }
+
+    /// The plan's file and the loader of the OKR sets it names: read from disk, or the
+    /// version stored in `history` in effect for `period` (`onLastDay`: on its last day).
+    func load(for period: Period, history: String, onLastDay: Bool = false) throws -> (InputFile, PlanParser.FileLoader) {
+        if let planID {
+            return try PlanVersionInput.inEffect(planID: planID, period: period.description, db: history, onLastDay: onLastDay)
+        }
+        return (try FileIO.readAll([(plan ?? "", .plan)])[0], FileIO.loader)
+    }
+}
+
+/// The people, the figures and the advocacy ledger.
+struct InputFilesOption: ParsableArguments {
+    @Option(help: "The roster CSV (the people list; rows naming another plan are skipped).")
+    var roster: String
+
+    @Option(help: "The actuals CSV (period,scope,kpi,value).")
+    var actuals: String
+
+    @Option(help: ArgumentHelp("The advocacy event ledger CSV.",
+                               discussion: "Needed when the plan derives KPIs from events (from_events) or runs gaming checks."))
+    var events: String?
+
+    var inputPaths: [(option: String, path: String)] {
+        [("--roster", roster), ("--actuals", actuals)] + (events.map { [("--events", $0)] } ?? [])
+    }
+
+    /// The roster, the actuals and the events, read (every unreadable one reported).
+    func read() throws -> (roster: InputFile, actuals: InputFile, events: InputFile?) {
+        let files = try FileIO.readAll([(roster, .roster), (actuals, .actuals)] + (events.map { [($0, .events)] } ?? []))
+        return (files[0], files[1], files.count > 2 ? files[2] : nil)
+    }
+}
+
+/// The period asked for.
+struct PeriodOption: ParsableArguments {
+    @Option(help: "The period: 2026-Q1..Q4, 2026-H1, 2026-H2 or 2026-FY (the fiscal year's label).",
+            transform: ArgumentValue.period)
+    var period: Period
+}
+
+/// `-q`: errors only.
+struct QuietFlag: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Do not print warnings (errors are always printed).")
+    var quiet = false
+}
+
+/// The run history's file.
+struct HistoryOption: ParsableArguments {
+    @Option(help: ArgumentHelp("The run history (SQLite). Default: advocomp.db in the working directory.",
+                               discussion: "Runs are recorded there; --plan-id reads plan versions from it."))
+    var db: String?
+
+    /// The file: the one named, or advocomp.db here.
+    var path: String { db ?? History.defaultPath }
+    /// Whether the user named it (a history named and not writable is an error; the
+    /// default one only a warning).
+    var named: Bool { db != nil }
+
+    /// Opens the history (creating it when asked); what opening it changed is said as a
+    /// warning. A missing one is an error unless `create`.
+    func open(create: Bool = false) throws -> RunStore {
+        guard create || FileManager.default.fileExists(atPath: path) else {
+            throw DiagnosticsError([.error("no run history here (advocomp calculate records runs into it; --db names another file)", at: .wholeFile(path))])
+        }
+        do {
+            let store = try RunStore(path: path, create: create)
+            Output.report(store.warnings.map { .warning($0, at: .wholeFile(path)) }, summary: false)
+            return store
+        } catch {
+            throw History.diagnostics(path, error)
+        }
+    }
+
+    /// The history, a run's summary and its stored JSON output; a missing run is an error,
+    /// and so is one whose record cannot be read (said as it is, never as a missing run).
+    func run(_ id: Int64) throws -> (RunStore, RunSummary, String) {
+        let store = try open()
+        let found: (RunSummary, String)?
+        do {
+            found = try store.summary(id).flatMap { s in try store.resultJSON(id).map { (s, $0) } }
+        } catch { throw History.diagnostics(path, error) }
+        guard let (summary, stored) = found else {
+            throw DiagnosticsError([.error("there is no run \(id) (advocomp runs lists them)", at: .wholeFile(path))])
+        }
+        return (store, summary, stored)
+    }
+}
+
+/// `--output`: the report to a file instead of standard output.
+struct OutputOption: ParsableArguments {
+    @Option(help: "Write to this file (created private, mode 0600) instead of standard output (- is standard output).")
+    var output: String?
+}
+
+/// The inputs of a calculation for one period: `calculate`, `explain`, `whatif`, `curve`,
+/// `simulate`.
+struct RunInputs: ParsableArguments {
+    @OptionGroup var planOption: PlanOption
+    @OptionGroup var files: InputFilesOption
+    @OptionGroup var periodOption: PeriodOption
+    @OptionGroup var quietFlag: QuietFlag
+    @OptionGroup var history: HistoryOption
+
+    var period: Period { periodOption.period }
+    var quiet: Bool { quietFlag.quiet }
+    var roster: String { files.roster }
+
+    /// The input files by option, for the outputs' check.
+    var inputPaths: [(option: String, path: String)] { planOption.inputPaths + files.inputPaths }
+
+    /// The request, and the loader for the OKR sets its plan reads.
+    func request(explain: Set<String> = []) throws -> (CalculationRequest, PlanParser.FileLoader) {
+        let (plan, loader) = try planOption.load(for: period, history: history.path)
+        let (roster, actuals, events) = try files.read()
+        return (CalculationRequest(plan: plan, roster: roster, actuals: actuals, period: period.description, explain: explain, events: events),
+                loader)
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
+
+/// Typed option values: each reads its text or says what was expected (a usage error).
+enum ArgumentValue {
+    struct Expected: Error, CustomStringConvertible {
+        let description: String
+        init(_ d: String) { description = d }
+    }
+
+    static func period(_ text: String) throws -> Period {
+        guard let p = Period.parse(text) else { throw Expected("expected YYYY-Q1..Q4, YYYY-H1, YYYY-H2 or YYYY-FY, such as 2026-Q3") }
+        return p
+    }
+
+    static func date(_ text: String) throws -> CivilDate {
+        guard let d = CivilDate.parse(text) else { throw Expected("expected a date YYYY-MM-DD, such as 2026-09-30") }
+        return d
+    }
+
+    /// A number as the plan and the actuals write it: `0.8`, `80%`, `1200000`.
+    static func number(_ text: String) throws -> FixedDecimal {
+        switch FixedDecimal.parse(text) {
+        case .success(let v): return v
+        case .failure(let e): throw Expected("\(e) (expected a number such as 80% or 0.8)")
+        }
+    }
+
+    /// `KPI=VALUE`, `unit:NAME/KPI=VALUE` or `payee:ID/KPI=VALUE`.
+    static func override(_ text: String) throws -> ActualOverride {
+        switch ActualOverride.parse(text) {
+        case .success(let o): return o
+        case .failure(let e): throw Expected(e.message)
+        }
+    }
+}
