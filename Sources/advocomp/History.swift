@@ -37,7 +37,7 @@ enum History {
     /// Opens (creating) the history a run is recorded in, saying what opening it changed.
     static func openForWriting(_ path: String, quiet: Bool) throws -> RunStore {
         let store = try RunStore(path: path, create: true)
-        if !quiet { for w in store.warnings { Output.stderr("\(path): warning: \(w)") } }
+        Output.report(store.warnings.map { .warning($0, at: .wholeFile(path)) }, quiet: quiet, summary: false)
         return store
     }
 
