@@ -63,9 +63,26 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "advocomp-bench", dependencies: ["AdvocompKit"]),
-        .testTarget(name: "AdvocompTests", dependencies: ["AdvocompKit", "AdvocompXLSX", "AdvocompWorkbook", "AdvocompStore", "AdvocompHistory", "AdvocompFiles",
-                                                          .product(name: "GRDB", package: "GRDB.swift")],
-                    resources: [.copy("Fixtures")]),
+        // The helpers the three test targets share (conformance cases, running the built
+        // binary, reading a workbook back, LibreOffice, the fuzzer, a history's SQL), with the
+        // fixtures as its resources. A regular target, so `swift build -c release` builds it
+        // too: StoreTestSupport.swift, which needs a @testable import, is empty but in debug.
+        .target(name: "AdvocompTestSupport", dependencies: [
+            "AdvocompKit", "AdvocompStore", .product(name: "GRDB", package: "GRDB.swift"),
+        ], path: "Tests/AdvocompTestSupport", resources: [.copy("Fixtures")]),
+        // Fast, in-process: no subprocess, no file written outside a temporary directory.
+        .testTarget(name: "AdvocompUnitTests", dependencies: [
+            "AdvocompTestSupport", "AdvocompKit", "AdvocompXLSX", "AdvocompWorkbook", "AdvocompStore", "AdvocompHistory", "AdvocompFiles",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // End to end: the built advocomp (and advocomp-bench) run as a user would.
+        .testTarget(name: "AdvocompCLITests", dependencies: [
+            "AdvocompTestSupport", "AdvocompKit", "AdvocompStore", "AdvocompHistory", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // Workbooks recalculated by LibreOffice, and libxlsxwriter's output read back with python3.
+        .testTarget(name: "AdvocompWorkbookTests", dependencies: [
+            "AdvocompTestSupport", "AdvocompKit", "AdvocompXLSX", "AdvocompWorkbook",
+        ]),
     ],
     swiftLanguageModes: [.v5]
 )
