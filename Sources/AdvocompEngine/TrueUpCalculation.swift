@@ -3,24 +3,18 @@ import AdvocompModel
 /// What the year's periods paid, per payee, and what the previous year carried in: the
 /// basis of a true-up. The CLI reads it from the run history; the engine only adds.
 public struct TrueUpBasis: Sendable, Equatable {
-    /// An amount in one currency.
-    public struct Paid: Sendable, Equatable {
-        public var currency: String
-        public var amount: FixedDecimal
-        public init(currency: String, amount: FixedDecimal) { self.currency = currency; self.amount = amount }
-    }
     /// Each period of the year (in order) and the run whose payouts stand for it: the
     /// final run of the closed period, or its latest approved adjustment.
     public var periods: [(period: String, run: Int64)]
-    /// payee_id -> period -> paid.
-    public var paid: [String: [String: Paid]]
+    /// payee_id -> period -> what that period paid (in the payee's currency then).
+    public var paid: [String: [String: Money]]
     /// payee_id -> what the previous year's true-up carried forward (a positive amount
     /// still to be set against the payee), and the run it came from.
-    public var carriedIn: [String: FixedDecimal]
+    public var carriedIn: [String: Money]
     public var carriedFrom: Int64?
 
-    public init(periods: [(period: String, run: Int64)], paid: [String: [String: Paid]],
-                carriedIn: [String: FixedDecimal] = [:], carriedFrom: Int64? = nil) {
+    public init(periods: [(period: String, run: Int64)], paid: [String: [String: Money]],
+                carriedIn: [String: Money] = [:], carriedFrom: Int64? = nil) {
         self.periods = periods; self.paid = paid; self.carriedIn = carriedIn; self.carriedFrom = carriedFrom
     }
 
@@ -30,7 +24,8 @@ public struct TrueUpBasis: Sendable, Equatable {
     }
 }
 
-/// One payee's true-up.
+/// One payee's true-up, every amount in `currency` (the engine works on the exact
+/// values; other modules read them as `Money`).
 public struct TrueUpLine: Sendable {
     public enum Status: String, Sendable { case ok, held, ineligible, absent }
     public var payeeID: String
@@ -38,38 +33,56 @@ public struct TrueUpLine: Sendable {
     /// The full-year status; `absent`: paid in the year but not on the plan's roster now.
     public var status: Status
     public var currency: Currency
-    public var fullYear: FixedDecimal
+    var fullYearValue: FixedDecimal
     /// By period, in the year's order (periods the payee was not paid in are left out).
-    public var paidByPeriod: [(period: String, amount: FixedDecimal)]
-    public var paid: FixedDecimal
-    public var carriedIn: FixedDecimal
+    var paidByPeriodValues: [(period: String, amount: FixedDecimal)]
+    var paidValue: FixedDecimal
+    var carriedInValue: FixedDecimal
+    var differenceValue: FixedDecimal
+    var trueUpValue: FixedDecimal
+    var carryForwardValue: FixedDecimal
+    var forgivenValue: FixedDecimal
+
+    /// The full-year payout.
+    public var fullYear: Money { Money(fullYearValue, currency) }
+    /// What each period paid, in the year's order (periods the payee was not paid in are left out).
+    public var paidByPeriod: [(period: String, amount: Money)] { paidByPeriodValues.map { ($0.period, Money($0.amount, currency)) } }
+    public var paid: Money { Money(paidValue, currency) }
+    public var carriedIn: Money { Money(carriedInValue, currency) }
     /// `fullYear - paid - carriedIn`, before `negative` applies.
-    public var difference: FixedDecimal
+    public var difference: Money { Money(differenceValue, currency) }
     /// What to pay (positive) or recover (negative).
-    public var trueUp: FixedDecimal
-    public var carryForward: FixedDecimal
-    public var forgiven: FixedDecimal
+    public var trueUp: Money { Money(trueUpValue, currency) }
+    public var carryForward: Money { Money(carryForwardValue, currency) }
+    public var forgiven: Money { Money(forgivenValue, currency) }
 }
 
 /// The sums of a true-up's lines in one currency (never across currencies).
 public struct TrueUpTotal: Sendable, Equatable {
     public var currency: Currency
     public var payees = 0
-    public var fullYear = FixedDecimal.zero
-    public var paid = FixedDecimal.zero
-    public var carriedIn = FixedDecimal.zero
-    public var trueUp = FixedDecimal.zero
-    public var carryForward = FixedDecimal.zero
-    public var forgiven = FixedDecimal.zero
+    var fullYearValue = FixedDecimal.zero
+    var paidValue = FixedDecimal.zero
+    var carriedInValue = FixedDecimal.zero
+    var trueUpValue = FixedDecimal.zero
+    var carryForwardValue = FixedDecimal.zero
+    var forgivenValue = FixedDecimal.zero
 
     public init(currency: Currency) { self.currency = currency }
+
+    public var fullYear: Money { Money(fullYearValue, currency) }
+    public var paid: Money { Money(paidValue, currency) }
+    public var carriedIn: Money { Money(carriedInValue, currency) }
+    public var trueUp: Money { Money(trueUpValue, currency) }
+    public var carryForward: Money { Money(carryForwardValue, currency) }
+    public var forgiven: Money { Money(forgivenValue, currency) }
 
     /// The figures in the order of the CSV's columns: the total's name and a payee's
     /// amount's, for messages.
     static let figures: [(total: String, item: String, path: WritableKeyPath<TrueUpTotal, FixedDecimal> & Sendable, line: KeyPath<TrueUpLine, FixedDecimal> & Sendable)] = [
-        ("full-year payout total", "full-year payout", \.fullYear, \.fullYear), ("paid total", "amount paid", \.paid, \.paid),
-        ("carried-in total", "amount carried in", \.carriedIn, \.carriedIn), ("true-up total", "true-up", \.trueUp, \.trueUp),
-        ("carry-forward total", "carry forward", \.carryForward, \.carryForward), ("forgiven total", "amount forgiven", \.forgiven, \.forgiven),
+        ("full-year payout total", "full-year payout", \.fullYearValue, \.fullYearValue), ("paid total", "amount paid", \.paidValue, \.paidValue),
+        ("carried-in total", "amount carried in", \.carriedInValue, \.carriedInValue), ("true-up total", "true-up", \.trueUpValue, \.trueUpValue),
+        ("carry-forward total", "carry forward", \.carryForwardValue, \.carryForwardValue), ("forgiven total", "amount forgiven", \.forgivenValue, \.forgivenValue),
     ]
 }
 
@@ -101,7 +114,7 @@ public enum TrueUpCalculation {
         for p in fullYear.payees { rosterRow[p.payee.id] = p.payee.location }
         let order = Dictionary(basis.periods.enumerated().map { ($1.period, $0) }, uniquingKeysWith: { a, _ in a })
         func paidList(_ id: String) -> [(period: String, amount: FixedDecimal, currency: String)] {
-            (basis.paid[id] ?? [:]).map { ($0.key, $0.value.amount, $0.value.currency) }
+            (basis.paid[id] ?? [:]).map { ($0.key, $0.value.amount, $0.value.currency.code) }
                 .sorted { (order[$0.period] ?? 0) < (order[$1.period] ?? 0) }
         }
         func line(_ id: String, _ name: String, _ status: TrueUpLine.Status, _ currency: Currency, _ full: FixedDecimal) -> TrueUpLine? {
@@ -119,7 +132,11 @@ public enum TrueUpCalculation {
                     return nil
                 }
             }
-            let carried = basis.carriedIn[id] ?? .zero
+            if let c = basis.carriedIn[id], c.currency != currency {
+                diagnostics.append(.error("payee \(id) carried \(c) into \(year) and is paid in \(currency.code) for the year: a true-up across currencies is not calculated", at: rosterRow[id]))
+                return nil
+            }
+            let carried = basis.carriedIn[id]?.amount ?? .zero
             let raw: FixedDecimal
             do { raw = try full - paid - carried } catch {
                 let limit = FixedDecimal.largest(places: d).formatted(places: d)
@@ -127,16 +144,16 @@ public enum TrueUpCalculation {
                                           at: rosterRow[id]))
                 return nil
             }
-            var l = TrueUpLine(payeeID: id, name: name, status: status, currency: currency, fullYear: full,
-                               paidByPeriod: list.map { ($0.period, $0.amount) }, paid: paid, carriedIn: carried,
-                               difference: raw, trueUp: raw, carryForward: .zero, forgiven: .zero)
+            var l = TrueUpLine(payeeID: id, name: name, status: status, currency: currency, fullYearValue: full,
+                               paidByPeriodValues: list.map { ($0.period, $0.amount) }, paidValue: paid, carriedInValue: carried,
+                               differenceValue: raw, trueUpValue: raw, carryForwardValue: .zero, forgivenValue: .zero)
             if raw.isNegative {
                 // -raw fits: raw is a difference of amounts in minor units, never Int128.min.
                 let owed = FixedDecimal(raw: -raw.raw)
                 switch negative {
                 case .clawback: break
-                case .carry: l.trueUp = .zero; l.carryForward = owed
-                case .forgive: l.trueUp = .zero; l.forgiven = owed
+                case .carry: l.trueUpValue = .zero; l.carryForwardValue = owed
+                case .forgive: l.trueUpValue = .zero; l.forgivenValue = owed
                 }
             }
             return l
@@ -149,8 +166,7 @@ public enum TrueUpCalculation {
         }
         // Paid during the year, no longer on the plan: the full year earns them nothing.
         for id in Set(basis.paid.keys).union(basis.carriedIn.keys).subtracting(seen).sorted() {
-            let code = basis.paid[id]?.values.first?.currency ?? fullYear.plan.currency.code
-            let currency = Currency(code: code) ?? fullYear.plan.currency
+            let currency = basis.paid[id]?.values.first?.currency ?? basis.carriedIn[id]?.currency ?? fullYear.plan.currency
             if let l = line(id, "", .absent, currency, .zero) { lines.append(l) }
         }
         guard !diagnostics.hasErrors else { return (nil, diagnostics) }

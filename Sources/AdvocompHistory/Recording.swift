@@ -58,7 +58,7 @@ public enum Recording {
 
     /// A payee of a true-up: the payout is the true-up.
     public static func payee(_ l: TrueUpLine) -> StoredPayee {
-        StoredPayee(payeeID: l.payeeID, name: l.name, payout: Money(l.trueUp, l.currency), status: status(l.status),
+        StoredPayee(payeeID: l.payeeID, name: l.name, payout: l.trueUp, status: status(l.status),
                     json: TrueUpReport.lineObject(l))
     }
 
@@ -106,11 +106,9 @@ public enum Recording {
             periods: try t.basis.periods.map { .init(period: try period($0.period), run: $0.run) },
             carriedFrom: t.basis.carriedFrom,
             lines: try t.lines.map { l in
-                let c = l.currency
-                return StoredTrueUp.Line(payeeID: l.payeeID, fullYear: Money(l.fullYear, c),
-                                         paidByPeriod: try l.paidByPeriod.map { .init(period: try period($0.period), amount: Money($0.amount, c)) },
-                                         paid: Money(l.paid, c), carriedIn: Money(l.carriedIn, c), trueUp: Money(l.trueUp, c),
-                                         carryForward: Money(l.carryForward, c), forgiven: Money(l.forgiven, c))
+                StoredTrueUp.Line(payeeID: l.payeeID, fullYear: l.fullYear,
+                                  paidByPeriod: try l.paidByPeriod.map { .init(period: try period($0.period), amount: $0.amount) },
+                                  paid: l.paid, carriedIn: l.carriedIn, trueUp: l.trueUp, carryForward: l.carryForward, forgiven: l.forgiven)
             })
     }
 }

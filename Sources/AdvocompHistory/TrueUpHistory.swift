@@ -16,21 +16,21 @@ public enum TrueUpHistory {
         guard open.isEmpty else {
             throw StoreError("plan \(plan.id) has not closed \(open.map(\.description).joined(separator: ", ")): a true-up needs every period of fiscal year \(year) closed (advocomp approve RUN, then advocomp close --period P)")
         }
-        var paid: [String: [String: TrueUpBasis.Paid]] = [:]
+        var paid: [String: [String: Money]] = [:]
         for (period, run) in standing {
             // A stored payout that cannot be read is an error naming the run and the payee
             // (the store's), never a zero: it would be paid again.
             for p in try store.payees(run, json: false) {
-                let amount = p.status == .ok ? p.payout.amount : .zero
-                paid[p.payeeID, default: [:]][period.description] = TrueUpBasis.Paid(currency: p.currency.code, amount: amount)
+                // Held and ineligible payees were paid nothing.
+                paid[p.payeeID, default: [:]][period.description] = p.status == .ok ? p.payout : .zero(p.payout.currency)
             }
         }
         let previous = try store.runs(period: Period(fiscalYear: year - 1, kind: .year)).filter { $0.purpose == .trueUp && $0.planID == plan.id }
         let source = previous.last(where: \.isFinal) ?? previous.last(where: { $0.approvedAt != nil })
-        var carried: [String: FixedDecimal] = [:]
+        var carried: [String: Money] = [:]
         if let source {
             guard let before = try store.trueUp(source.id) else { throw StoreError("run \(source.id) is not a true-up") }
-            for l in before.lines where !l.carryForward.isZero { carried[l.payeeID] = l.carryForward.amount }
+            for l in before.lines where !l.carryForward.isZero { carried[l.payeeID] = l.carryForward }
         }
         return TrueUpBasis(periods: standing.map { ($0.period.description, $0.run) }, paid: paid, carriedIn: carried, carriedFrom: source?.id)
     }
@@ -42,9 +42,9 @@ public enum TrueUpHistory {
         var basis = TrueUpBasis(periods: t.periods.map { ($0.period.description, $0.run) }, paid: [:], carriedFrom: t.carriedFrom)
         for l in t.lines {
             for p in l.paidByPeriod {
-                basis.paid[l.payeeID, default: [:]][p.period.description] = TrueUpBasis.Paid(currency: l.currency.code, amount: p.amount.amount)
+                basis.paid[l.payeeID, default: [:]][p.period.description] = p.amount
             }
-            if !l.carriedIn.isZero { basis.carriedIn[l.payeeID] = l.carriedIn.amount }
+            if !l.carriedIn.isZero { basis.carriedIn[l.payeeID] = l.carriedIn }
         }
         return (t.year, basis)
     }

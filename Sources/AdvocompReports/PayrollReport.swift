@@ -27,7 +27,7 @@ public enum PayrollReport {
         let period = t.fullYear.period.description
         for l in t.lines where l.status != .held && !l.trueUp.isZero {
             out += CSVField.escape(l.payeeID) + "," + CSVField.escape(l.name) + "," + l.currency.code + ","
-            out += l.trueUp.formatted(places: l.currency.minorDigits) + "," + code + "," + period + "\n"
+            out += l.trueUp.plain + "," + code + "," + period + "\n"
         }
         return out
     }

@@ -7,9 +7,8 @@ public enum TrueUpReport {
     public static func csv(_ t: TrueUpResult) -> String {
         var out = "payee_id,status,currency,full_year_payout,paid,carried_in,true_up,carry_forward,forgiven\n"
         for l in t.lines {
-            let d = l.currency.minorDigits
             out += [CSVField.escape(l.payeeID), l.status.rawValue, l.currency.code] .joined(separator: ",") + ","
-            out += [l.fullYear, l.paid, l.carriedIn, l.trueUp, l.carryForward, l.forgiven].map { $0.formatted(places: d) }.joined(separator: ",")
+            out += [l.fullYear, l.paid, l.carriedIn, l.trueUp, l.carryForward, l.forgiven].map(\.plain).joined(separator: ",")
             out += "\n"
         }
         return out
@@ -23,14 +22,13 @@ public enum TrueUpReport {
         out += "; a negative true-up is \(word(t.negative))\n\n"
         let header = ["payee", "name", "status", "cur", "full year", "paid", "carried in", "true-up", "carry forward", "forgiven"]
         let rows = t.lines.map { l -> [String] in
-            let d = l.currency.minorDigits
-            return [l.payeeID, l.name, l.status.rawValue, l.currency.code] + [l.fullYear, l.paid, l.carriedIn, l.trueUp, l.carryForward, l.forgiven]
-                .map { Display.money($0, digits: d) }
+            [l.payeeID, l.name, l.status.rawValue, l.currency.code] + [l.fullYear, l.paid, l.carriedIn, l.trueUp, l.carryForward, l.forgiven]
+                .map(\.grouped)
         }
         out += Display.table(header, rows, rightAligned: [4, 5, 6, 7, 8, 9])
         out += "\nBy currency\n"
         out += Display.table(["cur", "payees", "full year", "paid", "carried in", "true-up", "carry forward", "forgiven"],
-                             t.totals.map { c in [c.currency.code, String(c.payees)] + sums(c).map { Display.money($0, digits: c.currency.minorDigits) } },
+                             t.totals.map { c in [c.currency.code, String(c.payees)] + sums(c).map(\.grouped) },
                              rightAligned: [1, 2, 3, 4, 5, 6, 7])
         return out
     }
@@ -58,7 +56,7 @@ public enum TrueUpReport {
                     w.key(c.currency.code)
                     w.object {
                         w.key("payees"); w.raw(String(c.payees))
-                        for (k, v) in zip(sumKeys, sums(c)) { w.key(k); w.string(v.formatted(places: c.currency.minorDigits)) }
+                        for (k, v) in zip(sumKeys, sums(c)) { w.key(k); w.string(v.plain) }
                     }
                 }
             }
@@ -71,26 +69,26 @@ public enum TrueUpReport {
 
     /// One payee's object of `json`'s `payees`.
     public static func lineObject(_ l: TrueUpLine) -> String {
-        let w = JSONWriter(), d = l.currency.minorDigits
+        let w = JSONWriter()
         w.object {
             w.key("payee_id"); w.string(l.payeeID)
             w.key("name"); w.string(l.name)
             w.key("status"); w.string(l.status.rawValue)
             w.key("currency"); w.string(l.currency.code)
-            w.key("full_year_payout"); w.string(l.fullYear.formatted(places: d))
+            w.key("full_year_payout"); w.string(l.fullYear.plain)
             w.key("paid_by_period")
-            w.object { for p in l.paidByPeriod { w.key(p.period); w.string(p.amount.formatted(places: d)) } }
-            w.key("paid"); w.string(l.paid.formatted(places: d))
-            w.key("carried_in"); w.string(l.carriedIn.formatted(places: d))
-            w.key("true_up"); w.string(l.trueUp.formatted(places: d))
-            w.key("carry_forward"); w.string(l.carryForward.formatted(places: d))
-            w.key("forgiven"); w.string(l.forgiven.formatted(places: d))
+            w.object { for p in l.paidByPeriod { w.key(p.period); w.string(p.amount.plain) } }
+            w.key("paid"); w.string(l.paid.plain)
+            w.key("carried_in"); w.string(l.carriedIn.plain)
+            w.key("true_up"); w.string(l.trueUp.plain)
+            w.key("carry_forward"); w.string(l.carryForward.plain)
+            w.key("forgiven"); w.string(l.forgiven.plain)
         }
         return w.text
     }
 
     /// A currency's sums (the true-up computed them) in `sumKeys` order.
-    static func sums(_ c: TrueUpTotal) -> [FixedDecimal] {
+    static func sums(_ c: TrueUpTotal) -> [Money] {
         [c.fullYear, c.paid, c.carriedIn, c.trueUp, c.carryForward, c.forgiven]
     }
 

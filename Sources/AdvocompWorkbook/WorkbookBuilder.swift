@@ -800,7 +800,7 @@ public struct WorkbookBuilder {
                 try s.number(row, 4, 0, .money(d))  // not on the plan's roster this year
             }
             let paid = Dictionary(l.paidByPeriod.map { ($0.period, $0.amount) }, uniquingKeysWith: { a, _ in a })
-            for (k, p) in periods.enumerated() { try s.number(row, 5 + k, double(paid[p] ?? .zero), .money(d)) }
+            for (k, p) in periods.enumerated() { try s.number(row, 5 + k, double(paid[p] ?? .zero(l.currency)), .money(d)) }
             let paidSum = periods.isEmpty ? "0" : "SUM(\(col(5))\(r):\(col(paidCol - 1))\(r))"
             try s.formula(row, paidCol, paidSum, cached: double(l.paid), .money(d))
             try s.number(row, paidCol + 1, double(l.carriedIn), .money(d))

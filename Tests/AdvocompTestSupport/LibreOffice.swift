@@ -25,26 +25,8 @@ public enum LibreOffice {
     /// Recalculates `book` with LibreOffice and returns each sheet as CSV rows (the recipe
     /// of shared/tools/recalc-xlsx: a private profile with OOXMLRecalcMode 0).
     public static func recalculate(_ book: URL, soffice: String, into dir: URL) throws -> [String: [[String]]] {
-        let profile = dir.appendingPathComponent("profile/user")
-        try FileManager.default.createDirectory(at: profile, withIntermediateDirectories: true)
-        try """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-            <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-            <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-            </oor:items>
-            """.write(to: profile.appendingPathComponent("registrymodifications.xcu"), atomically: true, encoding: .utf8)
         let out = dir.appendingPathComponent("csv")
-        try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: soffice)
-        p.arguments = ["-env:UserInstallation=file://\(dir.appendingPathComponent("profile").path)", "--headless",
-                       "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-                       "--outdir", out.path, book.path]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
+        try recalculate([book], soffice: soffice, into: out, profile: dir.appendingPathComponent("profile"))
         var sheets: [String: [[String]]] = [:]
         let base = book.deletingPathExtension().lastPathComponent
         for f in try FileManager.default.contentsOfDirectory(atPath: out.path) where f.hasSuffix(".csv") {

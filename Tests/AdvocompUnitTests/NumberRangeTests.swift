@@ -18,6 +18,7 @@ final class NumberRangeTests: XCTestCase {
     static let big = "99999999999999999999.99"
     static let rest = "70141183460469231731.69"
     static let restPlus1 = "70141183460469231731.70"
+    static let usd = Currency(code: "USD")!
 
     /// A plan paying each payee (target incentive 1 with `target_bonus: 4` a year, a full
     /// quarter) their payee-scope KPI `amount`: payouts are whatever the actuals say.
@@ -179,8 +180,8 @@ final class NumberRangeTests: XCTestCase {
                                                  period: "2026-FY"), loadFile: Self.noFiles, planFor: { $0.fullYear() })
         let full = try XCTUnwrap(outcome.result, TestSupport.rendered(outcome.diagnostics).joined(separator: "\n"))
         let basis = TrueUpBasis(periods: [("2026-Q1", 1), ("2026-Q2", 2)],
-                                paid: paid.mapValues { $0.mapValues { .init(currency: "USD", amount: $0.d) } },
-                                carriedIn: carried.mapValues(\.d))
+                                paid: paid.mapValues { $0.mapValues { Money($0.d, Self.usd) } },
+                                carriedIn: carried.mapValues { Money($0.d, Self.usd) })
         let (r, d) = TrueUpCalculation.run(fullYear: full, year: 2026, basis: basis, negative: negative)
         return (r, TestSupport.errors(d))
     }
@@ -190,7 +191,7 @@ final class NumberRangeTests: XCTestCase {
         let (r, e) = try trueUp(paid: ["E1": ["2026-Q1": Self.big], "E2": ["2026-Q1": Self.rest]])
         XCTAssertEqual(e, [])
         let t = try XCTUnwrap(r?.totals.first)
-        XCTAssertEqual([t.paid, t.trueUp].map { $0.formatted(places: 2) }, [Self.max2, "-" + Self.max2])
+        XCTAssertEqual([t.paid, t.trueUp].map(\.plain), [Self.max2, "-" + Self.max2])
         XCTAssertTrue(TrueUpReport.csv(try XCTUnwrap(r)).contains("E2,ok,USD,0.00,\(Self.rest),0.00,-\(Self.rest),0.00,0.00"))
         XCTAssertTrue(TrueUpReport.json(try XCTUnwrap(r)).contains("\"paid\":\"\(Self.max2)\",\"carried_in\":\"0.00\",\"true_up\":\"-\(Self.max2)\""))
         let (over, errors) = try trueUp(paid: ["E1": ["2026-Q1": Self.big], "E2": ["2026-Q1": Self.restPlus1]])
@@ -208,7 +209,7 @@ final class NumberRangeTests: XCTestCase {
     func testWhatOnePayeeWasPaidAndTheirDifferenceStayInRange() throws {
         let (r, e) = try trueUp(paid: ["E1": ["2026-Q1": Self.big, "2026-Q2": Self.rest]])
         XCTAssertEqual(e, [])
-        XCTAssertEqual(r?.lines.first?.paid.formatted(places: 2), Self.max2)
+        XCTAssertEqual(r?.lines.first?.paid.plain, Self.max2)
         let (_, paidErrors) = try trueUp(paid: ["E1": ["2026-Q1": Self.big, "2026-Q2": Self.restPlus1]])
         XCTAssertEqual(paidErrors, [
             "roster.csv:2:1: error: payee E1's payment for 2026-Q2 of 70141183460469231731.70 takes what payee E1 was paid in 2026 beyond the largest amount advocomp can hold (170141183460469231731.68 USD)",

@@ -94,22 +94,23 @@ final class TrueUpTests: XCTestCase {
 
     func testEachNegativePolicyAndTheCarryIn() throws {
         let run = try fullYear([("E001", "1000.00"), ("E002", "500.00"), ("E003", "300.00")])
-        func paid(_ q1: String, _ q2: String) throws -> [String: TrueUpBasis.Paid] {
-            ["2026-Q1": .init(currency: "USD", amount: try FixedDecimal.parse(q1).get()),
-             "2026-Q2": .init(currency: "USD", amount: try FixedDecimal.parse(q2).get())]
+        let usd = try XCTUnwrap(Currency(code: "USD"))
+        func paid(_ q1: String, _ q2: String) throws -> [String: Money] {
+            ["2026-Q1": Money(try FixedDecimal.parse(q1).get(), usd),
+             "2026-Q2": Money(try FixedDecimal.parse(q2).get(), usd)]
         }
         let basis = TrueUpBasis(periods: [("2026-Q1", 1), ("2026-Q2", 2)],
                                 paid: ["E001": try paid("400.00", "450.00"),   // earns 150.00 more
                                        "E002": try paid("300.00", "300.00"),   // was paid 100.00 too much
                                        "E003": try paid("100.00", "100.00"),   // 100.00 more, less 150.00 carried in
                                        "E009": try paid("50.00", "0.00")],     // gone: the year earns nothing
-                                carriedIn: ["E003": try FixedDecimal.parse("150.00").get()], carriedFrom: 7)
+                                carriedIn: ["E003": Money(try FixedDecimal.parse("150.00").get(), usd)], carriedFrom: 7)
         func lines(_ n: TrueUp.Negative) throws -> [String] {
             let (r, d) = TrueUpCalculation.run(fullYear: run, year: 2026, basis: basis, negative: n)
             XCTAssertEqual(d, [])
             return try XCTUnwrap(r).lines.map { l in
                 [l.payeeID, l.status.rawValue, l.fullYear, l.paid, l.carriedIn, l.trueUp, l.carryForward, l.forgiven]
-                    .map { ($0 as? FixedDecimal)?.formatted(places: 2) ?? "\($0)" }.joined(separator: " ")
+                    .map { ($0 as? Money)?.plain ?? "\($0)" }.joined(separator: " ")
             }
         }
         XCTAssertEqual(try lines(.clawback), ["E001 ok 1000.00 850.00 0.00 150.00 0.00 0.00",
@@ -128,7 +129,7 @@ final class TrueUpTests: XCTestCase {
 
     func testATrueUpAcrossCurrenciesIsAnError() throws {
         let run = try fullYear([("E001", "1000.00")])
-        let basis = TrueUpBasis(periods: [("2026-Q1", 1)], paid: ["E001": ["2026-Q1": .init(currency: "EUR", amount: .zero)]])
+        let basis = TrueUpBasis(periods: [("2026-Q1", 1)], paid: ["E001": ["2026-Q1": .zero(try XCTUnwrap(Currency(code: "EUR")))]])
         let (r, d) = TrueUpCalculation.run(fullYear: run, year: 2026, basis: basis, negative: .clawback)
         XCTAssertNil(r)
         // Located at the payee's roster row.
