@@ -36,11 +36,11 @@ public struct SimulationResult: Sendable {
         /// Each run's total payout, in minor units, in run order (each within the range
         /// of exact decimals: a run whose total is not stops the simulation).
         public var totals: [Int128]
-        public var mean: FixedDecimal
-        public var p5: FixedDecimal
-        public var p50: FixedDecimal
-        public var p95: FixedDecimal
-        public var max: FixedDecimal
+        public var mean: Money
+        public var p5: Money
+        public var p50: Money
+        public var p95: Money
+        public var max: Money
     }
     public struct Gate: Sendable {
         public var id: String
@@ -53,8 +53,9 @@ public struct SimulationResult: Sendable {
         public var payee: Payee
         public var currency: Currency
         public var status: PayeeResult.Status
-        public var mean: FixedDecimal
-        public var p90: FixedDecimal
+        /// The expected payout (the mean over the runs, rounded as the plan rounds).
+        public var mean: Money
+        public var p90: Money
     }
     public var plan: Plan
     public var period: Period
@@ -308,19 +309,18 @@ extension Calculator {
             let k = (p * sorted.count + 99) / 100  // ceil(p% of n), at least 1
             return sorted[Swift.max(0, Swift.min(sorted.count - 1, k - 1))]
         }
-        func mean<C: Collection>(_ values: C, _ c: Currency) -> FixedDecimal where C.Element: BinaryInteger {
+        func mean<C: Collection>(_ values: C, _ c: Currency) -> Money where C.Element: BinaryInteger {
             var sum: Int128 = 0
             for v in values { sum += Int128(v) }
-            return Sampler.money(Sampler.divide(sum, by: Int128(Swift.max(1, values.count)), plan.rounding), c.minorDigits)
+            return Sampler.money(Sampler.divide(sum, by: Int128(Swift.max(1, values.count)), plan.rounding), c)
         }
         var costs: [SimulationResult.Cost] = []
         for (c, currency) in currencyList.enumerated() {
             let column = (0..<runs).map { totals[$0 * currencyList.count + c] }
             let sorted = column.sorted()
-            let d = currency.minorDigits
-            costs.append(.init(currency: currency, totals: column, mean: mean(column, currency), p5: Sampler.money(rank(sorted, 5), d),
-                               p50: Sampler.money(rank(sorted, 50), d), p95: Sampler.money(rank(sorted, 95), d),
-                               max: Sampler.money(sorted.last ?? 0, d)))
+            costs.append(.init(currency: currency, totals: column, mean: mean(column, currency), p5: Sampler.money(rank(sorted, 5), currency),
+                               p50: Sampler.money(rank(sorted, 50), currency), p95: Sampler.money(rank(sorted, 95), currency),
+                               max: Sampler.money(sorted.last ?? 0, currency)))
         }
         let evaluations = eligibleCount * runs
         let gates = try gateModifiers.map { m -> SimulationResult.Gate in
@@ -337,20 +337,19 @@ extension Calculator {
         for list in wide { for (slot, u) in list { wideUnits[slot] = u; hasWide[slot % payeeCount] = true } }
         for (i, p) in payees.enumerated() {
             let status: PayeeResult.Status = ti[i] == nil ? .ineligible : held.contains(p.id) ? .held : .ok
-            let d = currencies[i].minorDigits
             if hasWide[i] {
                 let exact = (0..<runs).map { r -> Int128 in
                     let v = payouts[r * payeeCount + i]
                     return v == Sampler.wideMark ? wideUnits[r * payeeCount + i] ?? 0 : Int128(v)
                 }
                 lines.append(.init(payee: p, currency: currencies[i], status: status, mean: mean(exact, currencies[i]),
-                                   p90: Sampler.money(rank(exact.sorted(), 90), d)))
+                                   p90: Sampler.money(rank(exact.sorted(), 90), currencies[i])))
                 continue
             }
             for r in 0..<runs { column[r] = payouts[r * payeeCount + i] }
             let sorted = column.sorted()
             lines.append(.init(payee: p, currency: currencies[i], status: status, mean: mean(column, currencies[i]),
-                               p90: Sampler.money(rank(sorted, 90), d)))
+                               p90: Sampler.money(rank(sorted, 90), currencies[i])))
         }
         return SimulationResult(plan: plan, period: period, runs: runs, seed: seed, costs: costs,
                                 poolBinds: plan.pool == nil ? nil : bound.filter { $0 }.count, gates: gates, payees: lines)
@@ -687,6 +686,11 @@ struct Sampler {
     /// Minor units as money (the caller knows they are in range).
     static func money<T: BinaryInteger>(_ units: T, _ places: Int) -> FixedDecimal {
         FixedDecimal(raw: Int128(units) * Int128(FixedDecimal.pow10(FixedDecimal.scale - places)))
+    }
+
+    /// Minor units as money (the units were checked to be within range).
+    static func money<T: BinaryInteger>(_ units: T, _ currency: Currency) -> Money {
+        Money(money(units, currency.minorDigits), currency)
     }
 
     /// `a / n` (n > 0) rounded to a whole number with `mode`, exactly.

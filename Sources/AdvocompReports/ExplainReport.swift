@@ -84,7 +84,6 @@ public enum ExplainReport {
         line("6. Rounding: \(payee.gross.amount) to \(cur.minorDigits) decimal\(cur.minorDigits == 1 ? "" : "s") (\(plan.rounding.rawValue)) = \(payee.roundedPayout.plain)")
         if let pool = run.pool {
             line()
-            let d = pool.currency.minorDigits
             if pool.applied {
                 line("7. Pool \(pool.amount.plain) (\(pool.source)) < payouts \(pool.totalBefore.plain):")
                 line("   \(payee.roundedPayout.plain) x \(pool.amount.plain) / \(pool.totalBefore.plain), floored, plus any unit from the largest-remainder split = \(payee.payout.plain)")

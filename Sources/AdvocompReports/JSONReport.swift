@@ -85,7 +85,6 @@ public enum JSONReport {
     }
 
     static func payee(_ w: JSONWriter, _ p: PayeeResult, _ plan: Plan) {
-        let d = p.currency.minorDigits
         w.object {
             w.key("payee_id"); w.string(p.payee.id)
             w.key("name"); w.string(p.payee.name)
@@ -124,7 +123,6 @@ public enum JSONReport {
             w.key("by_currency")
             w.object {
                 for c in t.byCurrency {
-                    let d = c.currency.minorDigits
                     w.key(c.currency.code)
                     w.object {
                         w.key("target_incentive"); w.string(c.targetIncentive.plain)
@@ -135,7 +133,6 @@ public enum JSONReport {
             w.key("by_unit")
             w.array {
                 for u in t.byUnit {
-                    let d = u.currency.minorDigits
                     w.object {
                         w.key("unit"); w.string(u.unit)
                         w.key("currency"); w.string(u.currency.code)

@@ -9,26 +9,31 @@ public struct PlanComparison: Sendable {
         public var payeeID: String
         public var name: String
         public var unit: String
-        public var currency: String
-        public var digits: Int
+        public var currency: Currency
         /// nil: not on that plan.
         public var a: PayeeResult?
         public var b: PayeeResult?
-        public var payoutA: FixedDecimal
-        public var payoutB: FixedDecimal
-        public var change: FixedDecimal
+        var payoutAValue: FixedDecimal
+        var payoutBValue: FixedDecimal
+        var changeValue: FixedDecimal
+        /// The payout under each plan (zero when not on it) and `payoutB - payoutA`.
+        public var payoutA: Money { Money(payoutAValue, currency) }
+        public var payoutB: Money { Money(payoutBValue, currency) }
+        public var change: Money { Money(changeValue, currency) }
     }
 
     public struct Group: Sendable {
         public var key: String
-        public var currency: String
-        public var digits: Int
+        public var currency: Currency
         public var payees = 0
         public var gain = 0
         public var lose = 0
-        public var totalA = FixedDecimal.zero
-        public var totalB = FixedDecimal.zero
-        public var change = FixedDecimal.zero
+        var totalAValue = FixedDecimal.zero
+        var totalBValue = FixedDecimal.zero
+        var changeValue = FixedDecimal.zero
+        public var totalA: Money { Money(totalAValue, currency) }
+        public var totalB: Money { Money(totalBValue, currency) }
+        public var change: Money { Money(changeValue, currency) }
     }
 
     /// What moves the total: each component's amount (after modifiers, before cap, floor
@@ -37,11 +42,13 @@ public struct PlanComparison: Sendable {
     /// exactly.
     public struct Driver: Sendable {
         public var name: String
-        public var currency: String
-        public var digits: Int
-        public var a = FixedDecimal.zero
-        public var b = FixedDecimal.zero
-        public var change = FixedDecimal.zero
+        public var currency: Currency
+        var aValue = FixedDecimal.zero
+        var bValue = FixedDecimal.zero
+        var changeValue = FixedDecimal.zero
+        public var a: Money { Money(aValue, currency) }
+        public var b: Money { Money(bValue, currency) }
+        public var change: Money { Money(changeValue, currency) }
     }
 
     /// A modifier's factor: its mean over the payees with status ok or held, in each plan,
@@ -72,12 +79,13 @@ public struct PlanComparison: Sendable {
         var diagnostics: [Diagnostic] = []
         var failed = Set<String>()
         /// `total += x`; out of range, an error naming `name` (once) and `item`.
-        func add(_ total: inout FixedDecimal, _ x: FixedDecimal, _ name: String, _ item: String, _ digits: Int?, _ currency: String?,
-                 at location: SourceLocation?) {
+        /// Money sums show the amount in the currency's minor digits; factors, exactly.
+        func add(_ total: inout FixedDecimal, _ x: FixedDecimal, _ name: String, _ item: String, _ currency: Currency?,
+                 exact: Bool = false, at location: SourceLocation?) {
             guard !failed.contains(name) else { return }
             do { total = try total + x } catch {
                 failed.insert(name)
-                diagnostics.append(.totalOverflow(item, x, places: digits, totals: [name], currency: currency, at: location))
+                diagnostics.append(.totalOverflow(item, x, places: exact ? nil : currency?.minorDigits, totals: [name], currency: currency?.code, at: location))
             }
         }
         /// `f()`; out of range, an error saying what could not be worked out.
@@ -98,25 +106,25 @@ public struct PlanComparison: Sendable {
             rosterRows[id] = any.payee.location
             let pa = x?.payout.amount ?? .zero, pb = y?.payout.amount ?? .zero
             let change = checked("the change of payee \(id)'s payout (\(pa) to \(pb))") { try pb - pa }
-            lines.append(PayeeLine(payeeID: id, name: any.payee.name, unit: any.payee.unit, currency: any.currency.code,
-                                   digits: any.currency.minorDigits, a: x, b: y, payoutA: pa, payoutB: pb, change: change))
+            lines.append(PayeeLine(payeeID: id, name: any.payee.name, unit: any.payee.unit, currency: any.currency,
+                                   a: x, b: y, payoutAValue: pa, payoutBValue: pb, changeValue: change))
         }
         payees = lines
 
         func grouped(_ key: (PayeeLine) -> String, _ label: (PayeeLine) -> String) -> [Group] {
             var groups: [String: Group] = [:]
             for l in lines {
-                let k = key(l) + "\u{0}" + l.currency
-                var g = groups[k] ?? Group(key: key(l), currency: l.currency, digits: l.digits)
+                let k = key(l) + "\u{0}" + l.currency.code
+                var g = groups[k] ?? Group(key: key(l), currency: l.currency)
                 g.payees += 1
-                if l.change > .zero { g.gain += 1 } else if l.change.isNegative { g.lose += 1 }
+                if l.changeValue > .zero { g.gain += 1 } else if l.changeValue.isNegative { g.lose += 1 }
                 let at = rosterRows[l.payeeID]
-                add(&g.totalA, l.payoutA, "plan A's payout total\(label(l)) in \(l.currency)", "payee \(l.payeeID)'s payout under plan A", l.digits, l.currency, at: at)
-                add(&g.totalB, l.payoutB, "plan B's payout total\(label(l)) in \(l.currency)", "payee \(l.payeeID)'s payout under plan B", l.digits, l.currency, at: at)
-                add(&g.change, l.change, "the total change\(label(l)) in \(l.currency)", "payee \(l.payeeID)'s change", l.digits, l.currency, at: at)
+                add(&g.totalAValue, l.payoutAValue, "plan A's payout total\(label(l)) in \(l.currency)", "payee \(l.payeeID)'s payout under plan A", l.currency, at: at)
+                add(&g.totalBValue, l.payoutBValue, "plan B's payout total\(label(l)) in \(l.currency)", "payee \(l.payeeID)'s payout under plan B", l.currency, at: at)
+                add(&g.changeValue, l.changeValue, "the total change\(label(l)) in \(l.currency)", "payee \(l.payeeID)'s change", l.currency, at: at)
                 groups[k] = g
             }
-            return groups.values.sorted { ($0.key, $0.currency) < ($1.key, $1.currency) }
+            return groups.values.sorted { ($0.key, $0.currency.code) < ($1.key, $1.currency.code) }
         }
         units = grouped(\.unit) { $0.unit.isEmpty ? " of the payees without a unit" : " of unit '\($0.unit)'" }
         totals = grouped({ _ in "all" }) { _ in "" }
@@ -129,36 +137,36 @@ public struct PlanComparison: Sendable {
             var explained = FixedDecimal.zero
             var sumA = FixedDecimal.zero, sumB = FixedDecimal.zero
             for id in componentIDs {
-                var d = Driver(name: "component \(id)", currency: t.currency, digits: t.digits)
+                var d = Driver(name: "component \(id)", currency: t.currency)
                 let ia = a.plan.components.firstIndex { $0.id == id }, ib = b.plan.components.firstIndex { $0.id == id }
                 for l in lines where l.currency == t.currency {
                     let at = rosterRows[l.payeeID]
                     if let ia, let r = l.a, ia < r.componentAmountCount {
-                        add(&d.a, r.componentAmount(ia).amount, "the total of component '\(id)' under plan A in \(t.currency)",
-                            "payee \(l.payeeID)'s amount of component '\(id)' under plan A", nil, t.currency, at: at)
+                        add(&d.aValue, r.componentAmount(ia).amount, "the total of component '\(id)' under plan A in \(t.currency)",
+                            "payee \(l.payeeID)'s amount of component '\(id)' under plan A", t.currency, exact: true, at: at)
                     }
                     if let ib, let r = l.b, ib < r.componentAmountCount {
-                        add(&d.b, r.componentAmount(ib).amount, "the total of component '\(id)' under plan B in \(t.currency)",
-                            "payee \(l.payeeID)'s amount of component '\(id)' under plan B", nil, t.currency, at: at)
+                        add(&d.bValue, r.componentAmount(ib).amount, "the total of component '\(id)' under plan B in \(t.currency)",
+                            "payee \(l.payeeID)'s amount of component '\(id)' under plan B", t.currency, exact: true, at: at)
                     }
                 }
                 // In minor units, so the rows of a currency add up to its change exactly.
-                d.a = checked("the total of component '\(id)' under plan A in \(t.currency), rounded to \(t.digits) decimals") {
-                    try d.a.roundedMoney(places: t.digits, mode: .halfEven)
+                d.aValue = checked("the total of component '\(id)' under plan A in \(t.currency), rounded to \(t.currency.minorDigits) decimals") {
+                    try d.a.rounded(.halfEven).amount
                 }
-                d.b = checked("the total of component '\(id)' under plan B in \(t.currency), rounded to \(t.digits) decimals") {
-                    try d.b.roundedMoney(places: t.digits, mode: .halfEven)
+                d.bValue = checked("the total of component '\(id)' under plan B in \(t.currency), rounded to \(t.currency.minorDigits) decimals") {
+                    try d.b.rounded(.halfEven).amount
                 }
-                d.change = checked("the change of component '\(id)' in \(t.currency) (\(d.a) to \(d.b))") { try d.b - d.a }
-                explained = checked("the change the components explain in \(t.currency)") { try explained + d.change }
-                sumA = checked("the components' total under plan A in \(t.currency)") { try sumA + d.a }
-                sumB = checked("the components' total under plan B in \(t.currency)") { try sumB + d.b }
+                d.changeValue = checked("the change of component '\(id)' in \(t.currency) (\(d.aValue) to \(d.bValue))") { try d.bValue - d.aValue }
+                explained = checked("the change the components explain in \(t.currency)") { try explained + d.changeValue }
+                sumA = checked("the components' total under plan A in \(t.currency)") { try sumA + d.aValue }
+                sumB = checked("the components' total under plan B in \(t.currency)") { try sumB + d.bValue }
                 rows.append(d)
             }
-            var rest = Driver(name: "cap, floor, rounding and pool", currency: t.currency, digits: t.digits)
-            rest.change = checked("what cap, floor, rounding and the pool change in \(t.currency)") { try t.change - explained }
-            rest.a = checked("what cap, floor, rounding and the pool add under plan A in \(t.currency)") { try t.totalA - sumA }
-            rest.b = checked("what cap, floor, rounding and the pool add under plan B in \(t.currency)") { try t.totalB - sumB }
+            var rest = Driver(name: "cap, floor, rounding and pool", currency: t.currency)
+            rest.changeValue = checked("what cap, floor, rounding and the pool change in \(t.currency)") { try t.changeValue - explained }
+            rest.aValue = checked("what cap, floor, rounding and the pool add under plan A in \(t.currency)") { try t.totalAValue - sumA }
+            rest.bValue = checked("what cap, floor, rounding and the pool add under plan B in \(t.currency)") { try t.totalBValue - sumB }
             drivers += rows + [rest]
         }
         self.drivers = drivers
@@ -174,7 +182,7 @@ public struct PlanComparison: Sendable {
                 var sum = FixedDecimal.zero
                 for p in used {
                     add(&sum, p.modifierFactors[index], "the sum of modifier '\(id)''s factors under plan \(plan)",
-                        "payee \(p.payee.id)'s factor", nil, nil, at: p.payee.location)
+                        "payee \(p.payee.id)'s factor", nil, exact: true, at: p.payee.location)
                 }
                 return checked("the mean factor of modifier '\(id)' under plan \(plan)") { try sum / FixedDecimal(used.count) }
             }
@@ -193,20 +201,19 @@ public struct PlanComparison: Sendable {
 
 /// `compare`'s text, CSV and JSON.
 public enum ComparisonReport {
-    static func signed(_ v: FixedDecimal, _ d: Int) -> String { (v > .zero ? "+" : "") + Display.money(v, digits: d) }
+    static func signed(_ v: Money) -> String { (v.amount > .zero ? "+" : "") + Display.money(v) }
 
     public static func table(_ c: PlanComparison) -> String {
         var out = Display.text("Plan A: \(c.a.plan.id) v\(c.a.plan.version) (\(c.a.plan.sourceFile)); plan B: \(c.b.plan.id) v\(c.b.plan.version) (\(c.b.plan.sourceFile)); \(c.a.period)") + "\n"
         out += "\nSummary\n"
         out += Display.table(["cur", "payees", "plan A", "plan B", "change", "gain", "lose", "same"],
                              c.totals.map { t in
-                                 [t.currency, String(t.payees), Display.money(t.totalA, digits: t.digits), Display.money(t.totalB, digits: t.digits),
-                                  signed(t.change, t.digits), String(t.gain), String(t.lose), String(t.payees - t.gain - t.lose)]
+                                 [t.currency.code, String(t.payees), Display.money(t.totalA), Display.money(t.totalB),
+                                  signed(t.change), String(t.gain), String(t.lose), String(t.payees - t.gain - t.lose)]
                              }, rightAligned: [1, 2, 3, 4, 5, 6, 7])
         out += "\nWhat drives it (component amounts after modifiers, summed over the payees)\n"
         out += Display.table(["cur", "driver", "plan A", "plan B", "change"],
-                             c.drivers.map { [$0.currency, $0.name, Display.money($0.a, digits: $0.digits), Display.money($0.b, digits: $0.digits),
-                                              signed($0.change, $0.digits)] }, rightAligned: [2, 3, 4])
+                             c.drivers.map { [$0.currency.code, $0.name, Display.money($0.a), Display.money($0.b), signed($0.change)] }, rightAligned: [2, 3, 4])
         if !c.modifiers.isEmpty {
             out += "\nModifiers (mean factor over the payees calculated)\n"
             out += Display.table(["modifier", "plan A", "plan B", "payees whose factor changed"],
@@ -216,14 +223,14 @@ public enum ComparisonReport {
         out += "\nBy unit\n"
         out += Display.table(["unit", "cur", "payees", "plan A", "plan B", "change", "gain", "lose"],
                              c.units.map { u in
-                                 [u.key.isEmpty ? "(none)" : u.key, u.currency, String(u.payees), Display.money(u.totalA, digits: u.digits),
-                                  Display.money(u.totalB, digits: u.digits), signed(u.change, u.digits), String(u.gain), String(u.lose)]
+                                 [u.key.isEmpty ? "(none)" : u.key, u.currency.code, String(u.payees), Display.money(u.totalA),
+                                  Display.money(u.totalB), signed(u.change), String(u.gain), String(u.lose)]
                              }, rightAligned: [2, 3, 4, 5, 6, 7])
         out += "\nBy payee\n"
         out += Display.table(["payee", "name", "unit", "cur", "plan A", "plan B", "change"],
                              c.payees.map { l in
-                                 [l.payeeID, l.name, l.unit, l.currency, l.a.map { Display.money($0.payout) + status($0) } ?? "not on plan",
-                                  l.b.map { Display.money($0.payout) + status($0) } ?? "not on plan", signed(l.change, l.digits)]
+                                 [l.payeeID, l.name, l.unit, l.currency.code, l.a.map { Display.money($0.payout) + status($0) } ?? "not on plan",
+                                  l.b.map { Display.money($0.payout) + status($0) } ?? "not on plan", signed(l.change)]
                              }, rightAligned: [4, 5, 6])
         return out
     }
@@ -234,9 +241,8 @@ public enum ComparisonReport {
     public static func csv(_ c: PlanComparison) -> String {
         var out = "payee_id,unit,currency,status_a,payout_a,status_b,payout_b,change\n"
         for l in c.payees {
-            out += [CSVField.escape(l.payeeID), CSVField.escape(l.unit), l.currency, l.a?.status.rawValue ?? "absent",
-                    l.payoutA.formatted(places: l.digits), l.b?.status.rawValue ?? "absent", l.payoutB.formatted(places: l.digits),
-                    l.change.formatted(places: l.digits)].joined(separator: ",") + "\n"
+            out += [CSVField.escape(l.payeeID), CSVField.escape(l.unit), l.currency.code, l.a?.status.rawValue ?? "absent",
+                    l.payoutA.plain, l.b?.status.rawValue ?? "absent", l.payoutB.plain, l.change.plain].joined(separator: ",") + "\n"
         }
         return out
     }
@@ -246,11 +252,11 @@ public enum ComparisonReport {
         func group(_ g: PlanComparison.Group, key: String?) {
             w.object {
                 if let key { w.key("unit"); w.string(key) }
-                w.key("currency"); w.string(g.currency)
+                w.key("currency"); w.string(g.currency.code)
                 w.key("payees"); w.raw(String(g.payees))
-                w.key("plan_a"); w.string(g.totalA.formatted(places: g.digits))
-                w.key("plan_b"); w.string(g.totalB.formatted(places: g.digits))
-                w.key("change"); w.string(g.change.formatted(places: g.digits))
+                w.key("plan_a"); w.string(g.totalA.plain)
+                w.key("plan_b"); w.string(g.totalB.plain)
+                w.key("change"); w.string(g.change.plain)
                 w.key("gain"); w.raw(String(g.gain))
                 w.key("lose"); w.raw(String(g.lose))
             }
@@ -265,10 +271,10 @@ public enum ComparisonReport {
                 for d in c.drivers {
                     w.object {
                         w.key("driver"); w.string(d.name)
-                        w.key("currency"); w.string(d.currency)
-                        w.key("plan_a"); w.string(d.a.formatted(places: d.digits))
-                        w.key("plan_b"); w.string(d.b.formatted(places: d.digits))
-                        w.key("change"); w.string(d.change.formatted(places: d.digits))
+                        w.key("currency"); w.string(d.currency.code)
+                        w.key("plan_a"); w.string(d.a.plain)
+                        w.key("plan_b"); w.string(d.b.plain)
+                        w.key("change"); w.string(d.change.plain)
                     }
                 }
             }
@@ -290,12 +296,12 @@ public enum ComparisonReport {
                     w.object {
                         w.key("payee_id"); w.string(l.payeeID)
                         w.key("unit"); w.string(l.unit)
-                        w.key("currency"); w.string(l.currency)
+                        w.key("currency"); w.string(l.currency.code)
                         w.key("status_a"); w.string(l.a?.status.rawValue ?? "absent")
-                        w.key("payout_a"); w.string(l.payoutA.formatted(places: l.digits))
+                        w.key("payout_a"); w.string(l.payoutA.plain)
                         w.key("status_b"); w.string(l.b?.status.rawValue ?? "absent")
-                        w.key("payout_b"); w.string(l.payoutB.formatted(places: l.digits))
-                        w.key("change"); w.string(l.change.formatted(places: l.digits))
+                        w.key("payout_b"); w.string(l.payoutB.plain)
+                        w.key("change"); w.string(l.change.plain)
                     }
                 }
             }

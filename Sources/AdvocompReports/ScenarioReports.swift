@@ -126,29 +126,31 @@ public enum WhatIfReport {
 
 /// `curve`: a payee's payout across one KPI's attainment.
 public enum CurveReport {
-    public static func csv(_ points: [(attainment: FixedDecimal, actual: FixedDecimal, payout: FixedDecimal, status: String)], digits: Int) -> String {
+    /// A point of the curve: the attainment, the KPI actual it stands for, the payout there.
+    public typealias Point = (attainment: FixedDecimal, actual: FixedDecimal, payout: Money, status: String)
+
+    public static func csv(_ points: [Point]) -> String {
         var out = "attainment,actual,payout,status\n"
         for p in points {
-            out += "\(p.attainment.description),\(p.actual.description),\(p.payout.formatted(places: digits)),\(p.status)\n"
+            out += "\(p.attainment.description),\(p.actual.description),\(p.payout.plain),\(p.status)\n"
         }
         return out
     }
 
-    public static func json(payee: String, kpi: String, currency: String, target: FixedDecimal,
-                            _ points: [(attainment: FixedDecimal, actual: FixedDecimal, payout: FixedDecimal, status: String)], digits: Int) -> String {
+    public static func json(payee: String, kpi: String, currency: Currency, target: FixedDecimal, _ points: [Point]) -> String {
         let w = JSONWriter()
         w.object {
             w.key("payee_id"); w.string(payee)
             w.key("kpi"); w.string(kpi)
             w.key("target"); w.string(target.description)
-            w.key("currency"); w.string(currency)
+            w.key("currency"); w.string(currency.code)
             w.key("points")
             w.array {
                 for p in points {
                     w.object {
                         w.key("attainment"); w.string(p.attainment.description)
                         w.key("actual"); w.string(p.actual.description)
-                        w.key("payout"); w.string(p.payout.formatted(places: digits))
+                        w.key("payout"); w.string(p.payout.plain)
                         w.key("status"); w.string(p.status)
                     }
                 }
@@ -158,16 +160,15 @@ public enum CurveReport {
     }
 
     /// A table, then a text plot: one row per point, a bar as long as the payout.
-    public static func table(title: String, _ points: [(attainment: FixedDecimal, actual: FixedDecimal, payout: FixedDecimal, status: String)],
-                             currency: String, digits: Int, width: Int = 50) -> String {
+    public static func table(title: String, _ points: [Point], width: Int = 50) -> String {
         var out = Display.text(title) + "\n\n"
-        let maxPayout = points.map(\.payout).max() ?? .zero
+        let maxPayout = points.map(\.payout.amount).max() ?? .zero
         let rows = points.map { p -> [String] in
             var bar = ""
-            if maxPayout > .zero, let share = try? p.payout / maxPayout, let cells = try? (share * FixedDecimal(width)).rounded(places: 0, mode: .halfEven) {
+            if maxPayout > .zero, let share = try? p.payout.amount / maxPayout, let cells = try? (share * FixedDecimal(width)).rounded(places: 0, mode: .halfEven) {
                 bar = String(repeating: "#", count: max(0, Int(cells.description) ?? 0))
             }
-            return [p.attainment.percentString(maxPlaces: 1), p.actual.description, Display.money(p.payout, digits: digits) + " " + currency,
+            return [p.attainment.percentString(maxPlaces: 1), p.actual.description, p.payout.grouped + " " + p.payout.currency.code,
                     p.status, bar]
         }
         out += Display.table(["attainment", "actual", "payout", "status", ""], rows, rightAligned: [0, 1, 2])

@@ -7,7 +7,7 @@ public enum SimulationReport {
         var out = Display.text("Simulation of \(s.plan.id) v\(s.plan.version), \(s.period): \(s.runs) runs of scenario \(scenario), seed \(s.seed)") + "\n"
         out += "\nTotal payout cost\n"
         out += Display.table(["cur", "mean", "P5", "P50", "P95", "max"],
-                             s.costs.map { c in [c.currency.code] + [c.mean, c.p5, c.p50, c.p95, c.max].map { Display.money($0, digits: c.currency.minorDigits) } },
+                             s.costs.map { c in [c.currency.code] + [c.mean, c.p5, c.p50, c.p95, c.max].map(Display.money) },
                              rightAligned: [1, 2, 3, 4, 5])
         if let binds = s.poolBinds {
             out += "\nThe pool binds in \(binds) of \(s.runs) runs (\(share(binds, s.runs))).\n"
@@ -21,7 +21,7 @@ public enum SimulationReport {
         out += "\nPayees (expected payout and P90)\n"
         out += Display.table(["payee", "name", "unit", "status", "cur", "expected", "P90"],
                              s.payees.map { p in [p.payee.id, p.payee.name, p.payee.unit, p.status.rawValue, p.currency.code,
-                                                  Display.money(p.mean, digits: p.currency.minorDigits), Display.money(p.p90, digits: p.currency.minorDigits)] },
+                                                  Display.money(p.mean), Display.money(p.p90)] },
                              rightAligned: [5, 6])
         return out
     }
@@ -35,9 +35,8 @@ public enum SimulationReport {
     public static func csv(_ s: SimulationResult) -> String {
         var out = "payee_id,unit,status,currency,expected,p90\n"
         for p in s.payees {
-            let d = p.currency.minorDigits
             out += [CSVField.escape(p.payee.id), CSVField.escape(p.payee.unit), p.status.rawValue, p.currency.code,
-                    p.mean.formatted(places: d), p.p90.formatted(places: d)].joined(separator: ",") + "\n"
+                    p.mean.plain, p.p90.plain].joined(separator: ",") + "\n"
         }
         return out
     }
@@ -54,10 +53,9 @@ public enum SimulationReport {
             w.key("cost")
             w.array {
                 for c in s.costs {
-                    let d = c.currency.minorDigits
                     w.object {
                         w.key("currency"); w.string(c.currency.code)
-                        for (k, v) in [("mean", c.mean), ("p5", c.p5), ("p50", c.p50), ("p95", c.p95), ("max", c.max)] { w.key(k); w.string(v.formatted(places: d)) }
+                        for (k, v) in [("mean", c.mean), ("p5", c.p5), ("p50", c.p50), ("p95", c.p95), ("max", c.max)] { w.key(k); w.string(v.plain) }
                     }
                 }
             }
@@ -75,14 +73,13 @@ public enum SimulationReport {
             w.key("payees")
             w.array {
                 for p in s.payees {
-                    let d = p.currency.minorDigits
                     w.object {
                         w.key("payee_id"); w.string(p.payee.id)
                         w.key("unit"); w.string(p.payee.unit)
                         w.key("status"); w.string(p.status.rawValue)
                         w.key("currency"); w.string(p.currency.code)
-                        w.key("expected"); w.string(p.mean.formatted(places: d))
-                        w.key("p90"); w.string(p.p90.formatted(places: d))
+                        w.key("expected"); w.string(p.mean.plain)
+                        w.key("p90"); w.string(p.p90.plain)
                     }
                 }
             }

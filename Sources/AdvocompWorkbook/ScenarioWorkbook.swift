@@ -6,18 +6,17 @@ import AdvocompReports
 public enum ScenarioWorkbook {
     /// `curve --xlsx`: one sheet of points (attainment, actual, payout, status) and a
     /// column chart of the payout by attainment.
-    public static func curve(_ book: WorkbookSink, title: String, kpi: String, currency: String, digits: Int,
-                             points: [(attainment: FixedDecimal, actual: FixedDecimal, payout: FixedDecimal, status: String)]) throws {
+    public static func curve(_ book: WorkbookSink, title: String, kpi: String, currency: Currency, points: [CurveReport.Point]) throws {
         let s = try book.addSheet("Curve")
         try s.columnWidths([14, 16, 16, 12])
         try s.text(0, 0, title, .title)
         let header = 2
-        for (c, h) in ["attainment", "actual", "payout (\(currency))", "status"].enumerated() { try s.text(header, c, h, .header) }
+        for (c, h) in ["attainment", "actual", "payout (\(currency.code))", "status"].enumerated() { try s.text(header, c, h, .header) }
         for (i, p) in points.enumerated() {
             let row = header + 1 + i
             try s.number(row, 0, number(p.attainment), .percent)
             try s.number(row, 1, number(p.actual), .decimal)
-            try s.number(row, 2, number(p.payout), .money(digits))
+            try s.money(row, 2, p.payout)
             try s.text(row, 3, p.status, .plain)
         }
         guard !points.isEmpty else { return }
@@ -44,7 +43,7 @@ public enum ScenarioWorkbook {
                 for (k, cell) in row.enumerated() {
                     switch cell {
                     case .text(let t): try s.text(r, k, t, .plain)
-                    case .money(let v, let d): try s.number(r, k, number(v), .money(d))
+                    case .money(let m): try s.money(r, k, m)
                     case .count(let n): try s.number(r, k, Double(n), .integer)
                     case .factor(let v): if let v { try s.number(r, k, number(v), .decimal) } else { try s.text(r, k, "-", .plain) }
                     }
@@ -54,16 +53,16 @@ public enum ScenarioWorkbook {
         let title = "Plan A: \(c.a.plan.id) v\(c.a.plan.version); plan B: \(c.b.plan.id) v\(c.b.plan.version); \(c.a.period)"
         try table(summary, title: title, header: ["currency", "payees", "plan A", "plan B", "change", "gain", "lose"],
                   widths: [10, 8, 16, 16, 16, 8, 8],
-                  rows: c.totals.map { [.text($0.currency), .count($0.payees), .money($0.totalA, $0.digits), .money($0.totalB, $0.digits),
-                                        .money($0.change, $0.digits), .count($0.gain), .count($0.lose)] })
+                  rows: c.totals.map { [.text($0.currency.code), .count($0.payees), .money($0.totalA), .money($0.totalB),
+                                        .money($0.change), .count($0.gain), .count($0.lose)] })
         try table(drivers, title: "Component amounts after modifiers, summed over the payees; the rest is cap, floor, rounding and pool",
                   header: ["currency", "driver", "plan A", "plan B", "change"], widths: [10, 34, 16, 16, 16],
-                  rows: c.drivers.map { [.text($0.currency), .text($0.name), .money($0.a, $0.digits), .money($0.b, $0.digits), .money($0.change, $0.digits)] }
+                  rows: c.drivers.map { [.text($0.currency.code), .text($0.name), .money($0.a), .money($0.b), .money($0.change)] }
                       + c.modifiers.map { [.text(""), .text("modifier \($0.id): mean factor"), .factor($0.meanA), .factor($0.meanB), .text("\($0.payeesChanged) payees changed")] })
         try table(units, title: nil, header: ["unit", "currency", "payees", "plan A", "plan B", "change", "gain", "lose"],
                   widths: [18, 10, 8, 16, 16, 16, 8, 8],
-                  rows: c.units.map { [.text($0.key), .text($0.currency), .count($0.payees), .money($0.totalA, $0.digits), .money($0.totalB, $0.digits),
-                                       .money($0.change, $0.digits), .count($0.gain), .count($0.lose)] })
+                  rows: c.units.map { [.text($0.key), .text($0.currency.code), .count($0.payees), .money($0.totalA), .money($0.totalB),
+                                       .money($0.change), .count($0.gain), .count($0.lose)] })
         if !c.units.isEmpty {
             try book.columnChart(on: units, row: 1, col: 9, title: "Change in payouts by unit",
                                  categories: ColumnRange(sheet: "Units", col: 0, rows: 1...c.units.count),
@@ -72,8 +71,8 @@ public enum ScenarioWorkbook {
         try table(payees, title: nil, header: ["payee_id", "name", "unit", "currency", "status A", "plan A", "status B", "plan B", "change"],
                   widths: [12, 22, 16, 8, 10, 16, 10, 16, 16],
                   rows: c.payees.map { l in
-                      [.text(l.payeeID), .text(l.name), .text(l.unit), .text(l.currency), .text(l.a?.status.rawValue ?? "absent"),
-                       .money(l.payoutA, l.digits), .text(l.b?.status.rawValue ?? "absent"), .money(l.payoutB, l.digits), .money(l.change, l.digits)]
+                      [.text(l.payeeID), .text(l.name), .text(l.unit), .text(l.currency.code), .text(l.a?.status.rawValue ?? "absent"),
+                       .money(l.payoutA), .text(l.b?.status.rawValue ?? "absent"), .money(l.payoutB), .money(l.change)]
                   })
     }
 
@@ -89,7 +88,7 @@ public enum ScenarioWorkbook {
         var row = 3
         for c in s.costs {
             try summary.text(row, 0, c.currency.code, .plain)
-            for (k, v) in [c.mean, c.p5, c.p50, c.p95, c.max].enumerated() { try summary.number(row, k + 1, number(v), .money(c.currency.minorDigits)) }
+            for (k, v) in [c.mean, c.p5, c.p50, c.p95, c.max].enumerated() { try summary.money(row, k + 1, v) }
             row += 1
         }
         row += 1
@@ -103,11 +102,10 @@ public enum ScenarioWorkbook {
         try payees.columnWidths([12, 22, 16, 10, 8, 16, 16])
         for (k, h) in ["payee_id", "name", "unit", "status", "currency", "expected", "P90"].enumerated() { try payees.text(0, k, h, .header) }
         for (i, p) in s.payees.enumerated() {
-            let d = p.currency.minorDigits
             try payees.text(i + 1, 0, p.payee.id, .plain); try payees.text(i + 1, 1, p.payee.name, .plain)
             try payees.text(i + 1, 2, p.payee.unit, .plain); try payees.text(i + 1, 3, p.status.rawValue, .plain)
             try payees.text(i + 1, 4, p.currency.code, .plain)
-            try payees.number(i + 1, 5, number(p.mean), .money(d)); try payees.number(i + 1, 6, number(p.p90), .money(d))
+            try payees.money(i + 1, 5, p.mean); try payees.money(i + 1, 6, p.p90)
         }
         guard let cost = s.costs.first else { return }
         let d = cost.currency.minorDigits
@@ -130,7 +128,7 @@ public enum ScenarioWorkbook {
 
     enum Cell {
         case text(String)
-        case money(FixedDecimal, Int)
+        case money(Money)
         case count(Int)
         case factor(FixedDecimal?)
     }

@@ -1,3 +1,5 @@
+import AdvocompModel
+
 /// Where the workbook builder writes: the XLSX file in production (`XLSXSink`), an
 /// in-memory grid in tests. Rows and columns are 0-based.
 public protocol SheetSink: AnyObject {
@@ -47,5 +49,13 @@ public struct ColumnRange: Hashable, Sendable {
     public var rows: ClosedRange<Int>
     public init(sheet: String, col: Int, rows: ClosedRange<Int>) {
         self.sheet = sheet; self.col = col; self.rows = rows
+    }
+}
+
+extension SheetSink {
+    /// An amount of money as a number in its currency's format (a cell holds a double:
+    /// exact for every amount below 2^53 minor units).
+    func money(_ row: Int, _ col: Int, _ value: Money) throws {
+        try number(row, col, WorkbookBuilder.double(value.amount), .money(value.currency.minorDigits))
     }
 }

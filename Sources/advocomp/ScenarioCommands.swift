@@ -91,16 +91,15 @@ struct CurveCommand: ParsableCommand {
         let (request, loader) = try inputs.request()
         let (curve, diagnostics) = Pipeline.curve(request, payee: payee, kpi: kpi, from: from, to: to, step: step, loadFile: loader)
         let result = try Output.required(curve, diagnostics, quiet: inputs.quiet)
-        let d = result.payee.currency.minorDigits, code = result.payee.currency.code
-        let points = result.points.map { (attainment: $0.attainment, actual: $0.actual, payout: $0.payout.amount, status: $0.status.rawValue) }
+        let points = result.points.map { (attainment: $0.attainment, actual: $0.actual, payout: $0.payout, status: $0.status.rawValue) }
         let title = "\(result.payee.payee.id) (\(result.payee.payee.name)), \(result.run.plan.id) \(result.run.period): payout before the pool across \(kpi) attainment (target \(result.target.description) for \(result.kpi.scope == .unit ? "unit \(result.payee.payee.unit)" : result.kpi.scope.rawValue))"
         let text: String
         switch format {
-        case .table: text = CurveReport.table(title: title, points, currency: code, digits: d)
-        case .csv: text = CurveReport.csv(points, digits: d)
-        case .json: text = CurveReport.json(payee: payee, kpi: kpi, currency: code, target: result.target, points, digits: d)
+        case .table: text = CurveReport.table(title: title, points)
+        case .csv: text = CurveReport.csv(points)
+        case .json: text = CurveReport.json(payee: payee, kpi: kpi, currency: result.payee.currency, target: result.target, points)
         }
-        if xlsx != nil { try WorkbookExport.writeSmall(outputs) { try ScenarioWorkbook.curve($0, title: title, kpi: kpi, currency: code, digits: d, points: points) } }
+        if xlsx != nil { try WorkbookExport.writeSmall(outputs) { try ScenarioWorkbook.curve($0, title: title, kpi: kpi, currency: result.payee.currency, points: points) } }
         try Output.emit(text, to: outputs)
     }
 }

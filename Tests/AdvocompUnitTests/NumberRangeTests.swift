@@ -236,10 +236,10 @@ final class NumberRangeTests: XCTestCase {
         XCTAssertEqual(e, [])
         let result = try XCTUnwrap(s)
         let cost = try XCTUnwrap(result.costs.first)
-        XCTAssertEqual([cost.mean, cost.p5, cost.p50, cost.p95, cost.max].map { $0.formatted(places: 2) }, Array(repeating: Self.max2, count: 5))
+        XCTAssertEqual([cost.mean, cost.p5, cost.p50, cost.p95, cost.max].map(\.plain), Array(repeating: Self.max2, count: 5))
         XCTAssertEqual(cost.totals, Array(repeating: FixedDecimal.largestUnits(places: 2), count: 3))
         // E1's payout is beyond Int64 in cents: kept exactly all the same.
-        XCTAssertEqual(result.payees.map { "\($0.mean.formatted(places: 2)) \($0.p90.formatted(places: 2))" },
+        XCTAssertEqual(result.payees.map { "\($0.mean.plain) \($0.p90.plain)" },
                        ["\(Self.big) \(Self.big)", "\(Self.rest) \(Self.rest)"])
         let over = request(plan: Self.plan(), roster: roster, actuals: Self.actuals([("E1", Self.big), ("E2", Self.restPlus1)]))
         XCTAssertEqual(simulate(over, "kpis: {}\n").1, [
@@ -254,7 +254,7 @@ final class NumberRangeTests: XCTestCase {
         let calculated = try XCTUnwrap(Pipeline.calculate(atLimit, loadFile: Self.noFiles).result)
         let (s, e) = simulate(atLimit, "kpis: {}\n")
         XCTAssertEqual(e, [])
-        XCTAssertEqual(s?.payees.map(\.mean), calculated.payees.map(\.payout.amount))
+        XCTAssertEqual(s?.payees.map(\.mean), calculated.payees.map(\.payout))
         XCTAssertEqual(s?.poolBinds, 3)
         let over = request(plan: plan, roster: roster, actuals: Self.actuals([("E1", Self.big), ("E2", Self.restPlus1)]))
         XCTAssertEqual(simulate(over, "kpis: {}\n").1, [
@@ -269,8 +269,8 @@ final class NumberRangeTests: XCTestCase {
         let r = request(plan: Self.plan(), roster: roster, actuals: Self.actuals([("E1", Self.big), ("E2", Self.rest)]))
         let (c, d) = Pipeline.compare(r, planB: r.plan, loadFile: Self.noFiles)
         let comparison = try XCTUnwrap(c, TestSupport.rendered(d).joined(separator: "\n"))
-        XCTAssertEqual(comparison.totals.map { [$0.totalA, $0.totalB, $0.change].map { $0.formatted(places: 2) } }, [[Self.max2, Self.max2, "0.00"]])
-        XCTAssertEqual(comparison.drivers.map { [$0.a, $0.b].map { $0.formatted(places: 2) } }, [[Self.max2, Self.max2], ["0.00", "0.00"]])
+        XCTAssertEqual(comparison.totals.map { [$0.totalA, $0.totalB, $0.change].map(\.plain) }, [[Self.max2, Self.max2, "0.00"]])
+        XCTAssertEqual(comparison.drivers.map { [$0.a, $0.b].map(\.plain) }, [[Self.max2, Self.max2], ["0.00", "0.00"]])
         // Plan B caps each payout at 100% of target: payouts are 1.00 each, but the
         // component's amounts before the cap add up beyond the range.
         let capped = InputFile(path: "b.yaml", bytes: Array(Self.plan(cap: "cap: 100%").utf8))
@@ -382,9 +382,9 @@ final class NumberRangeTests: XCTestCase {
                                  "kpis:\n  k: { distribution: uniform, min: \(v), max: \(v) }\n"] {
                     let (s, e) = simulate(base, scenario)
                     let result = try XCTUnwrap(s, "\(currency) \(v) \(scenario): \(e)")
-                    XCTAssertEqual(result.payees.first?.mean, payout, "\(currency) \(v) \(scenario)")
-                    XCTAssertEqual(result.payees.first?.p90, payout, "\(currency) \(v) \(scenario)")
-                    XCTAssertEqual(result.costs.first?.max, payout, "\(currency) \(v) \(scenario)")
+                    XCTAssertEqual(result.payees.first?.mean.amount, payout, "\(currency) \(v) \(scenario)")
+                    XCTAssertEqual(result.payees.first?.p90.amount, payout, "\(currency) \(v) \(scenario)")
+                    XCTAssertEqual(result.costs.first?.max.amount, payout, "\(currency) \(v) \(scenario)")
                 }
             }
         }
@@ -427,9 +427,9 @@ final class NumberRangeTests: XCTestCase {
         XCTAssertEqual(payout, FixedDecimal(3_625_000))  // 3,000,000 x (100% + 50% x 8.33% / 20%) = 3,625,000
         let base = request(plan: plan, roster: roster, actuals: "period,scope,kpi,value\n2026-Q1,company,bookings,1\n")
         let (fixed, e1) = simulate(base, "kpis:\n  bookings: { distribution: fixed, value: 1300000000000 }\n")
-        XCTAssertEqual(fixed?.payees.first?.mean, payout, "\(e1)")
+        XCTAssertEqual(fixed?.payees.first?.mean.amount, payout, "\(e1)")
         let (normal, e2) = simulate(base, "kpis:\n  bookings: { distribution: normal, mean: 1300000000000, sd: 100000000000 }\n", runs: 2000)
-        let mean = try XCTUnwrap(normal?.payees.first?.mean, "\(e2)")
+        let mean = try XCTUnwrap(normal?.payees.first?.mean.amount, "\(e2)")
         // Draws around 108% of target pay around 3,600,000 (the curve is straight there).
         XCTAssertGreaterThan(mean, FixedDecimal(3_400_000))
         XCTAssertLessThan(mean, FixedDecimal(3_800_000))

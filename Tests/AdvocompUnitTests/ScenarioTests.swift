@@ -159,16 +159,16 @@ final class ScenarioTests: XCTestCase {
         var total = FixedDecimal.zero, gain = 0, lose = 0
         for (line, (x, y)) in zip(comparison.payees, zip(a.payees, b.payees)) {
             let change = try (y.payout - x.payout).amount
-            XCTAssertEqual(line.change, change, line.payeeID)
+            XCTAssertEqual(line.change.amount, change, line.payeeID)
             total = try total + change
             if change > .zero { gain += 1 } else if change.isNegative { lose += 1 }
         }
-        XCTAssertEqual(comparison.totals.first?.change, total)
+        XCTAssertEqual(comparison.totals.first?.change.amount, total)
         XCTAssertEqual(comparison.totals.first.map { [$0.gain, $0.lose] }, [gain, lose])
         XCTAssertNotEqual(gain, 0)
         // The units add up to the total; the drivers of the currency too, exactly.
-        XCTAssertEqual(try comparison.units.reduce(FixedDecimal.zero) { try $0 + $1.change }, total)
-        XCTAssertEqual(try comparison.drivers.reduce(FixedDecimal.zero) { try $0 + $1.change }, total)
+        XCTAssertEqual(try comparison.units.reduce(FixedDecimal.zero) { try $0 + $1.change.amount }, total)
+        XCTAssertEqual(try comparison.drivers.reduce(FixedDecimal.zero) { try $0 + $1.change.amount }, total)
         XCTAssertEqual(comparison.drivers.map(\.name), ["component scorecard", "cap, floor, rounding and pool"])
         // The table modifier's factor changed for the payees at 12 < payback <= 18.
         XCTAssertEqual(comparison.modifiers.first?.id, "company-multiplier")
@@ -184,7 +184,7 @@ final class ScenarioTests: XCTestCase {
         XCTAssertEqual(comparison.payees.map(\.payeeID), ["E001", "E002", "E003", "E004", "E005", "E006"])
         XCTAssertNil(comparison.payees.last?.a)
         XCTAssertNotNil(comparison.payees.last?.b)
-        XCTAssertTrue(comparison.payees.dropLast().allSatisfy { $0.b == nil && $0.change == (try? FixedDecimal.zero - $0.payoutA) })
+        XCTAssertTrue(comparison.payees.dropLast().allSatisfy { $0.b == nil && $0.change == (try? -$0.payoutA) })
         XCTAssertTrue(ComparisonReport.csv(comparison).contains("\nE006,midmarket,USD,absent,0.00,ok,"))
     }
 }
