@@ -13,7 +13,7 @@ public struct RunContext: Sendable {
     }
 }
 
-/// A calculation's JSON output, rendered once: each payee's object (rendered on two cores)
+/// A calculation's JSON output, rendered once: each payee's object (rendered on the parallel workers)
 /// and the whole output made of them. `calculate --format json` prints `text`, and the
 /// history stores it with each payee's object as its place in it.
 public struct RenderedJSON: Sendable {
