@@ -133,27 +133,3 @@ extension Calculate {
         return (path, summary)
     }
 }
-
-struct Explain: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Derive one payout step by step, from the inputs to the rounded amount.")
-
-    @OptionGroup var inputs: RunInputs
-
-    @Option(help: "The payee_id to explain.")
-    var payee: String
-
-    @OptionGroup var outputOption: OutputOption
-
-    func run() throws {
-        let outputs = try FileIO.output(outputOption.output, inputs: inputs.inputPaths, history: inputs.history.db)
-        let (request, loader) = try inputs.request(explain: [payee])
-        let outcome = Pipeline.calculate(request, loadFile: loader)
-        let result = try Output.required(outcome.result, outcome.diagnostics, quiet: inputs.quiet)
-        guard let p = result.payees.first(where: { $0.payee.id == payee }) else {
-            throw DiagnosticsError([.error("payee '\(payee)' is not on plan '\(result.plan.id)' in \(inputs.roster)"
-                                           + Suggestions.didYouMean(payee, in: result.payees.map(\.payee.id)), at: nil)])
-        }
-        try Output.emit(ExplainReport.render(result, payee: p), to: outputs)
-    }
-}
