@@ -5,8 +5,11 @@ import Dispatch
 /// The result CSV of SPEC section 7: `payee_id,status,currency,target_incentive,payout`,
 /// payee_id ascending, amounts with exactly the currency's minor digits.
 public enum CSVReport {
+    /// The header line, with its newline.
+    public static let header = "payee_id,status,currency,target_incentive,payout\n"
+
     public static func render(_ run: RunResult) -> String {
-        let header = Array("payee_id,status,currency,target_incentive,payout\n".utf8)
+        let header = Array(Self.header.utf8)
         let payees = run.payees
         // Large runs render in chunks on the machine's workers, joined in order.
         let ranges = Parallel.ranges(payees.count, minimumChunk: 5_000)

@@ -8,7 +8,8 @@ import GRDB
 enum Migrations {
     /// The migrator's name for each migration of `all`, in order. Never renamed either:
     /// a history records the names of the migrations it has.
-    static let identifiers = ["1 runs", "2 plan versions", "3 typed true-ups and payee objects in place"]
+    static let identifiers = ["1 runs", "2 plan versions", "3 typed true-ups and payee objects in place",
+                              "4 run sets, approval trail and run totals"]
 
     static let all: [String] = [
         // 1: runs, their input files (each content stored once, by SHA-256), payee results
@@ -170,6 +171,47 @@ enum Migrations {
             FROM true_up_lines l JOIN run_payees p ON p.run_id = l.run_id AND p.payee_id = l.payee_id,
                  json_each(CASE WHEN json_valid(p.result_json) THEN p.result_json ELSE '{}' END, '$.paid_by_period') e
             WHERE e.type = 'text';
+        """,
+        // 4: run sets (several plans calculated together: one close); the approval trail
+        // (each approve, revoke and close: who, when, with what note), which is only ever
+        // added to, filled in with the approvals and closes recorded before; and each
+        // run's totals by currency (exact decimal text), so `runs` reads no payee rows.
+        // Totals of runs recorded before are worked out from their payees when read.
+        """
+        CREATE TABLE run_sets (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            command_line TEXT NOT NULL
+        );
+        ALTER TABLE runs ADD COLUMN run_set INTEGER REFERENCES run_sets(id);
+        CREATE INDEX runs_by_set ON runs (run_set);
+        CREATE TABLE approvals (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            action TEXT NOT NULL CHECK (action IN ('approve', 'revoke', 'close')),
+            done_at TEXT NOT NULL,
+            done_by TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX approvals_by_run ON approvals (run_id, seq);
+        CREATE TRIGGER approvals_are_never_changed BEFORE UPDATE ON approvals
+            BEGIN SELECT RAISE(ABORT, 'the approval trail is only ever added to'); END;
+        CREATE TRIGGER approvals_are_never_deleted BEFORE DELETE ON approvals
+            BEGIN SELECT RAISE(ABORT, 'the approval trail is only ever added to'); END;
+        CREATE TABLE run_totals (
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            currency TEXT NOT NULL,
+            payees INTEGER NOT NULL,
+            payout TEXT NOT NULL,
+            payable TEXT NOT NULL,
+            PRIMARY KEY (run_id, currency)
+        );
+        INSERT INTO approvals (run_id, action, done_at, done_by, note)
+            SELECT id, 'approve', approved_at, COALESCE(approved_by, ''), '' FROM runs
+            WHERE approved_at IS NOT NULL ORDER BY approved_at, id;
+        INSERT INTO approvals (run_id, action, done_at, done_by, note)
+            SELECT final_run, 'close', closed_at, closed_by, '' FROM closed_periods ORDER BY closed_at, final_run;
         """,
     ]
 

@@ -27,12 +27,14 @@ struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var approvedAt: String?
     var approvedBy: String?
     var purpose: String
+    /// The run set it was calculated in with other plans (schema 4), or nil.
+    var runSet: Int64?
 
     enum CodingKeys: String, CodingKey {
         case id, period, planID = "plan_id", planVersion = "plan_version", planSHA256 = "plan_sha256", kind, adjusts
         case createdAt = "created_at", createdBy = "created_by", commandLine = "command_line"
         case advocompVersion = "advocomp_version", resultJSON = "result_json", resultSHA256 = "result_sha256"
-        case approvedAt = "approved_at", approvedBy = "approved_by", purpose
+        case approvedAt = "approved_at", approvedBy = "approved_by", purpose, runSet = "run_set"
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
@@ -44,11 +46,11 @@ struct RunRecord: Codable, FetchableRecord, MutablePersistableRecord {
         try json.withUTF8 { output in
             try BulkInsert.rows(db, into: "runs", ["period", "plan_id", "plan_version", "plan_sha256", "kind", "adjusts", "created_at",
                                                    "created_by", "command_line", "advocomp_version", "result_json", "result_sha256",
-                                                   "approved_at", "approved_by", "purpose"], [self]) { b, r in
+                                                   "approved_at", "approved_by", "purpose", "run_set"], [self]) { b, r in
                 b.text(1, r.period); b.text(2, r.planID); b.text(3, r.planVersion); b.text(4, r.planSHA256); b.text(5, r.kind)
                 b.integer(6, r.adjusts); b.text(7, r.createdAt); b.text(8, r.createdBy); b.text(9, r.commandLine)
                 b.text(10, r.advocompVersion); b.unchanged(11, output); b.text(12, r.resultSHA256); b.text(13, r.approvedAt)
-                b.text(14, r.approvedBy); b.text(15, r.purpose)
+                b.text(14, r.approvedBy); b.text(15, r.purpose); b.integer(16, r.runSet)
             }
         }
         id = db.lastInsertedRowID
@@ -313,6 +315,46 @@ struct TrueUpPaidRecord: Codable, FetchableRecord, PersistableRecord {
     enum CodingKeys: String, CodingKey { case runID = "run_id", payeeID = "payee_id", period, amount }
 }
 
+/// `run_sets`: several plans' runs calculated together, one close.
+struct RunSetRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "run_sets"
+    var id: Int64?
+    var createdAt: String
+    var createdBy: String
+    var commandLine: String
+
+    enum CodingKeys: String, CodingKey { case id, createdAt = "created_at", createdBy = "created_by", commandLine = "command_line" }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// `approvals`: the approval trail, one row per approve, revoke or close; only ever added to.
+struct ApprovalRecord: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "approvals"
+    var seq: Int64?
+    var runID: Int64
+    var action: String
+    var doneAt: String
+    var doneBy: String
+    var note: String
+
+    enum CodingKeys: String, CodingKey { case seq, runID = "run_id", action, doneAt = "done_at", doneBy = "done_by", note }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) { seq = inserted.rowID }
+}
+
+/// `run_totals`: a run's totals in one currency, as exact decimal text.
+struct RunTotalRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "run_totals"
+    var runID: Int64
+    var currency: String
+    var payees: Int64
+    var payout: String
+    var payable: String
+
+    enum CodingKeys: String, CodingKey { case runID = "run_id", currency, payees, payout, payable }
+}
+
 /// A run with what `runs` shows: whether it is final, its payee count (read-only: a join).
 struct RunSummaryRow: FetchableRecord {
     var run: RunRecord
@@ -328,7 +370,7 @@ struct RunSummaryRow: FetchableRecord {
     /// Every column of `runs` but the JSON output, which `summary` never needs.
     static let sql = """
         SELECT r.id, r.period, r.plan_id, r.plan_version, r.plan_sha256, r.kind, r.adjusts, r.created_at, r.created_by,
-               r.command_line, r.advocomp_version, '' AS result_json, r.result_sha256, r.approved_at, r.approved_by, r.purpose,
+               r.command_line, r.advocomp_version, '' AS result_json, r.result_sha256, r.approved_at, r.approved_by, r.purpose, r.run_set,
                EXISTS (SELECT 1 FROM closed_periods c WHERE c.final_run = r.id) AS is_final,
                (SELECT COUNT(*) FROM run_payees p WHERE p.run_id = r.id) AS payee_count
         FROM runs r

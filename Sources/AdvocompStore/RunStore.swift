@@ -162,6 +162,8 @@ public struct RunSummary: Sendable, Equatable {
     public var payeeCount: Int
     public var resultSHA256: String
     public var purpose: RunPurpose
+    /// The run set it was calculated in with other plans' runs (one close), or nil.
+    public var runSet: Int64?
 
     /// final (of its closed period), approved, or draft.
     public var state: String { isFinal ? "final" : approvedAt != nil ? "approved" : "draft" }
@@ -232,7 +234,7 @@ public final class RunStore: @unchecked Sendable {
 
     /// One write transaction, taken at once (BEGIN IMMEDIATE) so two writers queue
     /// instead of failing halfway; rolled back when `body` throws.
-    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         try storeErrors {
             try pool.writeWithoutTransaction { db in
                 var value: T?
@@ -247,7 +249,7 @@ public final class RunStore: @unchecked Sendable {
     }
 
     /// A read of the committed history (a reader connection: it never waits for a writer).
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         try storeErrors { try pool.read(body) }
     }
 
@@ -259,53 +261,87 @@ public final class RunStore: @unchecked Sendable {
     /// the commit: the command puts its output files in place there (an error rolls the
     /// run back and is thrown as it is), and the tests kill a process there.
     public func record(_ run: NewRun, inside: () throws -> Void = {}) throws -> RunSummary {
-        guard let plan = run.files.first(where: { $0.role == .plan }) else { throw StoreError("a run needs its plan file") }
-        // Outside the write lock: the result's SHA-256 and where each payee's object is in it.
-        let resultSHA256 = SHA256.hex(utf8: run.resultJSON)
-        let places = PayeeJSONPlaces.locate(run.payees.map { $0.json ?? "" }, in: run.resultJSON)
+        let recorded = try record([run], inside: { _ in try inside() })
+        guard let summary = recorded.first else { throw StoreError("the run was not recorded") }
+        return summary
+    }
+
+    /// Records the runs of several plans calculated together (`calculate --plan A --plan B`)
+    /// in one transaction, as one run set when there are two or more: all of them or none.
+    /// `inside` gets what was written (each run regular, or an adjustment of its closed
+    /// period) before the commit; throwing there rolls everything back.
+    public func record(_ runs: [NewRun], inside: ([RunSummary]) throws -> Void) throws -> [RunSummary] {
+        guard let first = runs.first else { throw StoreError("there is no run to record") }
+        // Outside the write lock: each result's SHA-256, where each payee's object is in
+        // it, and its totals by currency.
+        var prepared: [(run: NewRun, plan: StoredFile, sha256: String, places: [(start: Int, length: Int)?], totals: [RunTotal])] = []
+        for run in runs {
+            guard let plan = run.files.first(where: { $0.role == .plan }) else { throw StoreError("a run needs its plan file") }
+            prepared.append((run, plan, SHA256.hex(utf8: run.resultJSON), PayeeJSONPlaces.locate(run.payees.map { $0.json ?? "" }, in: run.resultJSON),
+                             try RunTotal.of(run.payees, trueUp: run.purpose == .trueUp, run: "the run of plan \(run.planID)")))
+        }
         var fromInside: Error?
         do {
             return try write { db in
-                let final = try RunStore.finalRun(db, period: run.period, planID: run.planID)
-                var row = RunRecord(id: nil, period: run.period.description, planID: run.planID, planVersion: run.planVersion,
-                                    planSHA256: plan.sha256, kind: (final == nil ? RunSummary.Kind.regular : .adjustment).rawValue,
-                                    adjusts: final, createdAt: run.createdAt, createdBy: run.createdBy, commandLine: run.commandLine,
-                                    advocompVersion: run.advocompVersion, resultJSON: run.resultJSON, resultSHA256: resultSHA256,
-                                    approvedAt: nil, approvedBy: nil, purpose: run.purpose.rawValue)
-                try row.insertRun(db)
-                guard let id = row.id else { throw StoreError("the run was not given an id") }
-                // A file's content is stored once however many runs read it (a
-                // recalculation on the same 70 MB ledger adds no second copy).
-                for (k, f) in run.files.enumerated() {
-                    try FileContentRecord.insertOnce(db, sha256: f.sha256, lines: f.lines, content: f.content)
-                    try RunFileRecord(runID: id, seq: Int64(k), role: f.role.rawValue, path: f.path, sha256: f.sha256).insert(db)
+                var set: Int64?
+                if runs.count > 1 {
+                    var row = RunSetRecord(id: nil, createdAt: first.createdAt, createdBy: first.createdBy, commandLine: first.commandLine)
+                    try row.insert(db)
+                    set = row.id
                 }
-                try RunPayeeRecord.insertAll(db, zip(run.payees, places).map { p, place in
-                    RunPayeeRecord(runID: id, payeeID: p.payeeID, name: p.name, currency: p.currency.code, payout: p.payout.plain,
-                                   status: p.status.rawValue, resultJSON: place == nil ? p.json ?? "" : "",
-                                   jsonStart: place.map { Int64($0.start) }, jsonLength: place.map { Int64($0.length) })
-                })
-                try RunFindingRecord.insertAll(db, run.findings.enumerated().map { k, f in
-                    let s = StoredFinding(f)
-                    return RunFindingRecord(runID: id, seq: Int64(k), checkName: s.check, payeeID: s.payeeID, eventIDs: s.eventIDs,
-                                            action: s.action, detail: s.detail)
-                })
-                if let t = run.trueUp { try RunStore.insert(t, run: id, db) }
-                do { try inside() } catch {
+                var summaries: [RunSummary] = []
+                for (run, plan, resultSHA256, places, totals) in prepared {
+                    summaries.append(try RunStore.insert(run, plan: plan, resultSHA256: resultSHA256, places: places, totals: totals, set: set, db))
+                }
+                do { try inside(summaries) } catch {
                     fromInside = error
                     throw error
                 }
-                // What was just written, as `summary` reads it back.
-                return RunSummary(id: id, period: run.period, planID: run.planID, planVersion: run.planVersion, planSHA256: plan.sha256,
-                                  kind: final == nil ? .regular : .adjustment, adjusts: final, createdAt: run.createdAt,
-                                  createdBy: run.createdBy, commandLine: run.commandLine, advocompVersion: run.advocompVersion,
-                                  approvedAt: nil, approvedBy: nil, isFinal: false, payeeCount: run.payees.count,
-                                  resultSHA256: resultSHA256, purpose: run.purpose)
+                return summaries
             }
         } catch {
             if let fromInside { throw fromInside }
             throw error
         }
+    }
+
+    /// One run's rows; its summary as `summary` reads it back.
+    private static func insert(_ run: NewRun, plan: StoredFile, resultSHA256: String, places: [(start: Int, length: Int)?],
+                               totals: [RunTotal], set: Int64?, _ db: Database) throws -> RunSummary {
+        let final = try RunStore.finalRun(db, period: run.period, planID: run.planID)
+        var row = RunRecord(id: nil, period: run.period.description, planID: run.planID, planVersion: run.planVersion,
+                            planSHA256: plan.sha256, kind: (final == nil ? RunSummary.Kind.regular : .adjustment).rawValue,
+                            adjusts: final, createdAt: run.createdAt, createdBy: run.createdBy, commandLine: run.commandLine,
+                            advocompVersion: run.advocompVersion, resultJSON: run.resultJSON, resultSHA256: resultSHA256,
+                            approvedAt: nil, approvedBy: nil, purpose: run.purpose.rawValue, runSet: set)
+        try row.insertRun(db)
+        guard let id = row.id else { throw StoreError("the run was not given an id") }
+        // A file's content is stored once however many runs read it (a
+        // recalculation on the same 70 MB ledger adds no second copy).
+        for (k, f) in run.files.enumerated() {
+            try FileContentRecord.insertOnce(db, sha256: f.sha256, lines: f.lines, content: f.content)
+            try RunFileRecord(runID: id, seq: Int64(k), role: f.role.rawValue, path: f.path, sha256: f.sha256).insert(db)
+        }
+        try RunPayeeRecord.insertAll(db, zip(run.payees, places).map { p, place in
+            RunPayeeRecord(runID: id, payeeID: p.payeeID, name: p.name, currency: p.currency.code, payout: p.payout.plain,
+                           status: p.status.rawValue, resultJSON: place == nil ? p.json ?? "" : "",
+                           jsonStart: place.map { Int64($0.start) }, jsonLength: place.map { Int64($0.length) })
+        })
+        try RunFindingRecord.insertAll(db, run.findings.enumerated().map { k, f in
+            let s = StoredFinding(f)
+            return RunFindingRecord(runID: id, seq: Int64(k), checkName: s.check, payeeID: s.payeeID, eventIDs: s.eventIDs,
+                                    action: s.action, detail: s.detail)
+        })
+        for t in totals {
+            try RunTotalRecord(runID: id, currency: t.currency.code, payees: Int64(t.payees), payout: t.payout.plain,
+                               payable: t.payable.plain).insert(db)
+        }
+        if let t = run.trueUp { try RunStore.insert(t, run: id, db) }
+        return RunSummary(id: id, period: run.period, planID: run.planID, planVersion: run.planVersion, planSHA256: plan.sha256,
+                          kind: final == nil ? .regular : .adjustment, adjusts: final, createdAt: run.createdAt,
+                          createdBy: run.createdBy, commandLine: run.commandLine, advocompVersion: run.advocompVersion,
+                          approvedAt: nil, approvedBy: nil, isFinal: false, payeeCount: run.payees.count,
+                          resultSHA256: resultSHA256, purpose: run.purpose, runSet: set)
     }
 
     private static func insert(_ t: StoredTrueUp, run id: Int64, _ db: Database) throws {
@@ -326,63 +362,6 @@ public final class RunStore: @unchecked Sendable {
         }
     }
 
-    /// Approves a run. One run per period and plan is approved at a time: approving
-    /// another moves the approval (the previous one is returned). A closed period's
-    /// regular runs cannot be approved; its adjustments can.
-    public func approve(_ id: Int64, by user: String, at time: String) throws -> (run: RunSummary, previous: Int64?) {
-        try write { db in
-            guard let run = try RunStore.summary(db, id) else { throw StoreError("there is no run \(id) (advocomp runs lists them)") }
-            if run.isFinal { throw StoreError("run \(id) is already the final run of \(run.period) for plan \(run.planID)") }
-            if let final = try RunStore.finalRun(db, period: run.period, planID: run.planID), run.kind == .regular {
-                throw StoreError("\(run.period) is closed for plan \(run.planID): its final run is \(final); calculate again to make an adjustment run")
-            }
-            var previous = try Int64.fetchOne(db, sql: """
-                SELECT id FROM runs WHERE period = ? AND plan_id = ? AND kind = ? AND approved_at IS NOT NULL AND id <> ?
-                """, arguments: [run.period.description, run.planID, run.kind.rawValue, id])
-            if run.kind == .regular, let p = previous {
-                try db.execute(sql: "UPDATE runs SET approved_at = NULL, approved_by = NULL WHERE id = ?", arguments: [p])
-            } else if run.kind == .adjustment {
-                previous = nil  // adjustments are approved one by one
-            }
-            try db.execute(sql: "UPDATE runs SET approved_at = ?, approved_by = ? WHERE id = ?", arguments: [time, user, id])
-            guard let updated = try RunStore.summary(db, id) else { throw StoreError("run \(id) vanished") }
-            return (updated, previous)
-        }
-    }
-
-    /// Closes `period` for every plan with runs in it (or for `planID` only): each needs
-    /// an approved run, which becomes final. All or nothing.
-    public func close(period: Period, planID: String?, by user: String, at time: String) throws -> [RunSummary] {
-        try write { db in
-            var plans = try String.fetchAll(db, sql: "SELECT DISTINCT plan_id FROM runs WHERE period = ? ORDER BY plan_id",
-                                            arguments: [period.description])
-            if let planID { plans = plans.filter { $0 == planID } }
-            guard !plans.isEmpty else {
-                throw StoreError("there are no runs for \(period)\(planID.map { " of plan \($0)" } ?? ""): calculate and approve one first")
-            }
-            var finals: [RunSummary] = [], problems: [String] = []
-            for plan in plans {
-                if let f = try RunStore.finalRun(db, period: period, planID: plan) {
-                    problems.append("\(period) is already closed for plan \(plan) (final run \(f))")
-                    continue
-                }
-                let approved = try Int64.fetchOne(db, sql: """
-                    SELECT id FROM runs WHERE period = ? AND plan_id = ? AND kind = 'regular' AND approved_at IS NOT NULL
-                    """, arguments: [period.description, plan])
-                guard let approved, let run = try RunStore.summary(db, approved) else {
-                    problems.append("plan \(plan) has no approved run for \(period) (advocomp runs --period \(period); advocomp approve RUN)")
-                    continue
-                }
-                finals.append(run)
-            }
-            guard problems.isEmpty else { throw StoreError(problems.joined(separator: "; ")) }
-            for run in finals {
-                try ClosedPeriodRecord(period: period.description, planID: run.planID, finalRun: run.id, closedAt: time, closedBy: user).insert(db)
-            }
-            return try finals.compactMap { try RunStore.summary(db, $0.id) }
-        }
-    }
-
     // MARK: Reading
 
     /// The final run of a closed period, nil while it is open.
@@ -390,7 +369,7 @@ public final class RunStore: @unchecked Sendable {
         try read { try RunStore.finalRun($0, period: period, planID: planID) }
     }
 
-    private static func finalRun(_ db: Database, period: Period, planID: String) throws -> Int64? {
+    static func finalRun(_ db: Database, period: Period, planID: String) throws -> Int64? {
         try Int64.fetchOne(db, sql: "SELECT final_run FROM closed_periods WHERE period = ? AND plan_id = ?",
                            arguments: [period.description, planID])
     }
@@ -405,13 +384,13 @@ public final class RunStore: @unchecked Sendable {
         }
     }
 
-    private static func summary(_ db: Database, _ id: Int64) throws -> RunSummary? {
+    static func summary(_ db: Database, _ id: Int64) throws -> RunSummary? {
         try RunSummaryRow.fetchOne(db, sql: RunSummaryRow.sql + " WHERE r.id = ?", arguments: [id]).map(summary)
     }
 
     /// A summary row as typed values; a stored value that cannot be read is an error
     /// naming the run.
-    private static func summary(_ row: RunSummaryRow) throws -> RunSummary {
+    static func summary(_ row: RunSummaryRow) throws -> RunSummary {
         let r = row.run
         let id = r.id ?? 0
         guard let period = Period.parse(r.period) else { throw damaged("run \(id) stores period '\(r.period)', which is not a period") }
@@ -420,7 +399,7 @@ public final class RunStore: @unchecked Sendable {
         return RunSummary(id: id, period: period, planID: r.planID, planVersion: r.planVersion, planSHA256: r.planSHA256, kind: kind,
                           adjusts: r.adjusts, createdAt: r.createdAt, createdBy: r.createdBy, commandLine: r.commandLine,
                           advocompVersion: r.advocompVersion, approvedAt: r.approvedAt, approvedBy: r.approvedBy, isFinal: row.isFinal,
-                          payeeCount: Int(row.payeeCount), resultSHA256: r.resultSHA256, purpose: purpose)
+                          payeeCount: Int(row.payeeCount), resultSHA256: r.resultSHA256, purpose: purpose, runSet: r.runSet)
     }
 
     /// A stored value that cannot be read: the history was damaged or edited.

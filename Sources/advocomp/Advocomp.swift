@@ -16,6 +16,11 @@ struct Advocomp: ParsableCommand {
         var command: ParsableCommand
         do {
             command = try parseAsRoot()
+            if let (message, path) = RepeatedOptions.problem(Array(CommandLine.arguments.dropFirst()), tool: Advocomp.self) {
+                let name = (["advocomp"] + path).joined(separator: " ")
+                Output.stderr("Error: \(message)\n  See '\(name) --help' for more information.")
+                Foundation.exit(ExitCode.validationFailure.rawValue)
+            }
             try command.run()
         } catch let e as DiagnosticsError {
             Output.report(e.diagnostics)
@@ -37,7 +42,7 @@ struct Advocomp: ParsableCommand {
         """,
         version: AdvocompVersion.string,
         subcommands: [Validate.self, Calculate.self, Explain.self, Audit.self, Advocates.self,
-                      Runs.self, Show.self, Approve.self, Close.self, Diff.self, Replay.self, Check.self, Plans.self, TrueUpCommand.self,
+                      Runs.self, Show.self, Approve.self, Revoke.self, Close.self, PayrollCommand.self, Diff.self, Replay.self, Check.self, Plans.self, TrueUpCommand.self,
                       WhatIf.self, CurveCommand.self, Compare.self, Simulate.self]
     )
 }

@@ -37,6 +37,32 @@ struct PlanOption: ParsableArguments {
     }
 }
 
+/// The plans of `calculate`: one, or several calculated together as one run set (one
+/// close), each a file or a stored version.
+struct PlansOption: ParsableArguments {
+    @Option(help: ArgumentHelp("A plan file (YAML); give it again for more plans.",
+                               discussion: "Several plans are calculated on the same roster, actuals and events as one run set: one result per plan and a company summary, recorded together, approved and closed as one."))
+    var plan: [String] = []
+
+    @Option(name: .customLong("plan-id"),
+            help: ArgumentHelp("Instead of (or besides) --plan: the stored version of this plan in effect for the period; give it again for more.",
+                               discussion: "Versions are stored with advocomp plans add FILE --effective DATE, in the run history (--db)."))
+    var planID: [String] = []
+
+    func validate() throws {
+        if plan.isEmpty && planID.isEmpty { throw ValidationError("give the plan as --plan FILE or as --plan-id ID (a stored version); several for one run set") }
+    }
+
+    var inputPaths: [(option: String, path: String)] { plan.map { ("--plan", $0) } }
+
+    /// Each plan's file and the loader of the OKR sets it names, files first (every
+    /// unreadable one reported), then stored versions.
+    func load(for period: Period, history: String) throws -> [(InputFile, PlanParser.FileLoader)] {
+        let files = try FileIO.readAll(plan.map { ($0, .plan) }).map { ($0, FileIO.loader) }
+        return try files + planID.map { try PlanVersionInput.inEffect(planID: $0, period: period.description, db: history) }
+    }
+}
+
 /// The people, the figures and the advocacy ledger.
 struct InputFilesOption: ParsableArguments {
     @Option(help: "The roster CSV (the people list; rows naming another plan are skipped).")
@@ -100,6 +126,25 @@ struct HistoryOption: ParsableArguments {
         }
     }
 
+    /// The runs `ref` names (one run, or every run of a run set, in id order); a missing
+    /// run or set is an error, and so is one whose record cannot be read.
+    func runs(_ ref: RunRef, in store: RunStore) throws -> [RunSummary] {
+        do {
+            switch ref {
+            case .run(let id):
+                guard let run = try store.summary(id) else {
+                    throw DiagnosticsError([.error("there is no run \(id) (advocomp runs lists them)", at: .wholeFile(path))])
+                }
+                return [run]
+            case .set(let id):
+                guard let set = try store.runSet(id), !set.runs.isEmpty else {
+                    throw DiagnosticsError([.error("there is no run set S\(id) (advocomp runs lists them)", at: .wholeFile(path))])
+                }
+                return set.runs
+            }
+        } catch { throw History.diagnostics(path, error) }
+    }
+
     /// The history, a run's summary and its stored JSON output; a missing run is an error,
     /// and so is one whose record cannot be read (said as it is, never as a missing run).
     func run(_ id: Int64) throws -> (RunStore, RunSummary, String) {
@@ -143,6 +188,68 @@ struct RunInputs: ParsableArguments {
         let (roster, actuals, events) = try files.read()
         return (CalculationRequest(plan: plan, roster: roster, actuals: actuals, period: period.description, explain: explain, events: events),
                 loader)
+    }
+}
+
+/// A recorded run (`12`) or a run set, the runs of several plans calculated together as
+/// one close (`S4`).
+enum RunRef: ExpressibleByArgument, CustomStringConvertible, Equatable {
+    case run(Int64)
+    case set(Int64)
+
+    init?(argument: String) {
+        if let id = Int64(argument), id > 0 { self = .run(id); return }
+        let rest = argument.dropFirst()
+        if argument.first == "S" || argument.first == "s", let id = Int64(rest), id > 0 { self = .set(id); return }
+        return nil
+    }
+
+    static var defaultCompletionKind: CompletionKind { .default }
+
+    var description: String {
+        switch self {
+        case .run(let id): return "run \(id)"
+        case .set(let id): return "run set S\(id)"
+        }
+    }
+}
+
+/// Who does something to the history and why (`approve`, `revoke`, `close`).
+struct ActorOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Who does it (default: ADVOCOMP_USER, else USER or LOGNAME, else the login name).",
+                               discussion: "Kept in the run's approval trail with the time and the note."))
+    var by: String?
+
+    @Option(help: "Why, kept in the approval trail (e.g. \"CFO sign-off, ticket FIN-212\").")
+    var note: String?
+
+    func validate() throws {
+        if let by, by.trimmingCharacters(in: .whitespaces).isEmpty { throw ValidationError("--by needs a name") }
+    }
+
+    var actor: Actor { Actor(by: by ?? History.user, at: History.now, note: note ?? "") }
+}
+
+/// The inputs of `calculate`: one plan or several, and everything else of `RunInputs`.
+struct CalculateInputs: ParsableArguments {
+    @OptionGroup var plans: PlansOption
+    @OptionGroup var files: InputFilesOption
+    @OptionGroup var periodOption: PeriodOption
+    @OptionGroup var quietFlag: QuietFlag
+    @OptionGroup var history: HistoryOption
+
+    var period: Period { periodOption.period }
+    var quiet: Bool { quietFlag.quiet }
+
+    var inputPaths: [(option: String, path: String)] { plans.inputPaths + files.inputPaths }
+
+    /// One request per plan, each with the loader of its plan's OKR sets.
+    func requests(recordFigures: Bool) throws -> [(request: CalculationRequest, loadFile: PlanParser.FileLoader)] {
+        let plans = try plans.load(for: period, history: history.path)
+        let (roster, actuals, events) = try files.read()
+        return plans.map { plan, loader in
+            (CalculationRequest(plan: plan, roster: roster, actuals: actuals, period: period.description, recordFigures: recordFigures, events: events), loader)
+        }
     }
 }
 

@@ -78,6 +78,16 @@ struct TrueUpCommand: ParsableCommand {
         case .csv: text = TrueUpReport.csv(result)
         case .json: text = json
         }
+        // The true-up's payroll: a first payment, or, when the year's true-up was closed
+        // already, the difference from the true-up paid before.
+        var payrollFile: (payroll: Payroll, paidBefore: Int64?)?
+        if payroll != nil {
+            do {
+                var p = try PayrollHistory.payroll(store, now: PayrollPayee.of(result), period: fullYear, planID: result.fullYear.plan.id, recordedAs: nil)
+                if !p.payroll.isAdjustment { p.payroll.lines.removeAll { $0.amount.isZero } }
+                payrollFile = p
+            } catch { throw History.diagnostics(history.path, error) }
+        }
         var recorded: RunSummary?
         do {
             let record = noDB ? nil : try Recording.trueUp(result, request: request, okrFiles: loaded.files, json: json, context: History.context)
@@ -88,12 +98,19 @@ struct TrueUpCommand: ParsableCommand {
                 try outputs.flushStaged("--xlsx")
             }
             if output != nil { try outputs.stage(text, for: "--output") }
-            if payroll != nil { try outputs.stage(PayrollReport.render(result), for: "--payroll") }
+            if let payrollFile {
+                try outputs.stage(PayrollReport.render(payrollFile.payroll, earningCode: result.fullYear.plan.earningCode, period: fullYear), for: "--payroll")
+            }
             FileIO.testHoldExport?()
             if let record {
                 do {
                     try outputs.commit { putInPlace in
-                        recorded = try store.record(record, inside: putInPlace)
+                        recorded = try store.record(record, inside: {
+                            if let payrollFile, try store.runPaidBefore(period: fullYear, planID: result.fullYear.plan.id) != payrollFile.paidBefore {
+                                throw Output.error("the history changed while the true-up was being calculated (\(fullYear) was closed, or an adjustment approved): the payroll would not be right; nothing was written, run it again", file: history.path)
+                            }
+                            try putInPlace()
+                        })
                     }
                 } catch let e as StoreError {
                     throw Output.error("the true-up could not be recorded: \(e.message); no output was written", file: history.path)
@@ -104,6 +121,9 @@ struct TrueUpCommand: ParsableCommand {
         } catch {
             outputs.discard()
             throw error
+        }
+        if let payrollFile {
+            PayrollOutput.say([(payrollFile.payroll, recorded?.id, recorded == nil ? "not recorded" : "draft", payrollFile.paidBefore)], to: payroll)
         }
         if let run = recorded { History.sayRecorded(run, in: history.path) }
         if output == nil { FileHandle.standardOutput.write(Data(text.utf8)) }

@@ -79,4 +79,25 @@ enum WorkbookExport {
             a.isEmpty || a.contains(where: { " \"'$\\".contains($0) }) ? "'" + a.replacingOccurrences(of: "'", with: "'\\''") + "'" : a
         }.joined(separator: " ")
     }
+
+    /// Where `--xlsx` writes for runs of `plans`: the file itself for one plan; for several
+    /// (a run set), one workbook per plan, `{plan}` in the name standing for the plan id.
+    /// Each target has its own output name (`--xlsx`, or `--xlsx (plan ID)`).
+    static func targets(_ xlsx: String?, plans: [String]) throws -> [(option: String, path: String)] {
+        guard let xlsx else { return [] }
+        guard plans.count > 1 else { return [("--xlsx", xlsx)] }
+        guard xlsx.contains("{plan}") else {
+            throw ValidationError("several plans make one workbook each: put {plan} in the --xlsx name, e.g. --xlsx q3-{plan}.xlsx")
+        }
+        return plans.map { ("--xlsx (plan \($0))", xlsx.replacingOccurrences(of: "{plan}", with: safeName($0))) }
+    }
+
+    /// A plan id as part of a file name: letters, digits, `-`, `_` and `.` kept, anything
+    /// else `_` (a plan id never names another directory).
+    static func safeName(_ id: String) -> String {
+        let kept = String(id.unicodeScalars.map { c -> Character in
+            CharacterSet.alphanumerics.contains(c) && c.isASCII || "-_.".unicodeScalars.contains(c) ? Character(c) : "_"
+        })
+        return kept.hasPrefix(".") ? "_" + kept.dropFirst() : kept
+    }
 }
