@@ -178,7 +178,7 @@ struct Runs: ParsableCommand {
         let header = ["run", "set", "period", "plan", "version", "kind", "state", "payees", "payout", "approved", "created (UTC)", "by"]
         let rows = runs.map { r -> [String] in
             let payout = (totals[r.id] ?? []).map { "\($0.payout.grouped) \($0.currency.code)" }.joined(separator: "; ")
-            return [String(r.id), r.runSet.map { "S\($0)" } ?? "", r.period.description, r.planID, r.planVersion,
+            return [String(r.id), r.runSet.map { "S\($0)" } ?? "-", r.period.description, r.planID, r.planVersion,
                     r.kind == .adjustment ? "adjusts \(r.adjusts.map(String.init) ?? "?")" : r.purpose == .trueUp ? "true-up" : "regular",
                     r.state, String(r.payeeCount), payout.isEmpty ? "-" : payout,
                     r.approvedAt.map { "\(r.approvedBy ?? "?") \($0)" } ?? "-", r.createdAt, r.createdBy]

@@ -71,7 +71,7 @@ enum PayrollOutput {
         let shown = target == nil || target == "-" ? "standard output" : target ?? ""
         for p in parts {
             let run = p.run.map { "run \($0)" } ?? "this calculation"
-            Output.stderr(PayrollReport.summary(p.payroll, to: shown) + " (\(run))")
+            Output.stderr(PayrollReport.summary(p.payroll, to: shown) + (parts.count > 1 ? " (\(run))" : ""))
             if let before = p.paidBefore {
                 Output.stderr("payroll: \(run) adjusts a period already paid: only the difference from run \(before), which was paid, is listed (paid_before, now_due, difference)")
             }

@@ -159,9 +159,8 @@ final class ExportCLITests: XCTestCase {
         let r = try advocomp(Self.calculate + ["--format", "csv", "--payroll", "pay.csv"], in: dir)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertTrue(CLITests.case01CSVAlternatives.contains(r.stdout), r.stdout)
-        XCTAssertEqual(r.stderr, "payroll: 4 payees written to pay.csv; left out: 0 held, 1 ineligible\n")
-        XCTAssertTrue(r.stderr.contains("payroll: 4 payees written to"), r.stderr)
-        XCTAssertTrue(r.stderr.contains("left out: 0 held, 1 ineligible"), r.stderr)
+        // A preview (--no-db) says so: its payroll is not for paying.
+        XCTAssertEqual(r.stderr, "payroll: 4 payees written to pay.csv; left out: 1 ineligible\npayroll: this calculation was not recorded (--no-db): the file is a preview for review, not for paying\n")
 
         let file = dir.appendingPathComponent("pay.csv")
         // Same amounts as the calculate CSV of the same run (E003's tie either way, README "Numbers").
@@ -213,7 +212,7 @@ final class ExportCLITests: XCTestCase {
             '+E9,ok,USD,31000.00,37089.29
 
             """)
-        XCTAssertEqual(r.stderr, "payroll: 1 payee written to pay.csv; left out: 0 held, 0 ineligible\n")
+        XCTAssertEqual(r.stderr, "payroll: 1 payee written to pay.csv\npayroll: this calculation was not recorded (--no-db): the file is a preview for review, not for paying\n")
         XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("pay.csv"), encoding: .utf8), """
             payee_id,name,currency,amount,earning_code,period
             '+E9,"'=HYPERLINK(""http://x"",""y"")",USD,37089.29,BONUS,2026-Q1

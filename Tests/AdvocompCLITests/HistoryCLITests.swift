@@ -68,9 +68,10 @@ final class HistoryCLITests: XCTestCase {
         XCTAssertEqual(list.status, 0, list.stderr)
         let lines = list.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 3, list.stdout)
-        XCTAssertTrue(lines[0].hasPrefix("run  period   plan"), list.stdout)
-        XCTAssertTrue(lines[1].hasPrefix("1    2026-Q1"), list.stdout)
-        XCTAssertTrue(lines[1].contains("regular  draft"), list.stdout)
+        XCTAssertEqual(lines[0].split(separator: " ", omittingEmptySubsequences: true).prefix(9),
+                       ["run", "set", "period", "plan", "version", "kind", "state", "payees", "payout"], list.stdout)
+        XCTAssertEqual(lines[1].split(separator: " ", omittingEmptySubsequences: true).prefix(7),
+                       ["1", "-", "2026-Q1", "exec-advocacy", "2026.1", "regular", "draft"], "no run set: one plan\n\(list.stdout)")
 
         let shown = try advocomp(["show", "1", "--format", "csv"], in: dir)
         XCTAssertEqual(shown.status, 0, shown.stderr)
@@ -114,7 +115,8 @@ final class HistoryCLITests: XCTestCase {
         let early = try advocomp(["close", "--period", "2026-Q1"], in: dir)
         XCTAssertEqual(early.status, 1)
         XCTAssertEqual(early.stderr, "advocomp.db: error: plan exec-advocacy has no approved run for 2026-Q1 (advocomp runs --period 2026-Q1; advocomp approve RUN)\n1 error\n")
-        XCTAssertEqual(try advocomp(["approve", "1"], in: dir).stdout, "approved run 1: 2026-Q1, plan exec-advocacy 2026.1, regular (approved)\n")
+        let approved = try advocomp(["approve", "1", "--by", "fin"], in: dir).stdout
+        XCTAssertTrue(approved.hasPrefix("approved run 1: 2026-Q1, plan exec-advocacy 2026.1, regular (approved) by fin at 20"), approved)
         let closed = try advocomp(["close", "--period", "2026-Q1"], in: dir)
         XCTAssertEqual(closed.stdout, "closed 2026-Q1 for plan exec-advocacy: final run 1\n", closed.stderr)
         let again = try advocomp(["calculate"] + Self.args, in: dir)

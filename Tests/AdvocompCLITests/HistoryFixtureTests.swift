@@ -37,19 +37,20 @@ final class HistoryFixtureTests: XCTestCase {
         try CLI.run(CLI.binary, args, in: dir)
     }
 
-    /// What `advocomp runs` of the previous advocomp printed for the fixture.
+    /// As this advocomp lists the fixture: totals worked out from the payees (the runs
+    /// were recorded before run totals were stored), approvals from the trail's first rows.
     static let runsListing = """
-        run  period   plan                   version  kind       state     payees  created (UTC)         by
-        1    2026-Q1  cmo-review-velocity    2026.1   regular    draft     10      2026-11-30T20:33:57Z  root
-        2    2026-Q1  field-advocacy         2026.1   regular    draft     5       2026-11-30T20:33:57Z  root
-        3    2026-Q1  exec-advocacy          2026.1   regular    final     5       2026-11-30T20:33:57Z  root
-        4    2026-Q2  exec-advocacy          2026.1   regular    final     5       2026-11-30T20:33:57Z  root
-        5    2026-Q3  exec-advocacy          2026.1   regular    final     5       2026-11-30T20:33:57Z  root
-        6    2026-Q4  exec-advocacy          2026.1   regular    final     5       2026-11-30T20:33:58Z  root
-        7    2026-Q1  exec-advocacy          2026.1   adjusts 3  approved  5       2026-11-30T20:33:58Z  root
-        8    2026-FY  exec-advocacy          2026.1   true-up    final     5       2026-11-30T20:33:58Z  root
-        9    2026-Q2  cro-reference-program  2026.1   regular    draft     11      2026-11-30T20:33:58Z  root
-        10   2026-Q2  cco-nrr-expansion      2026.1   regular    draft     11      2026-11-30T20:33:58Z  root
+        run  set  period   plan                   version  kind       state     payees  payout                                        approved                   created (UTC)         by
+        1    -    2026-Q1  cmo-review-velocity    2026.1   regular    draft     10      95,136.62 USD                                 -                          2026-11-30T20:33:57Z  root
+        2    -    2026-Q1  field-advocacy         2026.1   regular    draft     5       21,649.49 USD                                 -                          2026-11-30T20:33:57Z  root
+        3    -    2026-Q1  exec-advocacy          2026.1   regular    final     5       89,950.44 USD                                 root 2026-11-30T20:33:57Z  2026-11-30T20:33:57Z  root
+        4    -    2026-Q2  exec-advocacy          2026.1   regular    final     5       117,714.30 USD                                root 2026-11-30T20:33:57Z  2026-11-30T20:33:57Z  root
+        5    -    2026-Q3  exec-advocacy          2026.1   regular    final     5       65,588.77 USD                                 root 2026-11-30T20:33:57Z  2026-11-30T20:33:57Z  root
+        6    -    2026-Q4  exec-advocacy          2026.1   regular    final     5       123,622.47 USD                                root 2026-11-30T20:33:58Z  2026-11-30T20:33:58Z  root
+        7    -    2026-Q1  exec-advocacy          2026.1   adjusts 3  approved  5       93,269.19 USD                                 root 2026-11-30T20:33:58Z  2026-11-30T20:33:58Z  root
+        8    -    2026-FY  exec-advocacy          2026.1   true-up    final     5       11,125.25 USD                                 root 2026-11-30T20:33:58Z  2026-11-30T20:33:58Z  root
+        9    -    2026-Q2  cro-reference-program  2026.1   regular    draft     11      370,485.41 USD                                -                          2026-11-30T20:33:58Z  root
+        10   -    2026-Q2  cco-nrr-expansion      2026.1   regular    draft     11      18,376.41 EUR; 10,991.40 GBP; 116,718.99 USD  -                          2026-11-30T20:33:58Z  root
 
         """
 

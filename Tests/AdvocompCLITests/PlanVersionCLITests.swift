@@ -72,8 +72,12 @@ final class PlanVersionCLITests: XCTestCase {
         XCTAssertEqual(early.status, 1)
         XCTAssertEqual(early.stderr, "advocomp.db: error: plan exec-advocacy has no version in effect for 2025-Q4 (stored: 2026.1 from 2026-01-01, 2026.2 from 2026-04-01)\n1 error\n")
         let both = try advocomp(["calculate", "--plan-id", "exec-advocacy", "--plan", "plan.yaml", "--period", "2026-Q1"] + base, in: dir)
-        XCTAssertEqual(both.status, 64)
-        XCTAssertTrue(both.stderr.contains("give the plan as --plan FILE or as --plan-id ID"), both.stderr)
+        // The file and the stored version are the same plan: one run calculates it once.
+        XCTAssertEqual(both.status, 1)
+        XCTAssertTrue(both.stderr.contains("plan.yaml:1:1: error: plan 'exec-advocacy' is also in "), both.stderr)
+        let neither = try advocomp(["calculate", "--period", "2026-Q1"] + base, in: dir)
+        XCTAssertEqual(neither.status, 64)
+        XCTAssertTrue(neither.stderr.contains("give the plan as --plan FILE or as --plan-id ID"), neither.stderr)
         let unknown = try advocomp(["calculate", "--plan-id", "nope", "--period", "2026-Q1"] + base, in: dir)
         XCTAssertEqual(unknown.stderr, "advocomp.db: error: plan nope has no stored versions (advocomp plans add FILE --effective DATE)\n1 error\n")
     }

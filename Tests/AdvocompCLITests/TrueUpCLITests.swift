@@ -54,7 +54,7 @@ final class TrueUpCLITests: XCTestCase, TrueUpWorkspace {
         // The true-up is a run: replayed identically, shown as calculated.
         XCTAssertEqual(try advocomp(["replay", "6"], in: dir).status, 0)
         XCTAssertEqual(try advocomp(["show", "6", "--format", "csv"], in: dir).stdout, csv.stdout)
-        XCTAssertTrue(try advocomp(["runs"], in: dir).stdout.contains("6    2026-FY  exec-advocacy  2026.1   true-up"))
+        XCTAssertTrue(try advocomp(["runs"], in: dir).stdout.contains("6    -    2026-FY  exec-advocacy  2026.1   true-up"))
 
         // Finalise the 2026 true-up; in 2027 E004 (who left in March 2026) earns nothing:
         // the amount carried in is carried on.
