@@ -110,6 +110,22 @@ final class FirstRunCLITests: XCTestCase {
             """)
     }
 
+    /// Several plans in one run: one warning, about the KPIs none of them defines.
+    func testSeveralPlansInOneRunWarnOnceAboutTheKPIsNoneOfThemDefines() throws {
+        let two = try advocomp(["calculate", "--plan", "plans/cro-reference-program.yaml", "--plan", "plans/cmo-review-velocity.yaml",
+                                "--period", "2026-Q3", "--format", "csv"] + Self.samples)
+        XCTAssertEqual(two.status, 0, two.stderr)
+        XCTAssertEqual(two.stderr, """
+            samples/actuals-2026.csv:10:1: warning: 8 KPIs in the actuals are not defined by any plan of the run ('cro-reference-program', 'cmo-review-velocity'); their rows are ignored: referral_bookings_arr, nrr, gross_retention, expansion_arr, advocate_retention and 3 more
+            1 warning
+
+            """)
+        let plans = try CLI.samplePlans().flatMap { ["--plan", "plans/" + $0] }
+        let all = try advocomp(["calculate", "--events", "samples/events-2026.csv", "--period", "2026-Q3", "--format", "csv"] + plans + Self.samples)
+        XCTAssertEqual(all.status, 0, all.stderr)
+        XCTAssertFalse(all.stderr.contains("actuals"), all.stderr)
+    }
+
     // MARK: explain
 
     func testExplainShowsMoneyAsPaidAndEveryDigitWithExact() throws {
