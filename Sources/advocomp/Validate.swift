@@ -15,13 +15,13 @@ struct Validate: ParsableCommand {
         """)
 
     @Argument(help: "Plan files and OKR sets (YAML).")
-    var plans: [String]
+    var files: [String]
 
     func run() throws {
         // Every file is checked, and every problem of every file reported at once.
         var problems: [Diagnostic] = []
         var checked: [(path: String, result: CheckedFile)] = []
-        for path in plans {
+        for path in files {
             // A plan and an OKR set have the same limits (InputLimits).
             do {
                 let file = try FileIO.readAll([(path, .plan)])[0]
