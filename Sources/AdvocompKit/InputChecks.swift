@@ -35,20 +35,17 @@ enum InputChecks {
         return out
     }
 
-    static func actuals(_ actuals: Actuals, plan: Plan) -> [Diagnostic] {
+    /// Rows for KPIs the plan derives (errors) and, when `warnUnused`, the warning about
+    /// KPIs the plan does not define (`UnusedKPIs`; a run of several plans warns about
+    /// those no plan of the run defines, once).
+    static func actuals(_ actuals: Actuals, plan: Plan, warnUnused: Bool = true) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        var warned = Set<String>()
         let kpis = Dictionary(plan.kpis.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        if warnUnused { out += UnusedKPIs.warnings(actuals, used: Set(kpis.keys), plans: [plan.id]) }
         var last: (id: String, kpi: KPI?)?  // rows usually come grouped by KPI
         for row in actuals.rows {
             if last?.id != row.kpi { last = (row.kpi, kpis[row.kpi]) }
-            guard let kpi = last?.kpi else {
-                if warned.insert(row.kpi).inserted {
-                    out.append(.warning("KPI '\(row.kpi)' is not defined by plan '\(plan.id)'; its rows are ignored"
-                                        + Suggest.didYouMean(row.kpi, in: kpis.keys.sorted()), at: actuals.location(row)))
-                }
-                continue
-            }
+            guard let kpi = last?.kpi else { continue }
             if kpi.formula != nil {
                 out.append(.error("KPI '\(row.kpi)' is derived by a formula in the plan, so it cannot also have actuals",
                                   at: actuals.location(row), notes: [.init("formula defined here", at: kpi.formula?.location)]))

@@ -26,6 +26,10 @@ public struct CalculationRequest: Sendable {
     public var recordFigures: Bool
     /// The advocacy event ledger (`--events`), when given.
     public var events: InputFile?
+    /// Warn about the actuals' KPIs that the plan does not define (one summary warning,
+    /// `UnusedKPIs`). A caller running several plans on one actuals file sets it false and
+    /// calls `UnusedKPIs.warnings` once with the union of the plans' KPIs.
+    public var warnUnusedKPIs = true
     public init(plan: InputFile, roster: InputFile, actuals: InputFile, period: String, explain: Set<String> = [],
                 recordFigures: Bool = false, events: InputFile? = nil) {
         self.plan = plan; self.roster = roster; self.actuals = actuals; self.period = period; self.explain = explain
@@ -130,7 +134,7 @@ public enum Pipeline {
         }
         let readActuals = {
             let a = ActualsReader.read(file: request.actuals.path, bytes: request.actuals.bytes, diagnostics: &actualsDiagnostics)
-            if let plan { actualsDiagnostics += InputChecks.actuals(a, plan: plan) }
+            if let plan { actualsDiagnostics += InputChecks.actuals(a, plan: plan, warnUnused: request.warnUnusedKPIs) }
             actuals = a
         }
         if let events = request.events {

@@ -25,7 +25,12 @@ extension Pipeline {
     public static func calculate(plans: [(request: CalculationRequest, loadFile: PlanParser.FileLoader)]) -> PlanSetOutcome {
         var outcomes: [CalculationOutcome] = [], diagnostics: [Diagnostic] = []
         var seen: [String: String] = [:]
-        for (request, loader) in plans {
+        // The actuals' KPIs that no plan of the run defines are one warning, over the union
+        // of the plans' KPIs (below), not one per plan naming the others' KPIs.
+        let several = plans.count > 1
+        for (planRequest, loader) in plans {
+            var request = planRequest
+            if several { request.warnUnusedKPIs = false }
             let file = request.plan
             let outcome = calculate(request, loadFile: loader)
             diagnostics += outcome.diagnostics
@@ -37,6 +42,10 @@ extension Pipeline {
                 seen[plan.id] = seen[plan.id] ?? file.path
             }
             outcomes.append(outcome)
+        }
+        let calculated = outcomes.compactMap(\.result)
+        if several, calculated.count == outcomes.count, let actuals = calculated.first?.actuals {
+            diagnostics += UnusedKPIs.warnings(actuals, used: Set(calculated.flatMap { $0.plan.kpis.map(\.id) }), plans: calculated.map(\.plan.id))
         }
         var once = Set<Diagnostic>()
         diagnostics = sorted(diagnostics.filter { once.insert($0).inserted })

@@ -374,12 +374,9 @@ struct PlanBuilder {
                 }
                 return []
             case .success(let text):
-                let okr = YAMLReader(file: full, what: "an OKR set")
-                defer { otherDiagnostics += okr.diagnostics }
-                guard let root = okr.compose(text),
-                      let f = okr.fields(root, "an OKR set file (it holds only 'okrs:')", allowed: ["okrs"]) else { return [] }
-                guard let list = f["okrs"] else { okr.error("the OKR set has no 'okrs:' list", root); return [] }
-                return OKRReader(r: okr).objectives(list)
+                let (objectives, diagnostics) = OKRSetFile.read(text: text, file: full)
+                otherDiagnostics += diagnostics
+                return objectives
             }
         }
         return OKRReader(r: r).objectives(node)

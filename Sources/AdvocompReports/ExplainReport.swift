@@ -2,23 +2,40 @@ import AdvocompEngine
 import AdvocompModel
 
 /// One payout derived step by step, in the order of SPEC section 5, so a payee or an
-/// auditor can redo it by hand. Exact values are shown with all their digits. It is for a
-/// terminal: every line is shown as `Display.text` shows it (control characters escaped).
+/// auditor can redo it by hand. Money amounts are shown rounded to the currency's minor
+/// units as money is paid (`Money.rounded` with the plan's rounding), the rule stated once
+/// at the top; `exact` shows every amount with all the digits the calculation keeps.
+/// Inputs are shown as written, attainments and factors as percentages to 6 places. It is
+/// for a terminal: every line is shown as `Display.text` shows it (control characters
+/// escaped).
 public enum ExplainReport {
-    public static func render(_ run: RunResult, payee: PayeeResult) -> String {
+    public static func render(_ run: RunResult, payee: PayeeResult, exact: Bool = false) -> String {
         let p = payee.payee
         let plan = run.plan
         let cur = payee.currency
         var o = ""
         func line(_ s: String = "") { o += Display.text(s) + "\n" }
+        /// A money amount of the calculation, as the report shows it.
+        func money(_ x: FixedDecimal) -> String {
+            exact ? x.description : ((try? Money(x, cur).rounded(plan.rounding).plain) ?? x.description)
+        }
+        /// A weight or a score in an amount's product.
+        func factor(_ x: FixedDecimal) -> String { exact ? x.description : x.percentString(maxPlaces: 6) }
+        let places = "\(cur.minorDigits) decimal\(cur.minorDigits == 1 ? "" : "s")"
         line("Payee \(p.id) \(p.name)\(p.title.isEmpty ? "" : ", \(p.title)")\(p.unit.isEmpty ? "" : ", unit \(p.unit)")")
         line("Plan \(plan.id) v\(plan.version), period \(run.period) (\(run.firstDay) to \(run.lastDay)), currency \(cur.code), rounding \(plan.rounding.rawValue)")
+        if exact {
+            line("Money is shown exact, with every digit the calculation keeps; it is rounded once, in step 6.")
+        } else {
+            line("Money is shown as it is paid: rounded to \(places) (\(plan.rounding.rawValue)). The calculation keeps every digit,")
+            line("so a step redone from the rounded figures can be a minor unit off; --exact shows every digit.")
+        }
         line()
         line("1. Target incentive")
         if let b = p.targetBonus {
             line("   annual target = target_bonus \(b)")
         } else if let base = p.baseSalary, let pct = p.targetBonusPct {
-            line("   annual target = base_salary \(base) x target_bonus_pct \(pct.percentString(maxPlaces: 6)) = \(payee.annualTarget.amount)")
+            line("   annual target = base_salary \(base) x target_bonus_pct \(pct.percentString(maxPlaces: 6)) = \(money(payee.annualTarget.amount))")
         }
         let dates = "start \(p.startDate?.description ?? "none"), end \(p.endDate?.description ?? "none")"
         line("   active days = \(payee.activeDays) of \(payee.daysInPeriod) (\(dates))")
@@ -28,8 +45,12 @@ public enum ExplainReport {
             line("Payout: \(payee.payout.plain) \(cur.code) (status ineligible)")
             return o
         }
-        line("   TI = \(payee.annualTarget.amount) x 1/\(run.period.periodsPerYear) x \(payee.activeDays)/\(payee.daysInPeriod) = \(payee.targetIncentive.amount)")
-        line("   (shown rounded: \(payee.roundedTargetIncentive.plain))")
+        if exact {
+            line("   TI = \(payee.annualTarget.amount) x 1/\(run.period.periodsPerYear) x \(payee.activeDays)/\(payee.daysInPeriod) = \(payee.targetIncentive.amount)")
+            line("   (shown rounded: \(payee.roundedTargetIncentive.plain))")
+        } else {
+            line("   TI = \(money(payee.annualTarget.amount)) x 1/\(run.period.periodsPerYear) x \(payee.activeDays)/\(payee.daysInPeriod) = \(payee.roundedTargetIncentive.plain)")
+        }
         guard let t = payee.trace else { return o }
         line()
         line("2. KPIs")
@@ -59,7 +80,7 @@ public enum ExplainReport {
             if let f = c.formula { line("     formula \(f) = \(c.rawScore)") }
             line("     score = \(c.rawScore.percentString(maxPlaces: 6))")
             if let m = c.maxScore, c.rawScore > m { line("     clamped to max_score \(m.percentString(maxPlaces: 6))") }
-            line("     amount = \(payee.targetIncentive.amount) x \(c.weight) x \(c.score) = \(c.amount)")
+            line("     amount = \(money(payee.targetIncentive.amount)) x \(factor(c.weight)) x \(factor(c.score)) = \(money(c.amount))")
         }
         line()
         line("4. Modifiers (in the order written)")
@@ -67,21 +88,21 @@ public enum ExplainReport {
         for m in t.modifiers {
             line("   \(m.id) (\(m.type)): \(m.reason) -> factor \(m.factor)")
             let after = zip(plan.components, m.amountsAfter).filter { m.appliesTo.contains($0.0.id) }
-                .map { "\($0.0.id) \($0.1)" }.joined(separator: ", ")
+                .map { "\($0.0.id) \(money($0.1))" }.joined(separator: ", ")
             line("     applies to \(m.appliesTo.joined(separator: ", ")): \(after)")
         }
         line()
-        line("5. Gross = \(payee.grossBeforeClamp.amount)")
-        if let cap = plan.cap { line("   cap \(cap.percentString(maxPlaces: 6)) x TI = \((try? cap * payee.targetIncentive.amount)?.description ?? "?")") }
-        if let floor = plan.floor { line("   floor \(floor.percentString(maxPlaces: 6)) x TI = \((try? floor * payee.targetIncentive.amount)?.description ?? "?")") }
+        line("5. Gross = \(money(payee.grossBeforeClamp.amount))")
+        if let cap = plan.cap { line("   cap \(cap.percentString(maxPlaces: 6)) x TI = \((try? cap * payee.targetIncentive.amount).map(money) ?? "?")") }
+        if let floor = plan.floor { line("   floor \(floor.percentString(maxPlaces: 6)) x TI = \((try? floor * payee.targetIncentive.amount).map(money) ?? "?")") }
         switch payee.clamp {
-        case .cap: line("   capped: gross = \(payee.gross.amount)")
-        case .floor: line("   raised to the floor: gross = \(payee.gross.amount)")
-        case .zero: line("   below zero, so 0 (all amounts are >= 0): gross = \(payee.gross.amount)")
+        case .cap: line("   capped: gross = \(money(payee.gross.amount))")
+        case .floor: line("   raised to the floor: gross = \(money(payee.gross.amount))")
+        case .zero: line("   below zero, so 0 (all amounts are >= 0): gross = \(money(payee.gross.amount))")
         case .none: if plan.cap != nil || plan.floor != nil { line("   within cap and floor") }
         }
         line()
-        line("6. Rounding: \(payee.gross.amount) to \(cur.minorDigits) decimal\(cur.minorDigits == 1 ? "" : "s") (\(plan.rounding.rawValue)) = \(payee.roundedPayout.plain)")
+        line("6. Rounding: \(exact ? payee.gross.amount.description : "the gross") to \(places) (\(plan.rounding.rawValue)) = \(payee.roundedPayout.plain)")
         if let pool = run.pool {
             line()
             if pool.applied {

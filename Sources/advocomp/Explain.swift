@@ -3,12 +3,16 @@ import ArgumentParser
 
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Derive one payout step by step, from the inputs to the rounded amount.")
+        abstract: "Derive one payout step by step, from the inputs to the rounded amount.",
+        discussion: "Money is shown rounded to the currency's minor units with the plan's rounding, as it is paid; --exact shows every digit the calculation keeps.")
 
     @OptionGroup var inputs: RunInputs
 
     @Option(help: "The payee_id to explain.")
     var payee: String
+
+    @Flag(help: "Show money amounts exact, with every digit the calculation keeps, instead of rounded as paid.")
+    var exact = false
 
     @OptionGroup var outputOption: OutputOption
 
@@ -21,6 +25,6 @@ struct Explain: ParsableCommand {
             throw DiagnosticsError([.error("payee '\(payee)' is not on plan '\(result.plan.id)' in \(inputs.roster)"
                                            + Suggestions.didYouMean(payee, in: result.payees.map(\.payee.id)), at: nil)])
         }
-        try Output.emit(ExplainReport.render(result, payee: p), to: outputs)
+        try Output.emit(ExplainReport.render(result, payee: p, exact: exact), to: outputs)
     }
 }

@@ -433,9 +433,9 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.stderr, "")
         for line in [
             "Payee E003 Cleo Varga, CCO, unit midmarket",
-            "   annual target = base_salary 270000 x target_bonus_pct 35% = 94500",
+            "   annual target = base_salary 270000 x target_bonus_pct 35% = 94500.00",
             "   active days = 50 of 90 (start 2026-02-10, end none)",
-            "   TI = 94500 x 1/4 x 50/90 = 13125",
+            "   TI = 94500.00 x 1/4 x 50/90 = 13125.00",
             "   review_velocity = 44  [actuals.csv:4 (unit:midmarket)]; target 40 [target]; attainment 44 / 40 = 110%",
             "     review_velocity: weight 40% x factor 125% (curve standard at 110%)",
             "   company-multiplier (table): cac_payback = 15: row 2 (at_most 18) matches -> factor 1",

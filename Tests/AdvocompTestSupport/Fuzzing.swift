@@ -457,7 +457,9 @@ public enum Fuzzing {
         o.parsed = true
         // Every report of the result; the terminal ones must hold no control character but line ends.
         var terminal = [TableReport.render(result)]
-        for p in result.payees where explain.contains(p.payee.id) { terminal.append(ExplainReport.render(result, payee: p)) }
+        for p in result.payees where explain.contains(p.payee.id) {
+            terminal += [ExplainReport.render(result, payee: p), ExplainReport.render(result, payee: p, exact: true)]
+        }
         _ = CSVReport.render(result)
         _ = JSONReport.render(result)
         for text in terminal {

@@ -104,10 +104,10 @@ final class ReportTests: XCTestCase {
         return try XCTUnwrap(outcome.result, file: file, line: line)
     }
 
-    func explain(_ id: String, pool: String?, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    func explain(_ id: String, pool: String?, exact: Bool = false, file: StaticString = #filePath, line: UInt = #line) throws -> String {
         let result = try run(pool: pool, explain: [id], file: file, line: line)
         let payee = try XCTUnwrap(result.payees.first { $0.payee.id == id }, file: file, line: line)
-        return ExplainReport.render(result, payee: payee)
+        return ExplainReport.render(result, payee: payee, exact: exact)
     }
 
     /// Every line of `expected` occurs in `text` as a whole line, in this order.
@@ -347,10 +347,12 @@ final class ReportTests: XCTestCase {
         assertLinesInOrder(text, [
             "Payee A1 Ann Lee, CMO, unit east",
             "Plan rep v7.2, period 2026-Q1 (2026-01-01 to 2026-03-31), currency USD, rounding half-even",
+            "Money is shown as it is paid: rounded to 2 decimals (half-even). The calculation keeps every digit,",
+            "so a step redone from the rounded figures can be a minor unit off; --exact shows every digit.",
             "1. Target incentive",
             "   annual target = target_bonus 400000",
             "   active days = 90 of 90 (start none, end none)",
-            "   TI = 400000 x 1/4 x 90/90 = 100000",
+            "   TI = 400000.00 x 1/4 x 90/90 = 100000.00",
             "2. KPIs",
             "   rv = 55  [actuals.csv:2 (unit:east)]; target 50 [targets.east]; attainment 55 / 50 = 110%",
             "   nrr = 1.04  [actuals.csv:5 (company)]; target 1 [target]; attainment 1.04 / 1 = 104%",
@@ -361,21 +363,21 @@ final class ReportTests: XCTestCase {
             "     rv: weight 50% x factor 120% (curve standard at 110%)",
             "     nrr: weight 50% x factor 104% (no curve: the attainment)",
             "     score = 112%",
-            "     amount = 100000 x 0.6 x 1.12 = 67200",
+            "     amount = 100000.00 x 60% x 112% = 67200.00",
             "   shared (weight 40%)",
             "     kr1 (pipe): progress = clamp((900 - 0) / (1000 - 0), 0, 100%) = 90%, weight 50%",
             "     kr2 (cac): progress = clamp((22 - 30) / (20 - 30), 0, 100%) = 80%, weight 50%",
             "     objective growth score = 85%",
-            "     amount = 100000 x 0.4 x 0.85 = 34000",
+            "     amount = 100000.00 x 40% x 85% = 34000.00",
             "4. Modifiers (in the order written)",
             "   boost (multiplier): when nrr >= 100%: true -> factor 1.1",
-            "     applies to scorecard, shared: scorecard 73920, shared 37400",
+            "     applies to scorecard, shared: scorecard 73920.00, shared 37400.00",
             "   cac-table (table): cac = 22: row 2 (at_most 25) matches -> factor 1",
-            "5. Gross = 111320",
-            "   cap 120% x TI = 120000",
-            "   floor 10% x TI = 10000",
+            "5. Gross = 111320.00",
+            "   cap 120% x TI = 120000.00",
+            "   floor 10% x TI = 10000.00",
             "   within cap and floor",
-            "6. Rounding: 111320 to 2 decimals (half-even) = 111320.00",
+            "6. Rounding: the gross to 2 decimals (half-even) = 111320.00",
             "7. Pool 100000.00 (amount 100000) < payouts 196779.93:",
             "   111320.00 x 100000.00 / 196779.93, floored, plus any unit from the largest-remainder split = 56570.81",
             "Payout: 56570.81 USD (status ok)",
@@ -388,19 +390,36 @@ final class ReportTests: XCTestCase {
         assertLinesInOrder(text, [
             "   rv = 200  [actuals.csv:4 (unit:north)]; target 40 [target]; attainment 200 / 40 = 500%",
             "     rv: weight 50% x factor 200% (curve standard at 500%)",
-            "5. Gross = 27544",
-            "   cap 120% x TI = 24000",
-            "   floor 10% x TI = 2000",
-            "   capped: gross = 24000",
-            "6. Rounding: 24000 to 2 decimals (half-even) = 24000.00",
+            "5. Gross = 27544.00",
+            "   cap 120% x TI = 24000.00",
+            "   floor 10% x TI = 2000.00",
+            "   capped: gross = 24000.00",
+            "6. Rounding: the gross to 2 decimals (half-even) = 24000.00",
             "7. Pool 500000.00 covers payouts 196779.93: no change",
             "Payout: 24000.00 USD (status ok)",
         ])
     }
 
-    func testExplainOfAProratedPayeeKeepsAllDigits() throws {
-        let text = try explain("D4", pool: nil)
+    /// Money as it is paid, the rule said once; `exact`, every digit the calculation keeps.
+    func testExplainOfAProratedPayeeRoundsMoneyAsPaidAndExactKeepsAllDigits() throws {
+        let paid = try explain("D4", pool: nil)
+        assertLinesInOrder(paid, [
+            "Money is shown as it is paid: rounded to 2 decimals (half-even). The calculation keeps every digit,",
+            "   active days = 59 of 90 (start 2026-02-01, end none)",
+            "   TI = 120000.00 x 1/4 x 59/90 = 19666.67",
+            "   rv = 30  [actuals.csv:3 (unit:west)]; target 40 [target]; attainment 30 / 40 = 75%",
+            "     rv: weight 50% x factor 50% (curve standard at 75%)",
+            "5. Gross = 17349.93",
+            "6. Rounding: the gross to 2 decimals (half-even) = 17349.93",
+            "Payout: 17349.93 USD (status ok)",
+        ])
+        XCTAssertFalse(paid.contains("shown rounded"), paid)
+        XCTAssertFalse(paid.contains("19666.666"), paid)
+        XCTAssertFalse(paid.contains("7. Pool"), paid)
+
+        let text = try explain("D4", pool: nil, exact: true)
         assertLinesInOrder(text, [
+            "Money is shown exact, with every digit the calculation keeps; it is rounded once, in step 6.",
             "   active days = 59 of 90 (start 2026-02-01, end none)",
             "   TI = 120000 x 1/4 x 59/90 = 19666.666666666666666667",
             "   (shown rounded: 19666.67)",
@@ -417,6 +436,8 @@ final class ReportTests: XCTestCase {
         XCTAssertEqual(try explain("C3", pool: "100000"), """
             Payee C3 Cy Oh, VP Sales, unit west
             Plan rep v7.2, period 2026-Q1 (2026-01-01 to 2026-03-31), currency USD, rounding half-even
+            Money is shown as it is paid: rounded to 2 decimals (half-even). The calculation keeps every digit,
+            so a step redone from the rounded figures can be a minor unit off; --exact shows every digit.
 
             1. Target incentive
                annual target = target_bonus 100000
