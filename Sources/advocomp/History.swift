@@ -161,7 +161,8 @@ struct Show: ParsableCommand {
         }
         if let xlsx {
             do {
-                try WorkbookExport.write(result, request: request, planFiles: okrFiles, to: try outputs.stagingPath("--xlsx"), reportAs: xlsx, trueUp: trueUp)
+                try WorkbookExport.write(result, request: request, planFiles: okrFiles, to: try outputs.stagingPath("--xlsx"), reportAs: xlsx, trueUp: trueUp,
+                                         run: WorkbookContext.RunStamp(id: summary.id, state: summary.state))
                 try outputs.flushStaged("--xlsx")
             } catch {
                 outputs.discard()
