@@ -286,3 +286,14 @@ enum ExcelRef {
         return s
     }
 }
+
+extension WorkbookBuilder {
+    /// One payee's own workbook (`advocomp statements`): the statement of `run.payees[payee]`
+    /// and that payee's formula chain (Payouts and Inputs rows, the plan's parameters and
+    /// curves, its findings, the audit trail), with no other payee's id, name or figure
+    /// anywhere in it.
+    public static func writeStatement(of payee: Int, run: RunResult, context: WorkbookContext, to book: WorkbookSink) throws {
+        var builder = WorkbookBuilder(run: run, context: context, payee: payee)
+        try builder.write(to: book)
+    }
+}
