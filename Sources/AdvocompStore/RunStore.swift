@@ -305,6 +305,16 @@ public final class RunStore: @unchecked Sendable {
         }
     }
 
+    /// The ids the next `count` runs recorded will get (AUTOINCREMENT: after the highest
+    /// ever given), so a workbook written before its run is recorded can name the run;
+    /// the caller checks inside `record` that they were the ids given.
+    public func nextRunIDs(_ count: Int) throws -> [Int64] {
+        let last = try read { db in
+            try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'runs'") ?? 0
+        }
+        return (0..<Int64(count)).map { last + 1 + $0 }
+    }
+
     /// One run's rows; its summary as `summary` reads it back.
     private static func insert(_ run: NewRun, plan: StoredFile, resultSHA256: String, places: [(start: Int, length: Int)?],
                                totals: [RunTotal], set: Int64?, _ db: Database) throws -> RunSummary {

@@ -115,13 +115,31 @@ struct ExcelExpression {
 struct NameTable {
     private var used = Set<String>()
 
-    mutating func make(_ parts: String...) -> String {
+    mutating func make(_ parts: String...) -> String { make(parts) }
+
+    /// A prefix whose names `<prefix>_<suffix>` are all free, reserving them (a curve's
+    /// `standard_X`, `standard_Y`, ...). The prefix itself is no name.
+    mutating func makePrefix(_ base: String, suffixes: [String]) -> String {
+        let clean = sanitized([base])
+        var prefix = clean
+        var n = 2
+        while suffixes.contains(where: { used.contains("\(prefix)_\($0)".lowercased()) }) { prefix = "\(clean)_\(n)"; n += 1 }
+        for s in suffixes { used.insert("\(prefix)_\(s)".lowercased()) }
+        return prefix
+    }
+
+    private func sanitized(_ parts: [String]) -> String {
         var base = parts.map { part in
             String(part.unicodeScalars.map { c -> Character in
                 (c.properties.isAlphabetic && c.isASCII) || ("0"..."9").contains(c) ? Character(c) : "_"
             })
         }.joined(separator: "_")
         if let f = base.unicodeScalars.first, !(f.properties.isAlphabetic && f.isASCII) { base = "N_" + base }
+        return base
+    }
+
+    mutating func make(_ parts: [String]) -> String {
+        let base = sanitized(parts)
         var name = base
         var n = 2
         while used.contains(name.lowercased()) { name = "\(base)_\(n)"; n += 1 }

@@ -44,17 +44,21 @@ public struct XLSXChartSpec: Hashable, Sendable {
     public var valueAxisName: String?
     /// Number format of the value axis labels, e.g. `#,##0`.
     public var valueAxisNumFormat: String?
+    /// Where the value axis starts (0 for amounts: bars from zero); nil lets the
+    /// spreadsheet choose.
+    public var valueAxisMin: Double?
     public var legend: XLSXLegendPosition
     public var series: [XLSXChartSeries]
 
     public init(type: XLSXChartType = .column, title: String? = nil, categoryAxisName: String? = nil,
-                valueAxisName: String? = nil, valueAxisNumFormat: String? = nil,
+                valueAxisName: String? = nil, valueAxisNumFormat: String? = nil, valueAxisMin: Double? = nil,
                 legend: XLSXLegendPosition = .bottom, series: [XLSXChartSeries]) {
         self.type = type
         self.title = title
         self.categoryAxisName = categoryAxisName
         self.valueAxisName = valueAxisName
         self.valueAxisNumFormat = valueAxisNumFormat
+        self.valueAxisMin = valueAxisMin
         self.legend = legend
         self.series = series
     }

@@ -315,6 +315,10 @@ public final class XLSXWorkbook {
         if let name = spec.categoryAxisName { name.withCString { chart_axis_set_name(categoryAxis, $0) } }
         if let name = spec.valueAxisName { name.withCString { chart_axis_set_name(valueAxis, $0) } }
         if let fmt = spec.valueAxisNumFormat { fmt.withCString { chart_axis_set_num_format(valueAxis, $0) } }
+        if let min = spec.valueAxisMin {
+            guard min.isFinite else { throw XLSXError(.nonFiniteNumber, context: context, message: "the value axis minimum \(min) is not a number") }
+            chart_axis_set_min(valueAxis, min)
+        }
         let legend: lxw_chart_legend_position
         switch spec.legend {
         case .none: legend = LXW_CHART_LEGEND_NONE
@@ -367,10 +371,10 @@ public final class XLSXWorkbook {
     public func addColumnChart(title: String?, categories: XLSXRange,
                                series: [(name: String, values: XLSXRange)],
                                categoryAxisName: String? = nil, valueAxisName: String? = nil,
-                               valueAxisNumFormat: String? = nil) throws -> XLSXChart {
+                               valueAxisNumFormat: String? = nil, valueAxisMin: Double? = nil) throws -> XLSXChart {
         try addChart(XLSXChartSpec(
             type: .column, title: title, categoryAxisName: categoryAxisName,
-            valueAxisName: valueAxisName, valueAxisNumFormat: valueAxisNumFormat,
+            valueAxisName: valueAxisName, valueAxisNumFormat: valueAxisNumFormat, valueAxisMin: valueAxisMin,
             series: series.map { XLSXChartSeries(name: $0.name, categories: categories, values: $0.values) }))
     }
 
@@ -439,15 +443,19 @@ public final class XLSXWorkbook {
     }
 
     func setColumn(_ sheet: XLSXWorksheet, first: Int, last: Int, width: Double, format: XLSXFormat?,
-                   hidden: Bool) throws {
+                   hidden: Bool, level: Int) throws {
         let (ws, context) = try range(sheet, 0, first, 0, last, "set width of columns",
                                       columnsOnly: true)
         guard width.isFinite, width >= 0, width <= 255 else {
             throw XLSXError(.invalidArgument, context: context, message: "column width \(width) is not in 0...255")
         }
+        guard (0...7).contains(level) else {
+            throw XLSXError(.invalidArgument, context: context, message: "outline level \(level) is not in 0...7")
+        }
         let f = try cFormat(format, context: context)
         var options = lxw_row_col_options()
         options.hidden = hidden ? 1 : 0
+        options.level = UInt8(level)
         try check(worksheet_set_column_opt(ws, lxw_col_t(first), lxw_col_t(last), width, f, &options), context)
     }
 
@@ -513,6 +521,32 @@ public final class XLSXWorkbook {
     func repeatRows(_ sheet: XLSXWorksheet, first: Int, last: Int) throws {
         let (ws, context) = try range(sheet, first, 0, last, 0, "repeat rows")
         try check(worksheet_repeat_rows(ws, lxw_row_t(first), lxw_row_t(last)), context)
+    }
+
+    func setPrintScale(_ sheet: XLSXWorksheet, _ percent: Int) throws {
+        let context = "set the print scale of \(XLSXCell.quotedSheetName(sheet.name))"
+        let ws = try worksheetPointer(sheet, context)
+        guard (10...400).contains(percent) else {
+            throw XLSXError(.invalidArgument, context: context, message: "a print scale is 10...400 percent, not \(percent)")
+        }
+        worksheet_set_print_scale(ws, UInt16(percent))
+    }
+
+    func repeatColumns(_ sheet: XLSXWorksheet, first: Int, last: Int) throws {
+        let (ws, context) = try range(sheet, 0, first, 0, last, "repeat columns", columnsOnly: true)
+        try check(worksheet_repeat_columns(ws, lxw_col_t(first), lxw_col_t(last)), context)
+    }
+
+    func setHeaderFooter(_ sheet: XLSXWorksheet, _ text: String, footer: Bool) throws {
+        let context = "set the page \(footer ? "footer" : "header") of \(XLSXCell.quotedSheetName(sheet.name))"
+        let ws = try worksheetPointer(sheet, context)
+        try Self.checkNoNUL(text, context: context)
+        // Excel's limit (libxlsxwriter checks it too, with a warning on standard error).
+        guard text.utf16.count <= 255 else {
+            throw XLSXError(.invalidArgument, context: context, message: "a page header or footer has at most 255 characters")
+        }
+        let err = text.withCString { footer ? worksheet_set_footer(ws, $0) : worksheet_set_header(ws, $0) }
+        try check(err, context)
     }
 
     func setTabColor(_ sheet: XLSXWorksheet, _ color: XLSXColor) throws {

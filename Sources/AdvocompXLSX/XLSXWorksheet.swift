@@ -71,11 +71,12 @@ public final class XLSXWorksheet {
     // MARK: Rows and columns
 
     /// Width (in characters, Excel's default is 8.43; 0...255) and default format of
-    /// columns `first...last`.
+    /// columns `first...last`; `hidden` hides them, `level` (0...7) puts them in an outline
+    /// group that the reader opens and closes with the +/- button above the columns.
     public func setColumn(first: Int, last: Int, width: Double, format: XLSXFormat? = nil,
-                          hidden: Bool = false) throws {
+                          hidden: Bool = false, level: Int = 0) throws {
         try workbook.setColumn(self, first: first, last: last, width: width, format: format,
-                               hidden: hidden)
+                               hidden: hidden, level: level)
     }
 
     /// Height (in points, Excel's default is 15; 0...409) and default format of a row.
@@ -121,9 +122,37 @@ public final class XLSXWorksheet {
         try workbook.setLandscape(self)
     }
 
+    /// Prints at `percent` of the size (10...400), instead of `fitToPages`: Excel ignores
+    /// manual page breaks on a sheet fitted to pages, never on a scaled one.
+    public func setPrintScale(_ percent: Int) throws {
+        try workbook.setPrintScale(self, percent)
+    }
+
+    /// Columns `first...last` are repeated at the left of every printed page.
+    public func repeatColumns(first: Int, last: Int) throws {
+        try workbook.repeatColumns(self, first: first, last: last)
+    }
+
     /// Rows `first...last` are repeated at the top of every printed page.
     public func repeatRows(first: Int, last: Int) throws {
         try workbook.repeatRows(self, first: first, last: last)
+    }
+
+    /// The printed page header and footer, in Excel's codes: `&L`, `&C`, `&R` start the
+    /// left, centre and right parts; `&P` is the page number, `&N` the page count, `&A`
+    /// the sheet name, `&&` a literal `&` (`XLSXWorksheet.escapeHeaderFooter`). At most
+    /// 255 characters.
+    public func setHeader(_ text: String) throws {
+        try workbook.setHeaderFooter(self, text, footer: false)
+    }
+
+    public func setFooter(_ text: String) throws {
+        try workbook.setHeaderFooter(self, text, footer: true)
+    }
+
+    /// Text shown as it is in a header or footer: each `&` doubled.
+    public static func escapeHeaderFooter(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&&")
     }
 
     public func setTabColor(_ color: XLSXColor) throws {

@@ -1,6 +1,7 @@
 import AdvocompFiles
 import AdvocompHistory
 import AdvocompKit
+import AdvocompWorkbook
 import AdvocompStore
 import ArgumentParser
 import Foundation
@@ -64,12 +65,14 @@ struct Calculate: ParsableCommand {
         // held in memory.
         var text = ""
         var recorded: (path: String, runs: [RunSummary])?
+        // The workbooks name the runs they will be recorded as (checked when recording).
+        let stamps = xlsxTargets.isEmpty ? [] : try expectedRuns(count: results.count)
         // The JSON output is rendered once per plan: printed with --format json, and recorded.
         var rendered: [RenderedJSON]?
         do {
             for (k, target) in xlsxTargets.enumerated() {
                 try WorkbookExport.write(results[k], request: requests[k].request, planFiles: planFiles[k], to: try outputs.stagingPath(target.option),
-                                         reportAs: target.path)
+                                         reportAs: target.path, run: stamps.isEmpty ? nil : stamps[k])
                 try outputs.flushStaged(target.option)
             }
             switch (format, results.count) {
@@ -89,7 +92,7 @@ struct Calculate: ParsableCommand {
             if output != nil { try outputs.stage(text, for: "--output") }
             FileIO.testHoldExport?()
             recorded = try commit(outputs, results: results, requests: requests.map(\.request), planFiles: planFiles, json: rendered,
-                                  paidBefore: payrolls.map(\.paidBefore))
+                                  paidBefore: payrolls.map(\.paidBefore), stamps: stamps)
         } catch {
             outputs.discard()
             throw error
@@ -103,6 +106,22 @@ struct Calculate: ParsableCommand {
         if output == nil { FileHandle.standardOutput.write(Data(text.utf8)) }
         // Everything is written; skip tearing down 100,000 payees' worth of objects.
         Foundation.exit(0)
+    }
+
+    /// The runs the results will be recorded as (new runs are drafts), for the workbooks
+    /// written before the record; none with --no-db (the workbook says it is a preview).
+    func expectedRuns(count: Int) throws -> [WorkbookContext.RunStamp] {
+        guard !noDB else { return [] }
+        let path = inputs.history.path
+        guard FileManager.default.fileExists(atPath: path) else {
+            return (1...Int64(count)).map { WorkbookContext.RunStamp(id: $0, state: "draft") }
+        }
+        do {
+            let store = try RunStore(path: path, create: false)
+            return try store.nextRunIDs(count).map { WorkbookContext.RunStamp(id: $0, state: "draft") }
+        } catch {
+            throw History.diagnostics(path, error)
+        }
     }
 
     /// Each plan's payroll: a first payment, or, when its period was paid already (closed),
@@ -136,7 +155,7 @@ extension Calculate {
     /// the history changed meanwhile (the period closed, an adjustment approved), nothing
     /// is written.
     func commit(_ outputs: OutputFiles, results: [RunResult], requests: [CalculationRequest], planFiles: [[InputFile]],
-                json: [RenderedJSON]?, paidBefore: [Int64?]) throws -> (path: String, runs: [RunSummary])? {
+                json: [RenderedJSON]?, paidBefore: [Int64?], stamps: [WorkbookContext.RunStamp]) throws -> (path: String, runs: [RunSummary])? {
         guard !noDB else {
             try outputs.commit()
             return nil
@@ -147,7 +166,11 @@ extension Calculate {
             store = try History.openForWriting(path, quiet: inputs.quiet)
         } catch {
             let why = (error as? StoreError)?.message ?? "\(error)"
-            if inputs.history.named || payroll != nil { throw Output.error("the run could not be recorded: \(why)\(payroll != nil ? "; a payroll is only written from a recorded run" : "")", file: path) }
+            if inputs.history.named || payroll != nil || !stamps.isEmpty {
+                let because = payroll != nil ? "; a payroll is only written from a recorded run"
+                    : !stamps.isEmpty ? "; the workbook names the run it is recorded as (--no-db writes a preview workbook)" : ""
+                throw Output.error("the run could not be recorded: \(why)\(because)", file: path)
+            }
             Output.report([.warning("the run was not recorded: \(why) (--db names another file, --no-db skips recording)", at: .wholeFile(path))],
                           quiet: inputs.quiet, summary: false)
             try outputs.commit()
@@ -159,7 +182,10 @@ extension Calculate {
         var summaries: [RunSummary] = []
         do {
             try outputs.commit { putInPlace in
-                summaries = try store.record(runs, inside: { _ in
+                summaries = try store.record(runs, inside: { written in
+                    if !stamps.isEmpty && written.map(\.id) != stamps.map(\.id) {
+                        throw Output.error("another run was recorded while this one was being calculated, so the workbook's run number would be wrong; nothing was written, calculate again", file: path)
+                    }
                     for (k, r) in results.enumerated() where !paidBefore.isEmpty {
                         let now = try store.runPaidBefore(period: r.period, planID: r.plan.id)
                         if now != paidBefore[k] {

@@ -253,7 +253,8 @@ struct Show: ParsableCommand {
         do {
             for (r, target) in zip(recreated, xlsxTargets) {
                 try WorkbookExport.write(r.result, request: r.request, planFiles: r.okrFiles, to: try outputs.stagingPath(target.option),
-                                         reportAs: target.path, trueUp: r.trueUp)
+                                         reportAs: target.path, trueUp: r.trueUp,
+                                         run: WorkbookContext.RunStamp(id: r.summary.id, state: r.summary.state))
                 try outputs.flushStaged(target.option)
             }
             if let payrollText { try outputs.stage(payrollText, for: "--payroll") }

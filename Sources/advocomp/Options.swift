@@ -40,7 +40,7 @@ struct PlanOption: ParsableArguments {
 /// The plans of `calculate`: one, or several calculated together as one run set (one
 /// close), each a file or a stored version.
 struct PlansOption: ParsableArguments {
-    @Option(help: ArgumentHelp("A plan file (YAML); give it again for more plans.",
+    @Option(help: ArgumentHelp("A plan file (YAML) or a folder of them; give it again for more plans.",
                                discussion: "Several plans are calculated on the same roster, actuals and events as one run set: one result per plan and a company summary, recorded together, approved and closed as one."))
     var plan: [String] = []
 
@@ -53,13 +53,49 @@ struct PlansOption: ParsableArguments {
         if plan.isEmpty && planID.isEmpty { throw ValidationError("give the plan as --plan FILE or as --plan-id ID (a stored version); several for one run set") }
     }
 
-    var inputPaths: [(option: String, path: String)] { plan.map { ("--plan", $0) } }
+    var inputPaths: [(option: String, path: String)] {
+        plan.flatMap { p in (PlansOption.yamlFiles(in: p) ?? [p]).map { ("--plan", $0) } }
+    }
 
     /// Each plan's file and the loader of the OKR sets it names, files first (every
-    /// unreadable one reported), then stored versions.
+    /// unreadable one reported), then stored versions. A folder given as `--plan` stands
+    /// for its plan files (`*.yaml`, `*.yml`, by name): the OKR sets in it are read by the
+    /// plans naming them, not as plans, and a YAML file that is neither is an error.
     func load(for period: Period, history: String) throws -> [(InputFile, PlanParser.FileLoader)] {
-        let files = try FileIO.readAll(plan.map { ($0, .plan) }).map { ($0, FileIO.loader) }
+        var paths: [String] = [], fromFolder: Set<String> = [], problems: [Diagnostic] = []
+        for p in plan {
+            guard let inFolder = PlansOption.yamlFiles(in: p) else { paths.append(p); continue }
+            if inFolder.isEmpty {
+                problems.append(.error("the folder holds no plan files (*.yaml, *.yml)", at: .wholeFile(p)))
+            }
+            paths += inFolder
+            fromFolder.formUnion(inFolder)
+        }
+        if !problems.isEmpty { throw DiagnosticsError(problems) }
+        var files: [(InputFile, PlanParser.FileLoader)] = []
+        for file in try FileIO.readAll(paths.map { ($0, .plan) }) {
+            if fromFolder.contains(file.path) {
+                switch YAMLDocumentKind.of(bytes: file.bytes, file: file.path) {
+                case .plan: break
+                case .okrSet: continue
+                case .neither(let d): problems.append(d); continue
+                }
+            }
+            files.append((file, FileIO.loader))
+        }
+        if !problems.isEmpty { throw DiagnosticsError(problems) }
         return try files + planID.map { try PlanVersionInput.inEffect(planID: $0, period: period.description, db: history) }
+    }
+
+    /// The YAML files directly in `path`, by name (hidden ones left out), when it is a
+    /// folder; nil when it is not one.
+    static func yamlFiles(in path: String) -> [String]? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let base = path.hasSuffix("/") ? String(path.dropLast()) : path
+        return names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }
+            .sorted().map { base + "/" + $0 }
     }
 }
 

@@ -1,6 +1,7 @@
 import AdvocompFiles
 import AdvocompHistory
 import AdvocompKit
+import AdvocompWorkbook
 import AdvocompStore
 import ArgumentParser
 import Foundation
@@ -92,9 +93,14 @@ struct TrueUpCommand: ParsableCommand {
         do {
             let record = noDB ? nil : try Recording.trueUp(result, request: request, okrFiles: loaded.files, json: json, context: History.context)
             try outputs.checkAgainst(inputs: loaded.files.map { ("the plan's okrs", $0.path) })
+            // The workbook names the run it is recorded as (checked when recording).
+            var stamp: WorkbookContext.RunStamp?
             if let xlsx {
+                if record != nil {
+                    do { stamp = WorkbookContext.RunStamp(id: try store.nextRunIDs(1)[0], state: "draft") } catch { throw History.diagnostics(history.path, error) }
+                }
                 let staging = try outputs.stagingPath("--xlsx")
-                try WorkbookExport.write(result.fullYear, request: request, planFiles: loaded.files, to: staging, reportAs: xlsx, trueUp: result)
+                try WorkbookExport.write(result.fullYear, request: request, planFiles: loaded.files, to: staging, reportAs: xlsx, trueUp: result, run: stamp)
                 try outputs.flushStaged("--xlsx")
             }
             if output != nil { try outputs.stage(text, for: "--output") }
@@ -105,12 +111,15 @@ struct TrueUpCommand: ParsableCommand {
             if let record {
                 do {
                     try outputs.commit { putInPlace in
-                        recorded = try store.record(record, inside: {
+                        recorded = try store.record([record], inside: { written in
+                            if let stamp, written.first?.id != stamp.id {
+                                throw Output.error("another run was recorded while the true-up was being calculated, so the workbook's run number would be wrong; nothing was written, run it again", file: history.path)
+                            }
                             if let payrollFile, try store.runPaidBefore(period: fullYear, planID: result.fullYear.plan.id) != payrollFile.paidBefore {
                                 throw Output.error("the history changed while the true-up was being calculated (\(fullYear) was closed, or an adjustment approved): the payroll would not be right; nothing was written, run it again", file: history.path)
                             }
                             try putInPlace()
-                        })
+                        }).first
                     }
                 } catch let e as StoreError {
                     throw Output.error("the true-up could not be recorded: \(e.message); no output was written", file: history.path)

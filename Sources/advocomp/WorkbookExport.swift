@@ -13,17 +13,13 @@ enum WorkbookExport {
     static let streamingThreshold = 5_000
 
     /// Writes the workbook to `path`; messages name `reportAs` (the user's target).
-    /// `planFiles`: the files the plan read besides itself (its OKR sets).
+    /// `planFiles`: the files the plan read besides itself (its OKR sets). `user`: who
+    /// makes it; `run`: the recorded run it shows (nil: a preview, not recorded).
     static func write(_ result: RunResult, request: CalculationRequest, planFiles: [InputFile], to path: String,
-                      reportAs target: String? = nil, trueUp: TrueUpResult? = nil) throws {
+                      reportAs target: String? = nil, trueUp: TrueUpResult? = nil,
+                      user: String = History.user, run: WorkbookContext.RunStamp? = nil) throws {
         let shown = target ?? path
-        let inputs = [("plan", request.plan)] + planFiles.map { ("OKR set", $0) }
-            + [("roster", request.roster), ("actuals", request.actuals)] + (request.events.map { [("events", $0)] } ?? [])
-        let files = inputs.map { role, f in
-            WorkbookContext.InputFileRecord(role: role, path: f.path, sha256: SHA256.hex(f.bytes), bytes: f.bytes.count)
-        }
-        let context = WorkbookContext(command: commandLine(), generatedAt: ISO8601DateFormatter().string(from: Date()),
-                                      advocompVersion: AdvocompVersion.string, files: files)
+        let context = self.context(request: request, planFiles: planFiles, user: user, run: run)
         // XLSXWorkbook writes to a private temporary file beside `path` and renames it
         // into place on close; on any error the file is discarded.
         let sink: XLSXSink
@@ -40,6 +36,19 @@ enum WorkbookExport {
             sink.discard()
             throw Output.error("cannot write the workbook: \(reason(error))", file: shown)
         }
+    }
+
+    /// What the workbook records besides the run: the input files (with their SHA-256),
+    /// the command line, the time, the user, the run.
+    static func context(request: CalculationRequest, planFiles: [InputFile], user: String,
+                        run: WorkbookContext.RunStamp?) -> WorkbookContext {
+        let inputs = [("plan", request.plan)] + planFiles.map { ("OKR set", $0) }
+            + [("roster", request.roster), ("actuals", request.actuals)] + (request.events.map { [("events", $0)] } ?? [])
+        let files = inputs.map { role, f in
+            WorkbookContext.InputFileRecord(role: role, path: f.path, sha256: SHA256.hex(f.bytes), bytes: f.bytes.count)
+        }
+        return WorkbookContext(command: commandLine(), generatedAt: ISO8601DateFormatter().string(from: Date()),
+                               advocompVersion: AdvocompVersion.string, files: files, user: user, run: run)
     }
 
     /// Writes a small workbook (the scenario commands') with `body` to the staging file of

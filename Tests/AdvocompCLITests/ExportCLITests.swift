@@ -93,8 +93,8 @@ final class ExportCLITests: XCTestCase {
                        "no temporary file (.book.xlsx.tmp-*) is left beside the workbook")
 
         let book = try readWorkbook(file)
-        XCTAssertEqual(book.sheets, ["Summary", "Payouts", "Inputs", "Plan", "Statements", "Findings", "Audit"])
-        for part in ["[Content_Types].xml", "xl/workbook.xml", "xl/styles.xml"] + (1...7).map({ "xl/worksheets/sheet\($0).xml" }) {
+        XCTAssertEqual(book.sheets, ["Summary", "Payouts", "Inputs", "Plan", "Curves", "Statements", "Findings", "Audit"])
+        for part in ["[Content_Types].xml", "xl/workbook.xml", "xl/styles.xml"] + (1...8).map({ "xl/worksheets/sheet\($0).xml" }) {
             XCTAssertTrue(book.parts.contains(part), "missing part \(part): \(book.parts)")
         }
         XCTAssertEqual(book.sheetParts["Payouts"], "xl/worksheets/sheet2.xml")
@@ -106,9 +106,9 @@ final class ExportCLITests: XCTestCase {
         // whose cached values are the engine's amounts.
         let payouts = try XCTUnwrap(book.cells["Payouts"])
         let headers = Set(payouts.filter { $0.key.hasSuffix("1") && $0.key.dropLast().allSatisfy(\.isLetter) }.compactMap(\.value.v))
-        for h in ["payee_id", "payout", "status"] { XCTAssertTrue(headers.contains(h), "header \(h) missing: \(headers)") }
-        let payoutCol = try XCTUnwrap(column(book, "Payouts", header: "payout"))
-        let idCol = try XCTUnwrap(column(book, "Payouts", header: "payee_id"))
+        for h in ["Payee ID", "Payout", "Status"] { XCTAssertTrue(headers.contains(h), "header \(h) missing: \(headers)") }
+        let payoutCol = try XCTUnwrap(column(book, "Payouts", header: "Payout"))
+        let idCol = try XCTUnwrap(column(book, "Payouts", header: "Payee ID"))
         let csvRows = r.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         XCTAssertEqual(csvRows.count, 5)
         for (i, row) in csvRows.enumerated() {
@@ -223,8 +223,8 @@ final class ExportCLITests: XCTestCase {
         // exactly (a string cell is never evaluated), and no formula calls HYPERLINK.
         let book = try readWorkbook(dir.appendingPathComponent("book.xlsx"))
         let payouts = try XCTUnwrap(book.cells["Payouts"])
-        let idCol = try XCTUnwrap(column(book, "Payouts", header: "payee_id"))
-        let nameCol = try XCTUnwrap(column(book, "Payouts", header: "name"))
+        let idCol = try XCTUnwrap(column(book, "Payouts", header: "Payee ID"))
+        let nameCol = try XCTUnwrap(column(book, "Payouts", header: "Name"))
         let idCell = try XCTUnwrap(payouts["\(idCol)2"])
         let nameCell = try XCTUnwrap(payouts["\(nameCol)2"])
         XCTAssertNil(nameCell.f, "the name is not a formula")
@@ -294,7 +294,7 @@ final class ExportCLITests: XCTestCase {
 
         let book = try readWorkbook(dir.appendingPathComponent("book.xlsx"))
         let findings = try XCTUnwrap(book.cells["Findings"])
-        let rows = (2...11).map { r in (findings["A\(r)"]?.v ?? "", findings["C\(r)"]?.v ?? "") }.filter { $0.0 == "escalation" }
+        let rows = (2...11).map { r in (findings["A\(r)"]?.v ?? "", findings["D\(r)"]?.v ?? "") }.filter { $0.0 == "escalation" }
         XCTAssertEqual(rows.map(\.1), ["ev04 es1", "ev11 es2", "ev18 es4"])
 
         let audit = try advocomp(["audit", "--plan", "plan.yaml", "--roster", "roster.csv", "--events", "events.csv", "--period", "2026-Q1"], in: dir)

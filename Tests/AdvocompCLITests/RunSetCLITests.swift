@@ -165,4 +165,31 @@ final class RunSetCLITests: XCTestCase {
         XCTAssertEqual(try advocomp(["show", "2", "--format", "json", "--payroll", "again.csv"], in: dir).status, 0)
         XCTAssertEqual(try String(contentsOf: dir.appendingPathComponent("again.csv"), encoding: .utf8), p2)
     }
+
+    /// A folder given as --plan stands for its plans: the OKR set in it is read by the plan
+    /// naming it, not as a plan; a folder with no YAML file is an error.
+    func testAFolderOfPlans() throws {
+        let dir = try workspace()
+        let folder = dir.appendingPathComponent("plans")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in ["cro-reference-program.yaml", "cmo-review-velocity.yaml", "okrs-fy2026.yaml"] {
+            try FileManager.default.copyItem(at: CLI.repoRoot.appendingPathComponent("plans/" + name), to: folder.appendingPathComponent(name))
+        }
+        try "not a plan".write(to: folder.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let r = try advocomp(["calculate", "--plan", "plans", "--actuals", Self.sample("actuals-2026.csv"), "--format", "csv"] + Self.inputs, in: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let planIDs = Set(r.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: ",").first ?? "") })
+        XCTAssertEqual(planIDs, ["cmo-review-velocity", "cro-reference-program"])
+        XCTAssertTrue(r.stderr.contains("run set S1 (runs 1, 2)"), r.stderr)
+
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        let empty = try advocomp(["calculate", "--plan", "empty", "--actuals", Self.sample("actuals-2026.csv"), "--no-db"] + Self.inputs, in: dir)
+        XCTAssertEqual(empty.status, 1)
+        XCTAssertTrue(empty.stderr.contains("empty: error: the folder holds no plan files"), empty.stderr)
+
+        try "title: just notes\n".write(to: folder.appendingPathComponent("notes.yaml"), atomically: true, encoding: .utf8)
+        let other = try advocomp(["calculate", "--plan", "plans", "--actuals", Self.sample("actuals-2026.csv"), "--no-db"] + Self.inputs, in: dir)
+        XCTAssertEqual(other.status, 1)
+        XCTAssertTrue(other.stderr.contains("plans/notes.yaml:1:1: error:"), other.stderr)
+    }
 }

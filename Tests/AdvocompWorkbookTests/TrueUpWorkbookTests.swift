@@ -17,8 +17,8 @@ final class TrueUpWorkbookTests: XCTestCase, TrueUpWorkspace {
         let sheets = try LibreOffice.recalculate(dir.appendingPathComponent("t.xlsx"), soffice: soffice, into: dir)
         let sheet = try XCTUnwrap(sheets["True-up"], "sheets: \(sheets.keys.sorted())")
         let header = try XCTUnwrap(sheet.first)
-        XCTAssertEqual(header, ["payee_id", "name", "status", "currency", "full_year_payout", "paid 2026-Q1", "paid 2026-Q2", "paid 2026-Q3",
-                                "paid 2026-Q4", "paid", "carried_in", "difference", "true_up", "carry_forward", "forgiven"])
+        XCTAssertEqual(header, ["Payee ID", "Name", "Status", "Currency", "Full-year payout", "Paid 2026-Q1", "Paid 2026-Q2", "Paid 2026-Q3",
+                                "Paid 2026-Q4", "Paid", "Carried in", "Difference", "True-up", "Carry forward", "Forgiven"])
         let rows = sheet.dropFirst().filter { !$0[0].isEmpty && !$0[0].hasPrefix("True-up") && !$0[0].hasPrefix("A negative") }
         XCTAssertEqual(rows.map { $0[0] }, expected.map { $0[0] })
         for (row, e) in zip(rows, expected) {

@@ -38,11 +38,12 @@ final class WorkbookRecalcTests: XCTestCase {
         let sheets = try LibreOffice.recalculate(book, soffice: soffice, into: dir)
         let payouts = try XCTUnwrap(sheets["Payouts"], "no Payouts sheet in \(sheets.keys.sorted())")
         let header = try XCTUnwrap(payouts.first)
-        let idCol = try XCTUnwrap(header.firstIndex(of: "payee_id"))
-        let payoutCol = try XCTUnwrap(header.firstIndex(of: "payout"))
-        let tiCol = try XCTUnwrap(header.firstIndex(of: "target_incentive"))
-        let statusCol = try XCTUnwrap(header.firstIndex(of: "status"))
-        XCTAssertEqual(payouts.count - 1, run.payees.count, name, file: file, line: line)
+        let idCol = try XCTUnwrap(header.firstIndex(of: "Payee ID"))
+        let payoutCol = try XCTUnwrap(header.firstIndex(of: "Payout"))
+        let tiCol = try XCTUnwrap(header.firstIndex(of: "Target incentive"))
+        let statusCol = try XCTUnwrap(header.firstIndex(of: "Status"))
+        // The payees, a blank row, a totals row per currency.
+        XCTAssertEqual(payouts.count - 1, run.payees.count + 1 + run.totals.byCurrency.count, name, file: file, line: line)
         for (row, p) in zip(payouts.dropFirst(), run.payees) {
             let d = p.currency.minorDigits
             XCTAssertEqual(row[idCol], p.payee.id, name, file: file, line: line)
@@ -211,8 +212,8 @@ final class WorkbookShapesRecalcTests: XCTestCase {
         let sheets = try LibreOffice.recalculate(book, soffice: soffice, into: dir)
         let payouts = try XCTUnwrap(sheets["Payouts"])
         let header = payouts[0]
-        let id = try XCTUnwrap(header.firstIndex(of: "payee_id")), payout = try XCTUnwrap(header.firstIndex(of: "payout"))
-        let gross = try XCTUnwrap(header.firstIndex(of: "gross"))
+        let id = try XCTUnwrap(header.firstIndex(of: "Payee ID")), payout = try XCTUnwrap(header.firstIndex(of: "Payout"))
+        let gross = try XCTUnwrap(header.firstIndex(of: "Gross"))
         for (row, p) in zip(payouts.dropFirst(), run.payees) {
             XCTAssertEqual(row[id], p.payee.id)
             let d = p.currency.minorDigits

@@ -308,6 +308,39 @@ final class XLSXWriterTests: XCTestCase {
         XCTAssertTrue(try XCTUnwrap(section(line, "c:catAx")).contains("<a:t>Unit</a:t>"), line)
     }
 
+    /// Print setup for finance: footer, a print scale (which keeps manual page breaks),
+    /// repeated columns, helper columns hidden in an outline group, a value axis from 0.
+    func testFooterScaleRepeatedColumnsGroupedColumnsAndAxisMinimum() throws {
+        let path = dir.appendingPathComponent("print.xlsx").path
+        let wb = try XLSXWorkbook(path: path)
+        let sheet = try wb.addWorksheet("Payouts")
+        for r in 0..<3 { try sheet.writeString(row: r, col: 0, "p\(r)"); try sheet.writeNumber(row: r, col: 1, Double(r + 1)) }
+        try sheet.setColumn(first: 1, last: 1, width: 12)
+        try sheet.setColumn(first: 2, last: 4, width: 13, hidden: true, level: 1)
+        try sheet.setFooter("&L" + XLSXWorksheet.escapeHeaderFooter("plan R&D v1") + "&Crun 12, draft&R&A, page &P of &N")
+        try sheet.setPrintScale(73)
+        try sheet.repeatColumns(first: 0, last: 0)
+        try sheet.insertPageBreaks(rows: [2])
+        let chart = try wb.addColumnChart(title: "T", categories: XLSXRange(sheet: "Payouts", col: 0, rows: 0...2),
+                                          series: [(name: "Payout", values: XLSXRange(sheet: "Payouts", col: 1, rows: 0...2))],
+                                          valueAxisNumFormat: "#,##0", valueAxisMin: 0)
+        try sheet.insertChart(chart, row: 5, col: 0)
+        XCTAssertThrowsError(try sheet.setPrintScale(5)) { XCTAssertEqual(($0 as? XLSXError)?.kind, .invalidArgument) }
+        XCTAssertThrowsError(try sheet.setColumn(first: 5, last: 5, width: 8, level: 8)) { XCTAssertEqual(($0 as? XLSXError)?.kind, .invalidArgument) }
+        XCTAssertThrowsError(try sheet.setFooter(String(repeating: "x", count: 256))) { XCTAssertEqual(($0 as? XLSXError)?.kind, .invalidArgument) }
+        try wb.close()
+        let xml = try zipEntry(path, "xl/worksheets/sheet1.xml")
+        XCTAssertTrue(xml.contains("<oddFooter>&amp;Lplan R&amp;&amp;D v1&amp;Crun 12, draft&amp;R&amp;A, page &amp;P of &amp;N</oddFooter>"), xml)
+        XCTAssertTrue(xml.contains(#"<col min="3" max="5" width="13.7109375" hidden="1" customWidth="1" outlineLevel="1"/>"#), xml)
+        XCTAssertTrue(xml.contains(#"scale="73""#), xml)
+        XCTAssertFalse(xml.contains("fitToPage"), xml)
+        XCTAssertTrue(xml.contains("<rowBreaks"), xml)
+        let workbookXML = try zipEntry(path, "xl/workbook.xml")
+        XCTAssertTrue(workbookXML.contains("Payouts!$A:$A"), workbookXML)
+        let chartXML = try zipEntry(path, "xl/charts/chart1.xml")
+        XCTAssertTrue(try XCTUnwrap(section(chartXML, "c:valAx")).contains(#"<c:min val="0"/>"#), chartXML)
+    }
+
     func testConstantMemoryModeWritesInlineStringsInRowOrder() throws {
         let path = dir.appendingPathComponent("big.xlsx").path
         let wb = try XLSXWorkbook(path: path, constantMemory: true, tmpdir: dir.path)

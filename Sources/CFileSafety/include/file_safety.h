@@ -16,6 +16,15 @@ void advocomp_cleanup_install(void);
 /// full or the path too long (the caller must then not create the file).
 int advocomp_cleanup_add(const char *path);
 
+/// Registers an (empty, or emptied by the above) directory for removal on a signal,
+/// after every file; directories go the most recently registered first.
+int advocomp_cleanup_add_directory(const char *path);
+
+/// Registers the files `directory/0` ... `directory/(count-1)` for removal on a signal
+/// (a staging directory of many outputs, which the fixed table could not hold one by
+/// one); `directory` NULL forgets them. Returns -1 when the path is too long.
+int advocomp_cleanup_set_numbered(const char *directory, int count);
+
 /// Forgets slot `slot` (the file was renamed into place or removed).
 void advocomp_cleanup_remove(int slot);
 
