@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderBrowserTests: XCTestCase { func testNothing() {} }

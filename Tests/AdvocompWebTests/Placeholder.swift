@@ -1,0 +1,2 @@
+import XCTest
+final class PlaceholderWebTests: XCTestCase { func testNothing() {} }
