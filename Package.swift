@@ -79,7 +79,7 @@ let package = Package(
         // fixtures as its resources. A regular target, so `swift build -c release` builds it
         // too: StoreTestSupport.swift, which needs a @testable import, is empty but in debug.
         .target(name: "AdvocompTestSupport", dependencies: [
-            "AdvocompKit", "AdvocompStore", .product(name: "GRDB", package: "GRDB.swift"),
+            "AdvocompKit", "AdvocompStore", "AdvocompHistory", .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Tests/AdvocompTestSupport", resources: [.copy("Fixtures")]),
         // Fast, in-process: no subprocess, no file written outside a temporary directory.
         .testTarget(name: "AdvocompUnitTests", dependencies: [

@@ -44,3 +44,21 @@ public enum PayeeRuns {
         return preview
     }
 }
+
+extension PayeeRuns {
+    /// Serves the OKR sets stored with a run to a draft plan pasted elsewhere: by the path
+    /// the run stored, else by file name (the draft has no directory of its own).
+    public static func draftLoader(_ store: RunStore, _ run: RunSummary) throws -> PlanParser.FileLoader {
+        let files = try store.files(run.id)
+        let exact = StoredInputs.loader(files, owner: "run \(run.id)")
+        let okr = files.filter { $0.role == .okr }
+        return { path in
+            if case .success(let text) = exact(path) { return .success(text) }
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            guard let f = okr.first(where: { ($0.path.split(separator: "/").last.map(String.init) ?? $0.path) == name }) else {
+                return .failure(PlanParser.FileLoadError("not stored with run \(run.id) (\(path))"))
+            }
+            return PlanParser.okrSetText(f.content, path: path)
+        }
+    }
+}

@@ -22,6 +22,9 @@ enum CurveChart {
         func y(_ v: Double) -> Double { y0 - v / top * (y0 - y1) }
         func f(_ v: Double) -> String { String(format: "%.1f", v) }
         let points = c.curve.points.map { "\(f(x(number($0.attainment)))),\(f(y(number($0.payout.amount))))" }.joined(separator: " ")
+        let dots = c.curve.points.map { p -> [String: Any] in
+            ["x": f(x(number(p.attainment))), "y": f(y(number(p.payout.amount))), "attainment": p.attainment.percentString(), "payout": p.payout.plain]
+        }
         let xTicks = stride(from: 0, through: 4, by: 1).map { i -> [String: Any] in
             let a = lo + Double(i) * (hi - lo) / 4
             return ["x": f(x(a)), "label": "\(Int((a * 100).rounded()))%"]
@@ -31,7 +34,7 @@ enum CurveChart {
             return ["y": f(y(v)), "label": v >= 1000 ? "\(Int((v / 1000).rounded()))k" : "\(Int(v.rounded()))"]
         }
         var data: [String: Any] = ["payee": c.curve.payee.payee.id, "kpi": c.curve.kpi.id, "currency": c.today.currency.code,
-                                   "points": points, "xTicks": xTicks, "yTicks": yTicks]
+                                   "points": points, "dots": dots, "xTicks": xTicks, "yTicks": yTicks]
         if let a = c.todayAttainment {
             let tx = x(number(a))
             data["today"] = ["x": f(tx), "yBefore": f(y(number(c.today.beforePool.amount))), "yAfter": f(y(number(c.today.payout.amount))),

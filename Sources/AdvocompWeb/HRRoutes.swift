@@ -33,7 +33,8 @@ extension WebApp {
                 throw WebError(.badRequest, "Give the first day the version is in effect (YYYY-MM-DD).")
             }
             let runs = try self.store.runs()
-            let loader = try runs.last.map { StoredInputs.loader(try self.store.files($0.id), owner: "run \($0.id)") } ?? { _ in .failure(PlanParser.FileLoadError("no run stores OKR sets")) }
+            let loader = try runs.last(where: { $0.purpose == .calculate }).map { try PayeeRuns.draftLoader(self.store, $0) }
+                ?? { _ in .failure(PlanParser.FileLoadError("no run stores OKR sets")) }
             let loaded = Pipeline.loadPlan(InputFile(path: "draft.yaml", bytes: Array(draft.utf8)), loadFile: loader)
             guard let plan = loaded.plan else { throw WebError(.badRequest, "The draft has errors: validate it first.") }
             let version = PlanVersion(planID: plan.id, version: plan.version, effective: date.description,
@@ -67,7 +68,8 @@ extension WebApp {
         guard let runID, let run = try store.summary(runID), run.purpose == .calculate else {
             return (Pipeline.loadPlan(file, loadFile: { _ in .failure(PlanParser.FileLoadError("choose a run: its OKR sets are read")) }), nil)
         }
-        let (request, loader) = try PayeeRuns.request(store, run)
+        let (request, _) = try PayeeRuns.request(store, run)
+        let loader = try PayeeRuns.draftLoader(store, run)
         let loaded = Pipeline.loadPlan(file, loadFile: loader)
         guard loaded.plan != nil else { return (loaded, nil) }
         let (comparison, diagnostics) = Pipeline.compare(request, planB: file, loadFile: loader)

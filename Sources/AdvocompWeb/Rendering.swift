@@ -1,6 +1,7 @@
 import AdvocompStore
 import Foundation
 import Hummingbird
+import NIOCore
 
 extension WebApp {
     static let sessionCookie = "advocomp_session"
@@ -30,6 +31,8 @@ extension WebApp {
 
     func errorResponse(_ e: WebError, request: Request, context: WebContext) -> Response {
         let wantsJSON = request.uri.path.hasSuffix("/whatif") || request.headers[.accept]?.contains("application/json") == true
+        // Signed out, a page asked for leads to the sign-in form.
+        if e.status == .unauthorized && request.method == .get && !wantsJSON { return WebApp.redirect("/login") }
         if wantsJSON {
             let json = "{\"error\":" + JSON.string(e.message) + "}"
             return Response(status: e.status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: json)))
@@ -103,7 +106,12 @@ struct Form {
     subscript(_ key: String) -> String? { fields[key] }
 
     static func read(_ request: Request, _ context: WebContext) async throws -> Form {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        } catch is NIOTooManyBytesError {
+            throw HTTPError(.contentTooLarge)
+        }
         return Form(String(buffer: buffer))
     }
 }

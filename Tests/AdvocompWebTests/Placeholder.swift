@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderWebTests: XCTestCase { func testNothing() {} }
