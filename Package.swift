@@ -105,6 +105,7 @@ let package = Package(
         .testTarget(name: "AdvocompBrowserTests", dependencies: [
             "AdvocompTestSupport", "AdvocompWeb", "AdvocompKit", "AdvocompStore", "AdvocompHistory",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],
     swiftLanguageModes: [.v5]

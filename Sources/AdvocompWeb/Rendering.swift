@@ -96,7 +96,10 @@ struct Form {
     init(_ text: String) {
         for pair in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ s: Substring) -> String { String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "" }
+            // Browsers send a textarea's lines ended by CRLF: they are read as LF, as a file's.
+            func decode(_ s: Substring) -> String {
+                (String(s).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? "").replacingOccurrences(of: "\r\n", with: "\n")
+            }
             let k = decode(parts[0]), v = parts.count > 1 ? decode(parts[1]) : ""
             if fields[k] == nil { fields[k] = v }
             ordered.append((k, v))

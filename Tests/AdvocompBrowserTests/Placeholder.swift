@@ -1,2 +1,0 @@
-import XCTest
-final class PlaceholderBrowserTests: XCTestCase { func testNothing() {} }
