@@ -125,18 +125,25 @@ public final class PayeePreview: @unchecked Sendable {  // immutable; the loader
     /// The run as it stands, with every payee's trace.
     public let base: RunResult
 
-    /// Calculates the run once; nil with the diagnostics when it has errors.
+    /// The inputs read and checked once (what-ifs apply their overrides to a copy).
+    let prepared: Pipeline.Prepared
+    let diagnostics: [Diagnostic]
+
+    /// Reads the inputs and calculates the run once (every payee traced); nil with the
+    /// diagnostics when they have errors.
     public static func make(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader) -> (PayeePreview?, [Diagnostic]) {
+        let (prepared, diagnostics, planFiles) = Pipeline.prepare(request, loadFile: loadFile)
+        guard let prepared else { return (nil, diagnostics) }
+        let all = Set(Pipeline.payeeIDs(prepared.roster, prepared.plan))
         var r = request
-        let all = Set(Pipeline.calculate(request, loadFile: loadFile).result?.payees.map(\.payee.id) ?? [])
         r.explain = all
-        let outcome = Pipeline.calculate(r, loadFile: loadFile)
+        let outcome = Pipeline.run(prepared, explain: all, recordFigures: false, diagnostics: diagnostics, planFiles: planFiles)
         guard let result = outcome.result else { return (nil, outcome.diagnostics) }
-        return (PayeePreview(request: r, loader: loadFile, base: result), outcome.diagnostics)
+        return (PayeePreview(request: r, loader: loadFile, base: result, prepared: prepared, diagnostics: diagnostics), outcome.diagnostics)
     }
 
-    init(request: CalculationRequest, loader: @escaping PlanParser.FileLoader, base: RunResult) {
-        self.request = request; self.loader = loader; self.base = base
+    init(request: CalculationRequest, loader: @escaping PlanParser.FileLoader, base: RunResult, prepared: Pipeline.Prepared, diagnostics: [Diagnostic]) {
+        self.request = request; self.loader = loader; self.base = base; self.prepared = prepared; self.diagnostics = diagnostics
     }
 
     public func statement(_ payeeID: String) -> PayeeStatement? { PayeeStatement(base, payee: payeeID) }
@@ -168,9 +175,11 @@ public final class PayeePreview: @unchecked Sendable {  // immutable; the loader
     /// The run with `overrides` (at the KPIs' own scopes), on `calculate`'s engine.
     public func whatIf(_ payeeID: String, overrides: [ActualOverride]) -> (WhatIf?, [Diagnostic]) {
         guard let before = statement(payeeID) else { return (nil, [.error("payee '\(payeeID)' is not in the run", at: nil)]) }
-        var r = request
-        r.explain = [payeeID]
-        let (outcome, problems) = Pipeline.calculate(r, overrides: overrides, loadFile: loader)
+        // `whatif`'s calculation (`Pipeline.calculate(_:overrides:)`: the overrides applied
+        // to the checked actuals, then the engine), on the inputs read once.
+        var p = prepared
+        let problems = Pipeline.apply(overrides, to: &p.actuals, plan: p.plan, roster: p.roster, period: p.period)
+        let outcome = Pipeline.run(p, explain: [payeeID], recordFigures: false, diagnostics: diagnostics, planFiles: [])
         guard problems.isEmpty, let result = outcome.result, let after = PayeeStatement(result, payee: payeeID) else {
             return (nil, outcome.diagnostics.filter { $0.severity == .error } + problems.map { .error($0.message, at: nil) })
         }
