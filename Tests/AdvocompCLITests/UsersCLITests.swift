@@ -19,7 +19,7 @@ final class UsersCLITests: XCTestCase {
     }
 
     /// Runs advocomp with `input` on standard input.
-    func run(_ args: [String], input: String) throws -> CLI.Run {
+    func run(_ args: [String], input: String) throws -> (status: Int32, stdout: String, stderr: String) {
         let p = Process()
         p.executableURL = CLI.binary
         p.arguments = args
@@ -32,7 +32,7 @@ final class UsersCLITests: XCTestCase {
         try inPipe.fileHandleForWriting.close()
         let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return CLI.Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
     func testUsersAreAddedListedChangedAndRemovedWithOnlyAHashStored() throws {
@@ -55,8 +55,8 @@ final class UsersCLITests: XCTestCase {
         XCTAssertEqual(passwd.status, 0, passwd.stderr)
         XCTAssertNotEqual(try store.user("daniel")!.passwordHash, hash)
         XCTAssertEqual(try CLI.run(CLI.binary, ["users", "remove", "daniel", "--db", db]).status, 0)
-        XCTAssertEqual(try store.users(), [])
-        XCTAssertEqual(try store.auditLog().map(\.action), ["user added", "password set", "user removed"])
+        XCTAssertEqual(try RunStore(path: db).users(), [])
+        XCTAssertEqual(try RunStore(path: db).auditLog().map(\.action), ["user added", "password set", "user removed"])
     }
 
     func testServeRefusesAPublicAddressWithoutTheLoudFlag() throws {
