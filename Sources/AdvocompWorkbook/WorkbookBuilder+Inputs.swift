@@ -50,7 +50,10 @@ extension WorkbookBuilder {
         let templates = InputsTemplates(self)
         for i in 0..<rows {
             let row = i + 1, R = excelRow(i)
-            if i < payees.count { try writeInputsRow(s, payees[i], row: row, R: R, templates) }
+            if i < payees.count {
+                try writeInputsRow(s, payees[i], row: row, R: R, templates)
+                rowCounter.add()
+            }
             if i < periodRows.count {
                 let r = periodRows[i]
                 try s.text(row, a, r.scope.description, .plain)

@@ -97,6 +97,7 @@ extension WorkbookBuilder {
         var poolMember = [Int?](repeating: nil, count: hasPoolColumns ? payees.count : 0)
         if hasPoolColumns { for (n, i) in (run.pool?.split?.members ?? []).enumerated() { poolMember[i] = n } }
         for (i, p) in payees.enumerated() {
+            rowCounter.add()
             let row = i + 1, R = excelRow(i)
             let d = p.currency.minorDigits
             try s.text(row, 0, p.payee.id, .plain)

@@ -21,6 +21,7 @@ extension WorkbookBuilder {
         var tallest = 0
         let shown = payees.prefix(WorkbookBuilder.statementLimit)
         for (i, p) in shown.enumerated() {
+            rowCounter.add()
             if i > 0 { breaks.append(row) }
             let start = row
             row = try writeStatement(s, p, R: String(excelRow(i)), at: row, layout)

@@ -92,6 +92,26 @@ public struct WorkbookBuilder {
     /// Payouts sheet's live formulas.
     let trueUp: TrueUpResult?
 
+    /// Told how many of `progressTotal` payee rows (Inputs, Payouts, Statements) are
+    /// written, every 512 rows: a terminal shows it as a progress bar.
+    public var progress: (@Sendable (Int) -> Void)? {
+        get { rowCounter.progress }
+        nonmutating set { rowCounter.progress = newValue }
+    }
+    /// The payee rows `progress` counts to.
+    public var progressTotal: Int { 2 * payees.count + min(payees.count, WorkbookBuilder.statementLimit) }
+    let rowCounter = RowCounter()
+
+    /// Payee rows written so far (the sheets are written by non-mutating methods).
+    final class RowCounter {
+        var written = 0
+        var progress: (@Sendable (Int) -> Void)?
+        func add() {
+            written += 1
+            if written & 511 == 0, let progress { progress(written) }
+        }
+    }
+
     public init(run: RunResult, context: WorkbookContext, trueUp: TrueUpResult? = nil) {
         self.init(run: run, context: context, trueUp: trueUp, only: nil)
     }
