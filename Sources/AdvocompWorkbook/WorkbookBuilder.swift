@@ -70,7 +70,7 @@ public struct WorkbookBuilder {
     var actualsCol = 0       // first column of the actuals list on Inputs
     /// The period's rows of the actuals file, listed beside the payees on Inputs (for one
     /// payee: the rows at its scopes only).
-    var periodRows: [ActualRow] = []
+    var periodRows = SelectedRows(all: [], picked: [])
 
     // Names of parameters.
     var weightName: [String] = []
@@ -261,7 +261,7 @@ public struct WorkbookBuilder {
         kpiCol = plan.kpis.indices.map { inputsFixed.count + 3 * $0 }
         actualsCol = inputsFixed.count + 3 * plan.kpis.count + 1
         let one = only.map { run.payees[$0].payee }
-        periodRows = (run.actuals?.rows ?? []).filter { r in
+        periodRows = SelectedRows(all: run.actuals?.rows ?? []) { r in
             guard r.period == run.period, kpiIndex[r.kpi].map({ plan.kpis[$0].formula == nil }) == true else { return false }
             // A payee's own workbook lists only the rows its payout can read.
             guard let p = one else { return true }
@@ -316,4 +316,22 @@ extension WorkbookBuilder {
         var builder = WorkbookBuilder(run: run, context: context, payee: payee)
         try builder.write(to: book)
     }
+}
+
+/// Some rows of a list, by their places in it: the period's actuals listed on Inputs,
+/// without a copy of each row (a 100,000-payee export lists some 200,000).
+struct SelectedRows: RandomAccessCollection {
+    let all: [ActualRow]
+    let picked: [Int32]
+
+    init(all: [ActualRow], picked: [Int32]) { self.all = all; self.picked = picked }
+
+    init(all: [ActualRow], where keep: (ActualRow) -> Bool) {
+        self.all = all
+        picked = all.indices.compactMap { keep(all[$0]) ? Int32($0) : nil }
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { picked.count }
+    subscript(i: Int) -> ActualRow { all[Int(picked[i])] }
 }
