@@ -144,26 +144,26 @@ public struct Calculator {
         if r.status == .ineligible {
             // Its scores and factors, from its real actuals (its amounts stay 0).
             for c in 0..<compiled.componentWeights.count {
-                if let score = try? componentScore(c, &s, index, &ignored) { s.figures?.scores[c] = score }
+                if let score = try? componentScore(c, &s, index, &ignored) { s.figures?[.score, c] = score }
             }
             for m in 0..<compiled.modifierKinds.count {
-                if let f = try? modifierFactor(m, &s, index, &ignored, trace: false) { s.figures?.factors[m] = f.0 }
+                if let f = try? modifierFactor(m, &s, index, &ignored, trace: false) { s.figures?[.factor, m] = f.0 }
             }
         } else {
-            for (c, score) in r.componentScores.enumerated() { s.figures?.scores[c] = score }
-            for (m, f) in r.modifierFactors.enumerated() { s.figures?.factors[m] = f }
+            for (c, score) in r.componentScores.enumerated() { s.figures?[.score, c] = score }
+            for (m, f) in r.modifierFactors.enumerated() { s.figures?[.factor, m] = f }
         }
         var f = s.figures ?? emptyFigures
         for i in 0..<k {
-            f.scored[i] = r.status != .ineligible && scored[i]
+            f.setScored(i, r.status != .ineligible && scored[i])
             var local = Problems()
             let value = try? actual(i, &s, index, &local)
             let absent = !local.missing.isEmpty || s.missing[i]
-            f.actuals[i] = absent ? nil : value
-            f.targets[i] = target(i, s, index)
+            f[.actual, i] = absent ? nil : value
+            f[.target, i] = target(i, s, index)
             // With no actual the attainment is that of 0, as the workbook's formula over a
             // blank cell gives it (an ineligible payee's scores read it so).
-            if f.targets[i] != nil { f.attainments[i] = try? attainment(i, &s, index, &local) }
+            if f[.target, i] != nil { f[.attainment, i] = try? attainment(i, &s, index, &local) }
         }
         s.lenient = false
         return f
@@ -306,7 +306,7 @@ public struct Calculator {
                 // Without a curve the factor is the attainment itself (SPEC step 5), even
                 // below zero; only the payee's gross is held at zero (step 7).
                 let factor = curve >= 0 ? try compiled.curves[curve].value(at: att) : att
-                s.figures?.measureFactors[i] = factor
+                s.figures?[.measureFactor, i] = factor
                 raw = try raw + compiled.measureWeight[i] * factor
                 if s.tracing {
                     s.measureLines.append(.init(kpi: plan.kpis[compiled.measureKPI[i]].id, weight: compiled.measureWeight[i],
@@ -318,7 +318,7 @@ public struct Calculator {
             for i in range {
                 let a = try actual(compiled.keyResultKPI[i], &s, index, &problems)
                 let p = try ((try a - compiled.keyResultStart[i]) / compiled.keyResultSpan[i]).clamped(.zero, compiled.keyResultMax[i])
-                s.figures?.keyResultProgress[i] = p
+                s.figures?[.keyResultProgress, i] = p
                 score = try score + compiled.keyResultWeight[i] * p
                 if s.tracing, case .okr(let oid, _) = plan.components[c].kind,
                    let kr = objectives[oid]?.keyResults[i - range.lowerBound] {
@@ -326,7 +326,7 @@ public struct Calculator {
                                                   max: kr.max, progress: p, weight: kr.weight))
                 }
             }
-            s.figures?.objectiveScores[c] = score
+            s.figures?[.objectiveScore, c] = score
             raw = curve >= 0 ? try compiled.curves[curve].value(at: score) : score
             if s.tracing, case .okr(let oid, _) = plan.components[c].kind {
                 s.objective = (oid, score, curve >= 0 ? compiled.curves[curve].name : nil)
@@ -343,7 +343,7 @@ public struct Calculator {
             if s.tracing, case .formula(let e) = plan.components[c].kind { s.formula = e.text }
         }
         let maxScore = compiled.componentMaxScores[c]
-        s.figures?.rawScores[c] = raw
+        s.figures?[.rawScore, c] = raw
         if s.tracing {
             s.rawScore = raw
             s.maxScore = maxScore

@@ -75,37 +75,73 @@ public struct PayeeResult: Sendable {
 /// An ineligible payee's scores and factors are worked out too (the workbook's formulas
 /// show them), its amounts being 0.
 public struct PayeeFigures: Sendable {
-    /// Per KPI, in plan order.
-    public var actuals: [FixedDecimal?]
-    public var targets: [FixedDecimal?]
-    public var attainments: [FixedDecimal?]
-    /// Whether the payout read the KPI.
-    public var scored: [Bool]
-    /// Per measure, in plan order across the components: its factor (the curve's value at
-    /// the attainment, or the attainment itself without a curve).
-    public var measureFactors: [FixedDecimal?]
-    /// Per key result, in plan order across the OKR components: its progress.
-    public var keyResultProgress: [FixedDecimal?]
-    /// Per component: the objective score of an OKR component (nil for the others).
-    public var objectiveScores: [FixedDecimal?]
-    /// Per component: the score before `max_score`.
-    public var rawScores: [FixedDecimal?]
-    /// Per component: the score (after `max_score`).
-    public var scores: [FixedDecimal?]
-    /// Per modifier: its factor.
-    public var factors: [FixedDecimal?]
+    /// What a figure is. Per KPI (in plan order): `actual`, `target`, `attainment`. Per
+    /// measure (in plan order across the components): `measureFactor`, the curve's value
+    /// at the attainment (or the attainment itself without a curve). Per key result
+    /// (across the OKR components): `keyResultProgress`. Per component: `objectiveScore`
+    /// (OKR components only), `rawScore` (before `max_score`), `score`. Per modifier:
+    /// `factor`.
+    public enum Kind: Int, Sendable, CaseIterable {
+        case actual, target, attainment, measureFactor, keyResultProgress, objectiveScore, rawScore, score, factor
+    }
+
+    // Every figure of the payee in one array (and one byte of flags each) rather than
+    // ten arrays of optionals: a 100,000-payee workbook export keeps them all, and this
+    // halves what they take (two allocations a payee, 16 bytes a figure, not 32).
+    private var values: [FixedDecimal]
+    /// Per figure: bit 0, it has a value; on a KPI's actual, bit 1, the payout read it.
+    private var flags: [UInt8]
+    private let kpis: Int32, measures: Int32, keyResults: Int32, components: Int32
 
     public init(kpis: Int, measures: Int, keyResults: Int, components: Int, modifiers: Int) {
-        actuals = Array(repeating: nil, count: kpis)
-        targets = Array(repeating: nil, count: kpis)
-        attainments = Array(repeating: nil, count: kpis)
-        scored = Array(repeating: false, count: kpis)
-        measureFactors = Array(repeating: nil, count: measures)
-        keyResultProgress = Array(repeating: nil, count: keyResults)
-        objectiveScores = Array(repeating: nil, count: components)
-        rawScores = Array(repeating: nil, count: components)
-        scores = Array(repeating: nil, count: components)
-        factors = Array(repeating: nil, count: modifiers)
+        self.kpis = Int32(kpis)
+        self.measures = Int32(measures)
+        self.keyResults = Int32(keyResults)
+        self.components = Int32(components)
+        let count = 3 * kpis + measures + keyResults + 3 * components + modifiers
+        values = Array(repeating: .zero, count: count)
+        flags = Array(repeating: 0, count: count)
+    }
+
+    /// Where the figures of `kind` start in `values`.
+    private func start(_ kind: Kind) -> Int {
+        let k = Int(kpis), m = Int(measures), r = Int(keyResults), c = Int(components)
+        switch kind {
+        case .actual: return 0
+        case .target: return k
+        case .attainment: return 2 * k
+        case .measureFactor: return 3 * k
+        case .keyResultProgress: return 3 * k + m
+        case .objectiveScore: return 3 * k + m + r
+        case .rawScore: return 3 * k + m + r + c
+        case .score: return 3 * k + m + r + 2 * c
+        case .factor: return 3 * k + m + r + 3 * c
+        }
+    }
+
+    /// The `i`th figure of `kind` (nil: none was worked out).
+    public subscript(kind: Kind, i: Int) -> FixedDecimal? {
+        get {
+            let at = start(kind) + i
+            return flags[at] & 1 != 0 ? values[at] : nil
+        }
+        set {
+            let at = start(kind) + i
+            if let newValue {
+                values[at] = newValue
+                flags[at] |= 1
+            } else {
+                values[at] = .zero
+                flags[at] &= ~1
+            }
+        }
+    }
+
+    /// Whether the payout read KPI `k`.
+    public func scored(_ k: Int) -> Bool { flags[k] & 2 != 0 }
+
+    public mutating func setScored(_ k: Int, _ read: Bool) {
+        if read { flags[k] |= 2 } else { flags[k] &= ~2 }
     }
 }
 

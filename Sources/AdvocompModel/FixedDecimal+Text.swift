@@ -102,9 +102,9 @@ extension FixedDecimal {
     public var description: String { render(minPlaces: 0, maxPlaces: FixedDecimal.scale) }
 
     /// The value as a percentage with up to `maxPlaces` decimals, e.g. `103.33%`.
-    public func percentString(maxPlaces: Int = 2) -> String {
+    public func percentString(maxPlaces: Int = 2, minPlaces: Int = 0) -> String {
         let p = (try? (self * FixedDecimal.hundred).rounded(places: maxPlaces, mode: .halfEven)) ?? self
-        return p.render(minPlaces: 0, maxPlaces: maxPlaces) + "%"
+        return p.render(minPlaces: Swift.min(minPlaces, maxPlaces), maxPlaces: maxPlaces) + "%"
     }
 
     /// Between `minPlaces` and `maxPlaces` fractional digits (trailing zeros dropped down to

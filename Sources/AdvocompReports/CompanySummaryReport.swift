@@ -66,7 +66,7 @@ public enum CompanySummaryReport {
     /// Payout over target incentive, as a percentage ("-" without a target).
     static func ofTarget(_ l: CompanySummary.Line) -> String {
         guard !l.targetIncentive.isZero, let r = try? l.payout.amount / l.targetIncentive.amount else { return "-" }
-        return r.percentString(maxPlaces: 1)
+        return r.percentString(maxPlaces: 1, minPlaces: 1)
     }
 
     static func planCount(_ s: CompanySummary) -> Int { Set(s.plans.compactMap(\.planID)).count }

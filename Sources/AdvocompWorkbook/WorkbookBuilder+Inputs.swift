@@ -50,7 +50,10 @@ extension WorkbookBuilder {
         let templates = InputsTemplates(self)
         for i in 0..<rows {
             let row = i + 1, R = excelRow(i)
-            if i < payees.count { try writeInputsRow(s, payees[i], row: row, R: R, templates) }
+            if i < payees.count {
+                try writeInputsRow(s, payees[i], row: row, R: R, templates)
+                rowCounter.add()
+            }
             if i < periodRows.count {
                 let r = periodRows[i]
                 try s.text(row, a, r.scope.description, .plain)
@@ -106,7 +109,7 @@ extension WorkbookBuilder {
         let figures = p.figures
         for (k, kpi) in plan.kpis.enumerated() {
             let c = kpiCol[k]
-            let actual = figures?.actuals[k]
+            let actual = figures?[.actual, k]
             if let f = templates.formula[k] {
                 if let actual { try s.formula(row, c, f.render(R), cached: double(actual), kpiStyle[k]) }
             } else if let r = templates.actualRow[k][scope(kpi, payee)], let actual {
@@ -115,9 +118,9 @@ extension WorkbookBuilder {
                 // No row at the KPI's scope, and `missing: zero`: the 0 the payout used.
                 try s.number(row, c, double(actual), kpiStyle[k])
             }
-            guard let tName = targetName["\(kpi.id)|\(payee.unit)"] ?? targetName["\(kpi.id)|"], let t = figures?.targets[k] else { continue }
+            guard let tName = targetName["\(kpi.id)|\(payee.unit)"] ?? targetName["\(kpi.id)|"], let t = figures?[.target, k] else { continue }
             try s.formula(row, c + 1, tName, cached: double(t), kpiStyle[k])
-            if let att = figures?.attainments[k] {
+            if let att = figures?[.attainment, k] {
                 try s.formula(row, c + 2, templates.attainment[k].render(R), cached: double(att), .percent)
             }
         }

@@ -97,6 +97,7 @@ extension WorkbookBuilder {
         var poolMember = [Int?](repeating: nil, count: hasPoolColumns ? payees.count : 0)
         if hasPoolColumns { for (n, i) in (run.pool?.split?.members ?? []).enumerated() { poolMember[i] = n } }
         for (i, p) in payees.enumerated() {
+            rowCounter.add()
             let row = i + 1, R = excelRow(i)
             let d = p.currency.minorDigits
             try s.text(row, 0, p.payee.id, .plain)
@@ -108,14 +109,14 @@ extension WorkbookBuilder {
             let ineligible = p.status == .ineligible
             let figures = p.figures
             for (j, c) in okrComponents.enumerated() {
-                try s.formula(row, objectiveCols + j, objectiveT[j].render(R), cached: double(figures?.objectiveScores[c] ?? .zero), .percent)
+                try s.formula(row, objectiveCols + j, objectiveT[j].render(R), cached: double(figures?[.objectiveScore, c] ?? .zero), .percent)
             }
             for c in plan.components.indices {
                 let cached = ineligible || c >= p.componentAmountCount ? 0 : double(p.componentAmount(c))
                 try s.formula(row, componentCols.lowerBound + c, componentT[c].render(R), cached: cached, .money(d))
             }
             for m in plan.modifiers.indices {
-                let factor = m < p.modifierFactors.count ? p.modifierFactors[m] : figures?.factors[m]
+                let factor = m < p.modifierFactors.count ? p.modifierFactors[m] : figures?[.factor, m]
                 try s.formula(row, modifierCols.lowerBound + m, modifierT[m].render(R), cached: double(factor ?? .one),
                               WorkbookBuilder.factorStyle)
             }

@@ -21,6 +21,7 @@ extension WorkbookBuilder {
         var tallest = 0
         let shown = payees.prefix(WorkbookBuilder.statementLimit)
         for (i, p) in shown.enumerated() {
+            rowCounter.add()
             if i > 0 { breaks.append(row) }
             let start = row
             row = try writeStatement(s, p, R: String(excelRow(i)), at: row, layout)
@@ -58,13 +59,13 @@ extension WorkbookBuilder {
         try header(s, row: row, ["KPI", "Actual", "Target", "Attainment", "Unit"], layout); row += 1
         let figures = p.figures
         for (k, kpi) in plan.kpis.enumerated() {
-            let scored = figures?.scored[k] ?? false
+            let scored = figures?.scored(k) ?? false
             try s.text(row, 0, kpiName(k) + (scored || p.status == .ineligible ? "" : " (not scored)"), .plain)
-            if let a = figures?.actuals[k] {
+            if let a = figures?[.actual, k] {
                 try s.formula(row, 1, actualRef(k, row: R), cached: double(a), kpiStyle[k])
-                if let t = figures?.targets[k], targetName["\(kpi.id)|\(payee.unit)"] ?? targetName["\(kpi.id)|"] != nil {
+                if let t = figures?[.target, k], targetName["\(kpi.id)|\(payee.unit)"] ?? targetName["\(kpi.id)|"] != nil {
                     try s.formula(row, 2, targetRef(k, row: R), cached: double(t), kpiStyle[k])
-                    if let att = figures?.attainments[k] {
+                    if let att = figures?[.attainment, k] {
                         try s.formula(row, 3, attainmentRef(k, row: R), cached: double(att), .percent)
                     }
                 }
@@ -88,7 +89,7 @@ extension WorkbookBuilder {
             try header(s, row: row, ["Modifier", "Factor", "Applies to"], layout); row += 1
             for (m, modifier) in plan.modifiers.enumerated() {
                 try s.text(row, 0, "\(modifierName(m)) (\(modifier.kind.typeName))", .plain)
-                let factor = m < p.modifierFactors.count ? p.modifierFactors[m] : figures?.factors[m]
+                let factor = m < p.modifierFactors.count ? p.modifierFactors[m] : figures?[.factor, m]
                 try s.formula(row, 1, "Payouts!\(col(modifierCols.lowerBound + m))\(R)", cached: double(factor ?? .one),
                               WorkbookBuilder.factorStyle)
                 let applies = modifier.appliesTo.map { ids in

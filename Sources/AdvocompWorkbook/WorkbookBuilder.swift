@@ -70,7 +70,7 @@ public struct WorkbookBuilder {
     var actualsCol = 0       // first column of the actuals list on Inputs
     /// The period's rows of the actuals file, listed beside the payees on Inputs (for one
     /// payee: the rows at its scopes only).
-    var periodRows: [ActualRow] = []
+    var periodRows = SelectedRows(all: [], picked: [])
 
     // Names of parameters.
     var weightName: [String] = []
@@ -91,6 +91,26 @@ public struct WorkbookBuilder {
     /// For a true-up: its lines, on a sheet "True-up" whose full-year payouts are the
     /// Payouts sheet's live formulas.
     let trueUp: TrueUpResult?
+
+    /// Told how many of `progressTotal` payee rows (Inputs, Payouts, Statements) are
+    /// written, every 512 rows: a terminal shows it as a progress bar.
+    public var progress: (@Sendable (Int) -> Void)? {
+        get { rowCounter.progress }
+        nonmutating set { rowCounter.progress = newValue }
+    }
+    /// The payee rows `progress` counts to.
+    public var progressTotal: Int { 2 * payees.count + min(payees.count, WorkbookBuilder.statementLimit) }
+    let rowCounter = RowCounter()
+
+    /// Payee rows written so far (the sheets are written by non-mutating methods).
+    final class RowCounter {
+        var written = 0
+        var progress: (@Sendable (Int) -> Void)?
+        func add() {
+            written += 1
+            if written & 511 == 0, let progress { progress(written) }
+        }
+    }
 
     public init(run: RunResult, context: WorkbookContext, trueUp: TrueUpResult? = nil) {
         self.init(run: run, context: context, trueUp: trueUp, only: nil)
@@ -241,7 +261,7 @@ public struct WorkbookBuilder {
         kpiCol = plan.kpis.indices.map { inputsFixed.count + 3 * $0 }
         actualsCol = inputsFixed.count + 3 * plan.kpis.count + 1
         let one = only.map { run.payees[$0].payee }
-        periodRows = (run.actuals?.rows ?? []).filter { r in
+        periodRows = SelectedRows(all: run.actuals?.rows ?? []) { r in
             guard r.period == run.period, kpiIndex[r.kpi].map({ plan.kpis[$0].formula == nil }) == true else { return false }
             // A payee's own workbook lists only the rows its payout can read.
             guard let p = one else { return true }
@@ -296,4 +316,22 @@ extension WorkbookBuilder {
         var builder = WorkbookBuilder(run: run, context: context, payee: payee)
         try builder.write(to: book)
     }
+}
+
+/// Some rows of a list, by their places in it: the period's actuals listed on Inputs,
+/// without a copy of each row (a 100,000-payee export lists some 200,000).
+struct SelectedRows: RandomAccessCollection {
+    let all: [ActualRow]
+    let picked: [Int32]
+
+    init(all: [ActualRow], picked: [Int32]) { self.all = all; self.picked = picked }
+
+    init(all: [ActualRow], where keep: (ActualRow) -> Bool) {
+        self.all = all
+        picked = all.indices.compactMap { keep(all[$0]) ? Int32($0) : nil }
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { picked.count }
+    subscript(i: Int) -> ActualRow { all[Int(picked[i])] }
 }

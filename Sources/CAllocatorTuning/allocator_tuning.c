@@ -16,3 +16,9 @@ void advocomp_tune_allocator(void) {
     mallopt(M_TOP_PAD, 64 << 20);
 #endif
 }
+
+void advocomp_release_free_memory(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}

@@ -187,9 +187,9 @@ struct Simulate: ParsableCommand {
                                          inputs: inputs.inputPaths + [("--scenario", scenario)], history: inputs.history.db)
         let scenarioFile = try FileIO.readAll([(scenario, .scenario)])[0]
         let (request, loader) = try inputs.request()
-        let bar = ProgressBar(total: runs)
+        let bar = runs >= 500 ? TerminalProgress(total: runs, unit: "runs", label: "simulating") : nil
         let (simulated, diagnostics) = Pipeline.simulate(request, scenario: scenarioFile, runs: runs, seed: seed, loadFile: loader,
-                                                         progress: bar.map { b in { b.show($0) } })
+                                                         progress: bar.map { b in { b.update($0) } })
         bar?.finish()
         let result = try Output.required(simulated, diagnostics, quiet: inputs.quiet)
         let name = scenarioFile.path
@@ -201,30 +201,5 @@ struct Simulate: ParsableCommand {
         }
         if xlsx != nil { try WorkbookExport.writeSmall(outputs) { try ScenarioWorkbook.simulation($0, result, scenario: name) } }
         try Output.emit(text, to: outputs)
-    }
-}
-
-/// A progress bar on standard error, only when it is a terminal and the job is long.
-final class ProgressBar: @unchecked Sendable {
-    let total: Int
-    private var last = -1
-
-    /// nil when standard error is not a terminal or there is little to do.
-    init?(total: Int) {
-        guard isatty(STDERR_FILENO) == 1, total >= 500 else { return nil }
-        self.total = total
-    }
-
-    func show(_ done: Int) {
-        let percent = min(100, done * 100 / max(total, 1))
-        guard percent != last else { return }
-        last = percent
-        let width = 30, filled = percent * width / 100
-        FileHandle.standardError.write(Data("\r[\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(percent)% of \(total) runs".utf8))
-    }
-
-    func finish() {
-        guard last >= 0 else { return }
-        FileHandle.standardError.write(Data("\r\u{1b}[K".utf8))
     }
 }

@@ -50,8 +50,11 @@ struct Statements: ParsableCommand {
             WorkbookExport.context(request: r.request, planFiles: r.okrFiles, user: History.user,
                                    run: WorkbookContext.RunStamp(id: r.summary.id, state: r.summary.state))
         }
+        let bar = TerminalProgress(total: items.count, unit: "statements", label: "writing \(dir)")
+        defer { bar?.finish() }
         do {
             for (slot, item) in items.enumerated() {
+                bar?.update(slot)
                 let sink = try XLSXSink(path: out.stagingPath(slot), constantMemory: false)
                 let context = contexts[recreated.firstIndex { $0.summary.id == item.run.summary.id } ?? 0]
                 do {

@@ -3,6 +3,7 @@ import AdvocompKit
 import AdvocompModel
 import AdvocompWorkbook
 import AdvocompXLSX
+import CAllocatorTuning
 import ArgumentParser
 import Foundation
 
@@ -28,9 +29,16 @@ enum WorkbookExport {
         } catch {
             throw Output.error("cannot write the workbook: \(reason(error))", file: shown)
         }
+        if result.payees.count > streamingThreshold { advocomp_release_free_memory() }
+        var builder = WorkbookBuilder(run: result, context: context, trueUp: trueUp)
+        // On a terminal, an export taking over a second shows its progress.
+        let bar = TerminalProgress(total: builder.progressTotal, unit: "rows", label: "writing \(shown)")
+        defer { bar?.finish() }
+        if let bar { builder.progress = { bar.update($0) } }
         do {
-            var builder = WorkbookBuilder(run: result, context: context, trueUp: trueUp)
             try builder.write(to: sink)
+            bar?.update(builder.progressTotal)
+            bar?.phase("compressing (zip)")
             try sink.close()
         } catch {
             sink.discard()

@@ -124,6 +124,28 @@ final class ExportCLITests: XCTestCase {
         XCTAssertGreaterThanOrEqual(payouts.values.filter { $0.f != nil }.count, 5 * 3)
     }
 
+    /// On a terminal the export shows a progress bar on standard error (here at once:
+    /// ADVOCOMP_PROGRESS_DELAY=0; normally after a second), ending with the compression
+    /// step, and clears it; through a pipe there is none.
+    func testProgressBarOnATerminalOnly() throws {
+        let dir = try copyOfCase("01-scorecard-basics")
+        let args = CLI.withoutHistory(Self.calculate + ["--xlsx", "book.xlsx", "--output", "out.csv"])
+        let command = ([CLI.binary.path] + args).map { "'\($0)'" }.joined(separator: " ")
+        let typescript = dir.appendingPathComponent("typescript")
+        let tty = try run(URL(fileURLWithPath: "/usr/bin/env"),
+                          ["ADVOCOMP_PROGRESS_DELAY=0", "script", "-qec", command, typescript.path], in: dir)
+        XCTAssertEqual(tty.status, 0, tty.stderr)
+        let seen = try String(contentsOf: typescript, encoding: .utf8)
+        XCTAssertTrue(seen.contains("writing book.xlsx"), seen)
+        XCTAssertTrue(seen.contains("compressing (zip)"), seen)
+        XCTAssertTrue(seen.contains("\u{1b}[K"), "the line is cleared at the end")
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("book.xlsx"))
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("out.csv"))
+        let piped = try run(URL(fileURLWithPath: "/usr/bin/env"), ["ADVOCOMP_PROGRESS_DELAY=0", CLI.binary.path] + args, in: dir)
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertFalse(piped.stderr.contains("writing book.xlsx"), piped.stderr)
+    }
+
     func testWorkbookIntoAMissingDirectoryFailsAndLeavesNothing() throws {
         let dir = try copyOfCase("01-scorecard-basics")
         let r = try advocomp(Self.calculate + ["--format", "csv", "--xlsx", "nowhere/book.xlsx"], in: dir)
