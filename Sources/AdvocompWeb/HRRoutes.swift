@@ -26,6 +26,31 @@ extension WebApp {
             try self.audit(s, context, "plan draft checked", "\(draft.utf8.count) bytes" + (loaded.plan.map { ", plan \($0.id) \($0.version)" } ?? ", with errors"))
             return self.page("plans", data, title: "Plans", context: context)
         }
+        router.post("/plans/simulate") { request, context in
+            let (s, form) = try await self.requirePost(request, context, .hr)
+            let draft = form["plan"] ?? "", scenario = form["scenario"] ?? ""
+            let runs = min(max(Int(form["runs"] ?? "") ?? 1000, 1), 10_000)
+            let seed = UInt64(form["seed"] ?? "") ?? 1
+            guard let runID = form["run"].flatMap({ Int64($0) }), let run = try self.store.summary(runID), run.purpose == .calculate else {
+                throw WebError(.badRequest, "Choose a run: the simulation uses its roster, actuals and events.")
+            }
+            var data = try self.plansData(draft: draft, runID: runID)
+            data["scenario"] = scenario
+            let (base, _) = try PayeeRuns.request(self.store, run)
+            var request = base
+            if !draft.isEmpty { request.plan = InputFile(path: "draft.yaml", bytes: Array(draft.utf8)) }
+            let loader = try PayeeRuns.draftLoader(self.store, run)
+            let (result, diagnostics) = Pipeline.simulate(request, scenario: InputFile(path: "scenario.yaml", bytes: Array(scenario.utf8)),
+                                                          runs: runs, seed: seed, loadFile: loader)
+            data["simulated"] = true
+            if let result {
+                data["simulation"] = SimulationChart.data(result)
+            } else {
+                data["simulationErrors"] = diagnostics.filter { $0.severity == .error }.map(\.description)
+            }
+            try self.audit(s, context, "simulation", "\(runs) runs of \(draft.isEmpty ? "run \(runID)'s plan" : "a draft") on run \(runID)'s inputs")
+            return self.page("plans", data, title: "Plans", context: context)
+        }
         router.post("/plans/save") { request, context in
             let (s, form) = try await self.requirePost(request, context, .hr)
             let draft = form["plan"] ?? ""

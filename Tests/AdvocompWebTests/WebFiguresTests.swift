@@ -174,4 +174,23 @@ final class WebFiguresTests: XCTestCase {
             XCTAssertTrue(try history.store.auditLog().contains { $0.action == "plan saved" && $0.username == "harry" })
         }
     }
+
+    func testASimulationShowsSimulatesPercentilesAndHowOftenThePoolBinds() async throws {
+        try await withWebApp { history, _, client in
+            var h = Visitor()
+            try await h.login(client, "harry")
+            let scenario = "kpis:\n  reference_fill_rate: { distribution: uniform, min: 80%, max: 110% }\n  reference_capacity: { distribution: normal, mean: 125, sd: 15 }\n"
+            let r = try await h.post(client, "/plans/simulate", [("plan", ""), ("scenario", scenario), ("run", "1"), ("runs", "200"), ("seed", "7")])
+            XCTAssertEqual(r.status, .ok, r.text)
+            let expected = Pipeline.simulate(history.requests[WebFiguresTests.cro]!, scenario: InputFile(path: "scenario.yaml", bytes: Array(scenario.utf8)),
+                                             runs: 200, seed: 7, loadFile: WebFixture.loader).result!
+            let usd = expected.costs[0]
+            XCTAssertTrue(r.text.contains("<strong>P50 <span id=\"p50-USD\">\(usd.p50.grouped)</span></strong>, <strong>P90 \(usd.p90.grouped)</strong>, <strong>P99 \(usd.p99.grouped)</strong>"), r.text)
+            XCTAssertTrue(r.text.contains("The pool binds in \(expected.poolBinds!) of 200 runs."))
+            XCTAssertEqual(r.text.components(separatedBy: "<rect x=").count - 1, 20, "20 bins")
+            // A scenario's error is shown with its place.
+            let bad = try await h.post(client, "/plans/simulate", [("plan", ""), ("scenario", "kpis:\n  nope: { distribution: fixed, value: 1 }\n"), ("run", "1")])
+            XCTAssertTrue(bad.text.contains("scenario.yaml:2:"), bad.text)
+        }
+    }
 }

@@ -44,6 +44,7 @@ final class WebSecurityTests: XCTestCase {
         Row(method: .get, path: "/audit", expected: [see, ok, forbidden, forbidden, forbidden]),
         Row(method: .get, path: "/plans", expected: [see, forbidden, ok, forbidden, forbidden]),
         Row(method: .post, path: "/plans/check", fields: [("plan", "plan: x\n"), ("run", "1")], expected: [unauthorized, forbidden, ok, forbidden, forbidden]),
+        Row(method: .post, path: "/plans/simulate", expected: [unauthorized, forbidden, .badRequest, forbidden, forbidden]),
         Row(method: .post, path: "/plans/save", fields: [("plan", "plan: x\n"), ("effective", "2027-01-01")], expected: [unauthorized, forbidden, .badRequest, forbidden, forbidden]),
         Row(method: .get, path: "/payees/E1101", expected: [see, ok, forbidden, ok, forbidden]),
         Row(method: .get, path: "/payees/E1101/whatif?kpi.reference_fill_rate=95", expected: [unauthorized, ok, forbidden, ok, forbidden]),
