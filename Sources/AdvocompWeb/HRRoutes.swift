@@ -22,7 +22,9 @@ extension WebApp {
             let errors = loaded.diagnostics.filter { $0.severity == .error }.count
             data["errorCount"] = "\(errors) error\(errors == 1 ? "" : "s"): each is shown at its line below."
             data["lines"] = WebApp.sourceLines(draft, loaded.diagnostics)
-            if let comparison, let runID { data["comparison"] = ["runID": "\(runID)", "text": comparison] }
+            if let comparison, let runID {
+                data["comparison"] = ["runID": "\(runID)", "text": comparison.text, "units": UnitChart.data(comparison.result)] as [String: Any]
+            }
             try self.audit(s, context, "plan draft checked", "\(draft.utf8.count) bytes" + (loaded.plan.map { ", plan \($0.id) \($0.version)" } ?? ", with errors"))
             return self.page("plans", data, title: "Plans", context: context)
         }
@@ -88,7 +90,7 @@ extension WebApp {
 
     /// `validate` on the draft (OKR sets served from the chosen run's stored files), and,
     /// when valid, `compare` with the plan of that run on its stored inputs.
-    func checkDraft(_ draft: String, runID: Int64?) throws -> (LoadedPlan, String?) {
+    func checkDraft(_ draft: String, runID: Int64?) throws -> (LoadedPlan, (text: String, result: PlanComparison?)?) {
         let file = InputFile(path: "draft.yaml", bytes: Array(draft.utf8))
         guard let runID, let run = try store.summary(runID), run.purpose == .calculate else {
             return (Pipeline.loadPlan(file, loadFile: { _ in .failure(PlanParser.FileLoadError("choose a run: its OKR sets are read")) }), nil)
@@ -99,9 +101,9 @@ extension WebApp {
         guard loaded.plan != nil else { return (loaded, nil) }
         let (comparison, diagnostics) = Pipeline.compare(request, planB: file, loadFile: loader)
         guard let comparison else {
-            return (loaded, "No comparison: " + diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"))
+            return (loaded, ("No comparison: " + diagnostics.filter { $0.severity == .error }.map(\.description).joined(separator: "\n"), nil))
         }
-        return (loaded, ComparisonReport.table(comparison))
+        return (loaded, (ComparisonReport.table(comparison), comparison))
     }
 
     /// The draft's lines, each with the diagnostics located on it.

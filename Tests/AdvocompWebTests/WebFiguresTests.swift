@@ -168,6 +168,7 @@ final class WebFiguresTests: XCTestCase {
             let ok = try await h.post(client, "/plans/check", [("plan", try WebFixture.file("plans/cro-reference-program.yaml").text), ("run", "1")])
             XCTAssertTrue(ok.text.contains("id=\"draft-ok\""))
             XCTAssertTrue(ok.text.contains("id=\"comparison\""))
+            XCTAssertTrue(ok.text.contains("id=\"unit-chart\"") && ok.text.contains("<title>in force: "), "the chart by unit")
             let saved = try await h.post(client, "/plans/save", [("plan", try WebFixture.file("plans/cro-reference-program.yaml").text), ("effective", "2026-07-01")])
             XCTAssertEqual(saved.status, .ok, saved.text)
             XCTAssertEqual(try history.store.planVersions().map(\.version), ["2026.1"])
