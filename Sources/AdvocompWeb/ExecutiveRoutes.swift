@@ -60,7 +60,7 @@ extension WebApp {
                 if value != k.actual, let o = preview.override(id, kpi: kpi, value: value) { overrides.append(o) }
             }
             let started = DispatchTime.now()
-            let (w, diagnostics) = preview.whatIf(id, overrides: overrides)
+            let (w, diagnostics) = try await EngineQueue.run { [overrides] in preview.whatIf(id, overrides: overrides) }
             guard let w else { throw WebError(.badRequest, diagnostics.map(\.message).joined(separator: "; ")) }
             let ms = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6
             let sign = w.difference.isNegative ? "" : "+"
@@ -83,7 +83,7 @@ extension WebApp {
             let run = try self.payeeRun(request, id)
             let preview = try self.preview(run)
             let kpi = request.uri.queryParameters.get("kpi").map { String($0) } ?? ""
-            let (c, diagnostics) = preview.curve(id, kpi: kpi, from: CurveChart.from, to: CurveChart.to, step: CurveChart.step)
+            let (c, diagnostics) = try await EngineQueue.run { preview.curve(id, kpi: kpi, from: CurveChart.from, to: CurveChart.to, step: CurveChart.step) }
             guard let c else { throw WebError(.badRequest, diagnostics.map(\.message).joined(separator: "; ")) }
             let svg = self.templates.render(CurveChart.data(c), withTemplate: "curve-svg") ?? ""
             return WebApp.text(svg, type: "image/svg+xml")

@@ -78,6 +78,25 @@ public final class WebApp: Sendable {
     }
 }
 
+/// The engine's calculations (what-ifs, curves, simulations) in the order asked, as many at
+/// once as there are cores, on threads of their own: a request waiting for one holds no
+/// thread of the server's, so pages and static files are served meanwhile, and under load
+/// the calculations are served first come, first served.
+enum EngineQueue {
+    static let queue: OperationQueue = {
+        let q = OperationQueue()
+        q.name = "advocomp engine"
+        q.maxConcurrentOperationCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        return q
+    }()
+
+    static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, Error>) in
+            queue.addOperation { c.resume(with: Result { try body() }) }
+        }
+    }
+}
+
 /// An error shown to the user as a page (or JSON) with its status.
 public struct WebError: Error, Sendable {
     public var status: HTTPResponse.Status
