@@ -42,8 +42,11 @@ extension WebApp {
             var request = base
             if !draft.isEmpty { request.plan = InputFile(path: "draft.yaml", bytes: Array(draft.utf8)) }
             let loader = try PayeeRuns.draftLoader(self.store, run)
-            let (result, diagnostics) = Pipeline.simulate(request, scenario: InputFile(path: "scenario.yaml", bytes: Array(scenario.utf8)),
-                                                          runs: runs, seed: seed, loadFile: loader)
+            let scenarioFile = InputFile(path: "scenario.yaml", bytes: Array(scenario.utf8))
+            nonisolated(unsafe) let loadFile = loader  // serves the run's stored OKR sets: no state
+            let (result, diagnostics) = try await EngineQueue.run { [request] in
+                Pipeline.simulate(request, scenario: scenarioFile, runs: runs, seed: seed, loadFile: loadFile)
+            }
             data["simulated"] = true
             if let result {
                 data["simulation"] = SimulationChart.data(result)
