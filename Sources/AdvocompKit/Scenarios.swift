@@ -74,9 +74,9 @@ extension Pipeline {
     static func calculate(_ request: CalculationRequest, overrides: [ActualOverride],
                           loadFile: @escaping PlanParser.FileLoader) -> (CalculationOutcome, [ScenarioError]) {
         var problems: [ScenarioError] = []
-        let outcome = calculate(request, loadFile: loadFile, planFor: { $0 }) { actuals, plan, roster, period in
+        let outcome = calculate(request, loadFile: loadFile, planFor: { $0 }, adjust: { actuals, plan, roster, period in
             problems = apply(overrides, to: &actuals, plan: plan, roster: roster, period: period)
-        }
+        })
         return (outcome, problems)
     }
 
