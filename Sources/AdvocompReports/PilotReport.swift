@@ -61,6 +61,12 @@ public enum PilotRender {
         }
     }
 
+    /// The payouts before the pool when it binds ("-" without one that binds).
+    static func beforePool(_ run: RunResult, _ c: Currency) -> String {
+        guard let p = run.pool, p.applied, p.currency == c else { return "-" }
+        return p.totalBefore.grouped
+    }
+
     public static func table(_ r: PilotReport) -> String {
         let p = r.pilot
         var out = Display.text("Pilot \(p.id)" + (p.title.map { ": \($0)" } ?? "")) + "\n"
@@ -86,11 +92,13 @@ public enum PilotRender {
             for ro in r.rollout {
                 for t in ro.comparison.totals {
                     rows.append([ro.period.description, "\(ro.run), \(ro.candidateRun)", t.currency.code, String(t.payees),
-                                 t.totalA.grouped, t.totalB.grouped, t.change.grouped, String(t.gain), String(t.lose)])
+                                 t.totalA.grouped, t.totalB.grouped, t.change.grouped, String(t.gain), String(t.lose),
+                                 beforePool(ro.comparison.a, t.currency), beforePool(ro.comparison.b, t.currency)])
                 }
             }
-            out += Display.table(["period", "runs", "cur", "payees", "all on current", "all on candidate", "change", "gain", "lose"],
-                                 rows, rightAligned: [3, 4, 5, 6, 7, 8])
+            out += Display.table(["period", "runs", "cur", "payees", "all on current", "all on candidate", "change", "gain", "lose",
+                                  "current before pool", "candidate before pool"],
+                                 rows, rightAligned: [3, 4, 5, 6, 7, 8, 9, 10])
         }
         if !r.notes.isEmpty { out += "\nNotes\n" + r.notes.map { "- " + Display.text($0) + "\n" }.joined() }
         return out
@@ -167,6 +175,10 @@ public enum PilotRender {
                             w.key("currency"); w.string(t.currency.code); w.key("payees"); w.raw(String(t.payees))
                             w.key("all_on_current"); w.string(t.totalA.plain); w.key("all_on_candidate"); w.string(t.totalB.plain)
                             w.key("change"); w.string(t.change.plain); w.key("gain"); w.raw(String(t.gain)); w.key("lose"); w.raw(String(t.lose))
+                            for (k, run) in [("current_before_pool", ro.comparison.a), ("candidate_before_pool", ro.comparison.b)] {
+                                w.key(k)
+                                if let p = run.pool, p.applied, p.currency == t.currency { w.string(p.totalBefore.plain) } else { w.raw("null") }
+                            }
                         } } }
                     }
                 }
