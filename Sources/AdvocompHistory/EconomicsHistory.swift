@@ -101,6 +101,11 @@ public enum EconomicsHistory {
             let of = sections.filter { $0.total.revenueCurrency.code == c }
             totals.append(try EconomicsFigures.total(of.map(\.total), revenueCurrency: of[0].total.revenueCurrency))
         }
-        return EconomicsReport(sections: sections, planTotals: planTotals, totals: totals, notes: notes)
+        var report = EconomicsReport(sections: sections, planTotals: planTotals, totals: totals, notes: notes)
+        for t in totals where t.contribution == nil {
+            let with = sections.filter { $0.total.revenueCurrency == t.revenueCurrency && $0.total.contribution != nil }
+            if !with.isEmpty { report.totalsWithContribution.append(try EconomicsFigures.total(with.map(\.total), revenueCurrency: t.revenueCurrency)) }
+        }
+        return report
     }
 }

@@ -37,6 +37,9 @@ public struct EconomicsReport: Sendable {
     public var totals: [EconomicsFigures]
     /// Periods and plans left out, and why; events types never seen.
     public var notes: [String]
+    /// When some plan-periods have no contribution (a cost in another currency): the total
+    /// of those that have one, per revenue currency, so the rest can still be judged.
+    public var totalsWithContribution: [EconomicsFigures] = []
 
     public init(sections: [Section], planTotals: [PlanTotal], totals: [EconomicsFigures], notes: [String]) {
         self.sections = sections; self.planTotals = planTotals; self.totals = totals; self.notes = notes
@@ -99,7 +102,9 @@ public enum EconomicsRender {
             out += Display.table(h, r.planTotals.map { row(Display.text($0.planID), $0.total) }, rightAligned: right)
             out += "\nTotal (every plan and period; one line per revenue currency, never added across currencies)\n"
             h[0] = "revenue in"
-            out += Display.table(h, r.totals.map { row($0.revenueCurrency.code, $0) }, rightAligned: right)
+            out += Display.table(h, r.totals.map { row($0.revenueCurrency.code, $0) }
+                                 + r.totalsWithContribution.map { row("\($0.revenueCurrency.code), plans and periods with a contribution", $0) },
+                                 rightAligned: right)
         }
         if !r.notes.isEmpty { out += "\nNotes\n" + r.notes.map { "- " + Display.text($0) + "\n" }.joined() }
         return out
@@ -189,6 +194,7 @@ public enum EconomicsRender {
             }
             w.key("plans"); w.array { for p in r.planTotals { w.object { w.key("plan"); w.string(p.planID); figures(w, p.total) } } }
             w.key("totals"); w.array { for t in r.totals { w.object { figures(w, t) } } }
+            w.key("totals_with_contribution"); w.array { for t in r.totalsWithContribution { w.object { figures(w, t) } } }
             w.key("notes"); w.array { for n in r.notes { w.string(n) } }
         }
         return w.line

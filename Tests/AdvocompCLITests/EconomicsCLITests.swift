@@ -91,6 +91,13 @@ final class EconomicsCLITests: XCTestCase {
         XCTAssertTrue(ccoTotal["contribution"] is NSNull)
         XCTAssertEqual(ccoTotal["contribution_missing_because"] as? String, "cost in EUR, GBP, revenue in USD: advocomp never converts currencies")
 
+        // Overall: no contribution (some cost is in EUR and GBP); the plan-periods that have one, added.
+        let totals = try XCTUnwrap(report["totals"] as? [[String: Any]])
+        XCTAssertTrue(totals.first?["contribution"] is NSNull)
+        let with = sections.compactMap { ($0["total"] as? [String: Any])?["contribution"] as? String }.map { Decimal(string: $0)! }
+        XCTAssertEqual(with.count, 7, "all but cco-nrr-expansion in Q2 and Q3 (its Q1 advocacy cost is 0 in every currency)")
+        XCTAssertEqual(Self.decimal((report["totals_with_contribution"] as? [[String: Any]])?.first?["contribution"]), with.reduce(0, +))
+
         // The table and the CSV; --run reads a draft; --plan-id and --period choose.
         let table = try advocomp(["economics", "--db", db, "--period", "2026-Q3", "--plan-id", "field-advocacy-ledger"])
         XCTAssertEqual(table.status, 0, table.stderr)
