@@ -37,8 +37,8 @@ public struct DiffInDiff: Sendable {
         }
         guard let low, let high else { return "no interval" }
         let level = confidence.percentString(maxPlaces: 2)
-        if low > .zero { return "the pilot rose more than the control (\(level) interval above 0)" }
-        if high < .zero { return "the pilot rose less than the control (\(level) interval below 0)" }
+        if low > .zero { return "the pilot's change is above the control's (\(level) interval above 0)" }
+        if high < .zero { return "the pilot's change is below the control's (\(level) interval below 0)" }
         return "no difference the data can tell from chance (\(level) interval includes 0)"
     }
 }

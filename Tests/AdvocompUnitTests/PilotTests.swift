@@ -38,7 +38,7 @@ final class PilotTests: XCTestCase {
         // Pilot changes 1..8 (mean 4.5), control 1 each: difference 3.5; the interval holds it.
         XCTAssertEqual(a.difference, "3.5".d)
         XCTAssertTrue(try XCTUnwrap(a.low) > .zero && "3.5".d <= a.high!, "\(a.low!) to \(a.high!)")
-        XCTAssertEqual(a.verdict, "the pilot rose more than the control (90% interval above 0)")
+        XCTAssertEqual(a.verdict, "the pilot's change is above the control's (90% interval above 0)")
         XCTAssertNotNil(other.low)
         // Every member changes alike: every resample gives the same statistic.
         let flat = try PilotStatistics.diffInDiff(pilot: (1...3).map { ("p\($0)", ["1".d], ["3".d]) }, control: (1...3).map { ("c\($0)", ["1".d], ["1".d]) })
