@@ -26,16 +26,7 @@ extension Pipeline {
         var other = quiet
         other.plan = candidate
         let b = calculate(other, loadFile: loadFile, planFor: { p in var p = p; p.id = currentID; return p }, rosterFor: everyone)
-        let all = sorted(a.diagnostics + b.diagnostics)
-        guard let ra = a.result, var rb = b.result else { return (nil, all) }
         // Shown under its own id.
-        rb.plan.id = candidateID
-        do {
-            return (try PlanComparison(a: ra, b: rb), all)
-        } catch let e as DiagnosticsError {
-            return (nil, sorted(all + e.diagnostics))
-        } catch {
-            return (nil, all + [.error("\(error)", at: nil)])
-        }
+        return comparison(a, b) { $0.plan.id = candidateID }
     }
 }

@@ -10,11 +10,15 @@ import AdvocompTestSupport
 final class EconomicsTests: XCTestCase {
     // MARK: Plan section
 
-    func parse(_ economics: String) -> (Plan?, [String], [String]) {
-        let text = """
+    /// Two components (advocacy 60% on a payee KPI, retention 40% on a company one); its
+    /// last line is line 15, so an economics section appended starts on line 16.
+    static func plan(extra: String = "") -> String {
+        """
         plan: p
         version: "1"
         currency: USD
+        """ + (extra.isEmpty ? "" : "\n" + extra) + """
+
         kpis:
           calls: { scope: payee, target: 10 }
           nrr: { target: 1 }
@@ -27,8 +31,11 @@ final class EconomicsTests: XCTestCase {
             weight: 40%
             measures:
               - { kpi: nrr, weight: 100% }
-        \(economics)
         """
+    }
+
+    func parse(_ economics: String) -> (Plan?, [String], [String]) {
+        let text = Self.plan() + "\n" + economics
         let (plan, d) = TestSupport.parsePlan(text, file: "p.yaml")
         return (plan, TestSupport.errors(d), d.filter { $0.severity == .warning }.map(\.description))
     }
@@ -106,25 +113,8 @@ final class EconomicsTests: XCTestCase {
     /// Cap, floor and a binding pool, all in one run; every figure worked out by hand in
     /// the comments.
     func testARunsLinesAfterCapFloorAndPool() throws {
-        let plan = """
-        plan: p
-        version: "1"
-        currency: USD
-        cap: 120%
-        floor: 50%
-        kpis:
-          calls: { scope: payee, target: 10 }
-          nrr: { target: 1 }
-        components:
-          - id: advocacy
-            weight: 60%
-            measures:
-              - { kpi: calls, weight: 100% }
-          - id: retention
-            weight: 40%
-            measures:
-              - { kpi: nrr, weight: 100% }
-        pool: { amount: 20000 }
+        let plan = Self.plan(extra: "cap: 120%\nfloor: 50%\npool: { amount: 20000 }") + """
+
         economics:
           advocacy_components: [advocacy]
           revenue: { types: [referral], baseline_share: 25%, margin: 60% }
