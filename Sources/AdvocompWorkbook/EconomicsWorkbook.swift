@@ -9,7 +9,7 @@ extension ScenarioWorkbook {
     /// revenue's is shown in its own column, never added.
     public static func economics(_ book: WorkbookSink, _ r: EconomicsReport) throws {
         let s = try book.addSheet("Economics")
-        try s.columnWidths([10, 24, 8, 18, 8, 6, 16, 16, 16, 10, 10, 16, 16, 10, 8, 26])
+        try s.columnWidths([10, 30, 6, 18, 8, 6, 16, 16, 16, 10, 10, 16, 16, 10, 8, 26])
         try s.text(0, 0, "Programme economics: advocacy incentive cost against incremental referred revenue. incremental = referred x (1 - baseline); contribution = incremental x margin - cost; return = contribution / cost", .title)
         let header = ["period", "plan", "run", "unit", "currency", "paid", "payout", "advocacy cost", "referred", "baseline share", "margin",
                       "incremental", "contribution", "return", "events", "cost in other currencies"]
@@ -53,21 +53,22 @@ extension ScenarioWorkbook {
             for l in sec.lines { try write(sec, l.unit.isEmpty ? "(no unit)" : l.unit, l.figures) }
         }
         guard !totalRows.isEmpty else { return }
-        // The chart: each plan and period's advocacy cost and incremental revenue (its
-        // "all units" rows; the label is written beside them).
+        // The chart reads each plan and period's "all units" row through formulas in a small
+        // table below, the label under "plan", the figures under their own columns.
         let chartTop = row + 2
-        try s.text(chartTop, 0, "chart: plan and period", .header)
-        try s.text(chartTop, 1, "advocacy cost", .header)
-        try s.text(chartTop, 2, "incremental", .header)
+        try s.text(chartTop, 1, "chart: plan and period", .header)
+        try s.text(chartTop, 7, "advocacy cost", .header)
+        try s.text(chartTop, 11, "incremental", .header)
         for (i, (sec, at)) in zip(r.sections, totalRows).enumerated() {
-            try s.text(chartTop + 1 + i, 0, "\(sec.period) \(sec.planID)", .plain)
-            try s.formula(chartTop + 1 + i, 1, "H\(at + 1)", cached: number(sec.total.costInRevenueCurrency.amount), .money(sec.total.revenueCurrency.minorDigits))
-            try s.formula(chartTop + 1 + i, 2, "L\(at + 1)", cached: number(sec.total.incremental.amount), .money(sec.total.revenueCurrency.minorDigits))
+            let c = sec.total.revenueCurrency
+            try s.text(chartTop + 1 + i, 1, "\(sec.period) \(sec.planID)", .plain)
+            try s.formula(chartTop + 1 + i, 7, "H\(at + 1)", cached: number(sec.total.costInRevenueCurrency.amount), .money(c.minorDigits))
+            try s.formula(chartTop + 1 + i, 11, "L\(at + 1)", cached: number(sec.total.incremental.amount), .money(c.minorDigits))
         }
         let rows = (chartTop + 1)...(chartTop + r.sections.count)
-        try book.columnChart(on: s, row: 1, col: 17, title: "Advocacy cost and incremental revenue by plan and period",
-                             categories: ColumnRange(sheet: "Economics", col: 0, rows: rows),
-                             series: [(name: "advocacy cost", values: ColumnRange(sheet: "Economics", col: 1, rows: rows)),
-                                      (name: "incremental revenue", values: ColumnRange(sheet: "Economics", col: 2, rows: rows))])
+        try book.columnChart(on: s, row: chartTop + r.sections.count + 2, col: 1, title: "Advocacy cost and incremental revenue by plan and period",
+                             categories: ColumnRange(sheet: "Economics", col: 1, rows: rows),
+                             series: [(name: "advocacy cost", values: ColumnRange(sheet: "Economics", col: 7, rows: rows)),
+                                      (name: "incremental revenue", values: ColumnRange(sheet: "Economics", col: 11, rows: rows))])
     }
 }
