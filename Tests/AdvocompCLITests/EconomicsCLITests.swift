@@ -117,6 +117,14 @@ final class EconomicsCLITests: XCTestCase {
         let mode = try FileManager.default.attributesOfItem(atPath: book)[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o600)
         XCTAssertEqual(try advocomp(["economics", "--db", db, "--output", db]).status, 1, "the history is never an output")
+
+        // A closed quarter recalculated and the adjustment approved: that run stands for it.
+        XCTAssertEqual(try advocomp(["calculate", "-q", "--period", "2026-Q1", "--db", db, "--plan", "plans/field-advocacy-ledger.yaml"] + Self.samples).status, 0)
+        XCTAssertEqual(try advocomp(["approve", "13", "--db", db]).status, 0)
+        let adjusted = try advocomp(["economics", "--db", db, "--period", "2026-Q1", "--plan-id", "field-advocacy-ledger", "--format", "json"])
+        let section = try XCTUnwrap(((try JSONSerialization.jsonObject(with: Data(adjusted.stdout.utf8)) as? [String: Any])?["economics"] as? [[String: Any]])?.first)
+        XCTAssertEqual(section["run"] as? Int, 13)
+        XCTAssertEqual(section["run_state"] as? String, "approved adjustment")
     }
 
     func testThePilotOnTheSamples() throws {
@@ -182,6 +190,16 @@ final class EconomicsCLITests: XCTestCase {
                                  "--period", "2026-Q3", "--no-db", "-q", "--format", "json"])
         let before = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(calc.stdout.utf8)) as? [String: Any])?["pool"] as? [String: Any])
         XCTAssertEqual(q3["current_before_pool"] as? String, before["total_before_pool"] as? String)
+
+        // A cohort of units: the sales unit is every payee of these plans, so no unit is left
+        // to compare with, and the payee KPIs have no control either.
+        let units = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("units.yaml")
+        let pilotText = try String(contentsOf: CLI.repoRoot.appendingPathComponent("pilots/2026-reference-pilot.yaml"), encoding: .utf8)
+        try pilotText.replacingOccurrences(of: "payees: [E1103, E1104, E1105, E1110]", with: "units: [sales]").write(to: units, atomically: true, encoding: .utf8)
+        let byUnit = try advocomp(["pilot", units.path, "--db", db, "--format", "csv"])
+        XCTAssertEqual(byUnit.status, 0, byUnit.stderr)
+        let nps = try XCTUnwrap(byUnit.stdout.split(separator: "\n").first { $0.hasPrefix("net_promoter_score,") })
+        XCTAssertEqual(nps, "net_promoter_score,satisfaction,unit,1,38.5,37.5,-1,0,,,,,,,\"too few observations to say anything (1 pilot, 0 control; at least 3 in each group needed)\"")
 
         let table = try advocomp(["pilot", "pilots/2026-reference-pilot.yaml", "--db", db])
         XCTAssertEqual(table.status, 0, table.stderr)
