@@ -90,7 +90,10 @@ public enum PilotHistory {
             }
         }
         var rollout: [PilotReport.Rollout] = []
-        for period in pilot.after {
+        // Every period of the pilot, before and after: the candidate's plan (its run in
+        // the period, else in the first after-period that has one) on the current plan's
+        // stored inputs, everyone on it.
+        for period in pilot.before + pilot.after {
             guard let (run, request, files) = picked["\(period)|\(pilot.plan)"] else { continue }
             guard let (candidateRun, candidateRequest, candidateFiles) = picked["\(period)|\(pilot.candidate)"]
                     ?? pilot.after.lazy.compactMap({ picked["\($0)|\(pilot.candidate)"] }).first else {

@@ -9,11 +9,16 @@ extension ScenarioWorkbook {
     /// revenue's is shown in its own column, never added.
     public static func economics(_ book: WorkbookSink, _ r: EconomicsReport) throws {
         let s = try book.addSheet("Economics")
-        try s.columnWidths([10, 30, 6, 18, 8, 6, 16, 16, 16, 10, 10, 16, 16, 10, 8, 26])
+        try s.columnWidths([10, 24, 6, 18, 9, 12, 16, 15, 17, 15, 9, 20, 15, 10, 8, 30])
         try s.text(0, 0, "Programme economics: advocacy incentive cost against incremental referred revenue. incremental = referred x (1 - baseline); contribution = incremental x margin - cost; return = contribution / cost", .title)
-        let header = ["period", "plan", "run", "unit", "currency", "paid", "payout", "advocacy cost", "referred", "baseline share", "margin",
-                      "incremental", "contribution", "return", "events", "cost in other currencies"]
+        let header = ["Period", "Plan", "Run", "Unit", "Currency", "Paid payees", "Payout", "Advocacy cost", "Referred revenue", "Baseline share", "Margin",
+                      "Incremental revenue", "Contribution", "Return", "Events", "Cost in other currencies"]
         for (k, h) in header.enumerated() { try s.text(2, k, h, .header) }
+        try s.freezeHeader(rows: 3, cols: 2)
+        var setup = PageSetup()
+        setup.repeatRows = 2...2
+        setup.footer = "&LProgramme economics&R&A, page &P of &N"
+        try s.pageSetup(setup)
         var row = 3
         // Incremental, contribution and return are formulas over the row's own cells
         // (I referred, J baseline, K margin, H cost), cached with the report's exact figures.
@@ -42,7 +47,7 @@ extension ScenarioWorkbook {
                 try s.text(row, 13, f.contribution == nil ? "n/a" : "-", .plain)
             }
             try s.number(row, 14, Double(f.events.count), .integer)
-            let foreign = f.cost.filter { $0.currency != c && !$0.isZero }.map { "\($0.plain) \($0.currency.code)" }.joined(separator: "; ")
+            let foreign = f.cost.filter { $0.currency != c && !$0.isZero }.map { "\($0.grouped) \($0.currency.code)" }.joined(separator: "; ")
             if !foreign.isEmpty { try s.text(row, 15, foreign, .plain) }
             row += 1
         }
@@ -53,22 +58,28 @@ extension ScenarioWorkbook {
             for l in sec.lines { try write(sec, l.unit.isEmpty ? "(no unit)" : l.unit, l.figures) }
         }
         guard !totalRows.isEmpty else { return }
-        // The chart reads each plan and period's "all units" row through formulas in a small
-        // table below, the label under "plan", the figures under their own columns.
-        let chartTop = row + 2
-        try s.text(chartTop, 1, "chart: plan and period", .header)
-        try s.text(chartTop, 7, "advocacy cost", .header)
-        try s.text(chartTop, 11, "incremental", .header)
-        for (i, (sec, at)) in zip(r.sections, totalRows).enumerated() {
-            let c = sec.total.revenueCurrency
-            try s.text(chartTop + 1 + i, 1, "\(sec.period) \(sec.planID)", .plain)
-            try s.formula(chartTop + 1 + i, 7, "H\(at + 1)", cached: number(sec.total.costInRevenueCurrency.amount), .money(c.minorDigits))
-            try s.formula(chartTop + 1 + i, 11, "L\(at + 1)", cached: number(sec.total.incremental.amount), .money(c.minorDigits))
+        // One chart per revenue currency (amounts are never drawn on one axis across
+        // currencies). Each reads its plan-periods' "all units" rows through formulas in a
+        // small table below, the label under "Plan", the figures under their own columns.
+        var top = row + 2
+        let byCurrency = Dictionary(grouping: zip(r.sections, totalRows).map { ($0, $1) }, by: { $0.0.total.revenueCurrency.code })
+        for code in byCurrency.keys.sorted() {
+            guard let group = byCurrency[code] else { continue }
+            try s.text(top, 1, "Plan and period (\(code))", .header)
+            try s.text(top, 7, "Advocacy cost", .header)
+            try s.text(top, 11, "Incremental revenue", .header)
+            for (i, (sec, at)) in group.enumerated() {
+                let c = sec.total.revenueCurrency
+                try s.text(top + 1 + i, 1, "\(sec.period) \(sec.planID)", .plain)
+                try s.formula(top + 1 + i, 7, "H\(at + 1)", cached: number(sec.total.costInRevenueCurrency.amount), .money(c.minorDigits))
+                try s.formula(top + 1 + i, 11, "L\(at + 1)", cached: number(sec.total.incremental.amount), .money(c.minorDigits))
+            }
+            let rows = (top + 1)...(top + group.count)
+            try book.columnChart(on: s, row: top + group.count + 2, col: 1, title: "Advocacy cost and incremental revenue by plan and period, \(code)",
+                                 categories: ColumnRange(sheet: "Economics", col: 1, rows: rows),
+                                 series: [(name: "Advocacy cost (\(code))", values: ColumnRange(sheet: "Economics", col: 7, rows: rows)),
+                                          (name: "Incremental revenue (\(code))", values: ColumnRange(sheet: "Economics", col: 11, rows: rows))])
+            top += group.count + 2 + 18
         }
-        let rows = (chartTop + 1)...(chartTop + r.sections.count)
-        try book.columnChart(on: s, row: chartTop + r.sections.count + 2, col: 1, title: "Advocacy cost and incremental revenue by plan and period",
-                             categories: ColumnRange(sheet: "Economics", col: 1, rows: rows),
-                             series: [(name: "advocacy cost", values: ColumnRange(sheet: "Economics", col: 7, rows: rows)),
-                                      (name: "incremental revenue", values: ColumnRange(sheet: "Economics", col: 11, rows: rows))])
     }
 }

@@ -182,8 +182,14 @@ final class EconomicsCLITests: XCTestCase {
 
         // The rollout: both plans for all eleven payees, on each pilot quarter's stored inputs.
         let rollout = try XCTUnwrap(report["rollout"] as? [[String: Any]])
-        XCTAssertEqual(rollout.map { $0["period"] as? String }, ["2026-Q3", "2026-Q4"])
-        let q3 = try XCTUnwrap((rollout[0]["totals"] as? [[String: Any]])?.first)
+        XCTAssertEqual(rollout.map { $0["period"] as? String }, ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"], "every period of the pilot, before and after")
+        // Before the pilot the current plan's total is what calculate paid in the quarter.
+        let q1 = try XCTUnwrap((rollout[0]["totals"] as? [[String: Any]])?.first)
+        let calcQ1 = try advocomp(["calculate", "--plan", "plans/cro-reference-program.yaml", "--roster", "samples/roster.csv", "--actuals", "samples/actuals-2026.csv",
+                                   "--period", "2026-Q1", "--no-db", "-q", "--format", "csv"])
+        let paidQ1 = calcQ1.stdout.split(separator: "\n").dropFirst().compactMap { Decimal(string: String($0.split(separator: ",").last ?? "")) }.reduce(0, +)
+        XCTAssertEqual(Decimal(string: q1["all_on_current"] as? String ?? ""), paidQ1)
+        let q3 = try XCTUnwrap((rollout[2]["totals"] as? [[String: Any]])?.first)
         XCTAssertEqual(q3["payees"] as? Int, 11)
         XCTAssertEqual(q3["all_on_current"] as? String, "470000.00", "the CRO plan's Q3 as calculated for everyone: the pool binds")
         let calc = try advocomp(["calculate", "--plan", "plans/cro-reference-program.yaml", "--roster", "samples/roster.csv", "--actuals", "samples/actuals-2026.csv",
