@@ -80,6 +80,9 @@ enum InputChecks {
         if let c = plan.gaming?.consent {
             for t in c.types { named.append((t, "the consent check", plan.gaming?.locations[.consent] ?? SourceLocation(file: plan.sourceFile, line: 1, column: 1))) }
         }
+        if let e = plan.economics {
+            for t in e.revenueTypes { named.append((t, "the economics section", e.location)) }
+        }
         var warned = Set<String>()
         for n in named where !present.contains(n.type) && warned.insert(n.type + "|" + n.what).inserted {
             out.append(.warning("event type '\(n.type)' named by \(n.what) never occurs in \(ledger.file)"

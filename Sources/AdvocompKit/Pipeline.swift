@@ -87,8 +87,9 @@ public enum Pipeline {
     /// year), and the actuals as `adjust` changes them once read and checked (a what-if).
     static func calculate(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader,
                           planFor: (Plan) -> Plan,
+                          rosterFor: ((Roster) -> Roster)? = nil,
                           adjust: ((inout Actuals, Plan, Roster, Period) -> Void)? = nil) -> CalculationOutcome {
-        let (prepared, diagnostics, planFiles) = prepare(request, loadFile: loadFile, planFor: planFor, adjust: adjust)
+        let (prepared, diagnostics, planFiles) = prepare(request, loadFile: loadFile, planFor: planFor, rosterFor: rosterFor, adjust: adjust)
         guard let p = prepared else { return CalculationOutcome(result: nil, diagnostics: diagnostics, planFiles: planFiles) }
         return run(p, explain: request.explain, recordFigures: request.recordFigures, diagnostics: diagnostics, planFiles: planFiles)
     }
@@ -125,6 +126,7 @@ public enum Pipeline {
     /// Reads and checks the request's files; nil with every problem when any is an error.
     static func prepare(_ request: CalculationRequest, loadFile: @escaping PlanParser.FileLoader,
                         planFor: (Plan) -> Plan = { $0 },
+                        rosterFor: ((Roster) -> Roster)? = nil,
                         adjust: ((inout Actuals, Plan, Roster, Period) -> Void)? = nil) -> (Prepared?, [Diagnostic], [InputFile]) {
         // The plan is small and read first; then the roster, the actuals and the events,
         // which are independent, are read and checked against it on two threads (the
@@ -135,7 +137,8 @@ public enum Pipeline {
         var rosterDiagnostics: [Diagnostic] = [], actualsDiagnostics: [Diagnostic] = [], eventsDiagnostics: [Diagnostic] = []
         var roster: Roster?, actuals: Actuals?, ledger: Ledger?
         let readRoster = {
-            let r = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &rosterDiagnostics)
+            var r = RosterReader.read(file: request.roster.path, bytes: request.roster.bytes, diagnostics: &rosterDiagnostics)
+            if let rosterFor { r = rosterFor(r) }
             if let plan { rosterDiagnostics += InputChecks.roster(r, plan: plan) }
             roster = r
         }

@@ -74,9 +74,9 @@ extension Pipeline {
     static func calculate(_ request: CalculationRequest, overrides: [ActualOverride],
                           loadFile: @escaping PlanParser.FileLoader) -> (CalculationOutcome, [ScenarioError]) {
         var problems: [ScenarioError] = []
-        let outcome = calculate(request, loadFile: loadFile, planFor: { $0 }) { actuals, plan, roster, period in
+        let outcome = calculate(request, loadFile: loadFile, planFor: { $0 }, adjust: { actuals, plan, roster, period in
             problems = apply(overrides, to: &actuals, plan: plan, roster: roster, period: period)
-        }
+        })
         return (outcome, problems)
     }
 
@@ -200,10 +200,17 @@ extension Pipeline {
         var other = request
         other.plan = planB
         let b = calculate(other, loadFile: loadFile)
-        // The shared inputs' problems are reported once.
+        return comparison(a, b)
+    }
+
+    /// The comparison of two calculations, with their diagnostics (the shared inputs'
+    /// problems once); `relabel` may change B before it is compared (its plan's id).
+    static func comparison(_ a: CalculationOutcome, _ b: CalculationOutcome,
+                           relabel: (inout RunResult) -> Void = { _ in }) -> (result: PlanComparison?, diagnostics: [Diagnostic]) {
         let seen = Set(a.diagnostics.map(\.description))
         let all = sorted(a.diagnostics + b.diagnostics.filter { !seen.contains($0.description) })
-        guard let ra = a.result, let rb = b.result else { return (nil, all) }
+        guard let ra = a.result, var rb = b.result else { return (nil, all) }
+        relabel(&rb)
         do {
             return (try PlanComparison(a: ra, b: rb), all)
         } catch let e as DiagnosticsError {

@@ -7,6 +7,8 @@ public enum CheckedFile: Sendable {
     case plan(LoadedPlan)
     /// An OKR set: its objectives (nil when it has errors) and every diagnostic.
     case okrSet(objectives: [Objective]?, diagnostics: [Diagnostic])
+    /// A pilot file: the pilot (nil when it has errors) and every diagnostic.
+    case pilot(Pilot?, diagnostics: [Diagnostic])
     /// Neither a plan nor an OKR set: the located error saying so.
     case neither(Diagnostic)
 
@@ -14,6 +16,7 @@ public enum CheckedFile: Sendable {
         switch self {
         case .plan(let p): return p.diagnostics
         case .okrSet(_, let d): return d
+        case .pilot(_, let d): return d
         case .neither(let d): return [d]
         }
     }
@@ -35,6 +38,9 @@ extension Pipeline {
                                     at: SourceLocation(file: file.path, line: 1, column: 1)))
             }
             return .okrSet(objectives: objectives, diagnostics: sorted(all))
+        case .pilot:
+            let (pilot, diagnostics) = PilotParser.parse(bytes: file.bytes, file: file.path)
+            return .pilot(pilot, diagnostics: sorted(diagnostics))
         case .neither(let d):
             return .neither(d)
         }

@@ -24,6 +24,9 @@ public struct Plan: Sendable {
     public var gaming: GamingChecks?
     /// The annual true-up (`true_up:`); nil when the plan has none.
     public var trueUp: TrueUp?
+    /// The programme's economics (`economics:`); nil when the plan has none. Read by the
+    /// economics report only: it never changes a payout.
+    public var economics: Economics?
     /// Payroll earning code for the bonus (`earning_code`, default BONUS).
     public var earningCode: String = "BONUS"
     /// The plan file, as named on the command line.

@@ -37,6 +37,9 @@ public enum OKRSetFile {
 public enum YAMLDocumentKind: Equatable, Sendable {
     case plan
     case okrSet
+    /// A pilot file (README, "Pilots"): it has `pilot:`, and of a plan's keys at most `plan:`
+    /// and `title:` (which a pilot has too).
+    case pilot
     /// Neither a plan nor an OKR set: the error says what it is and what was expected.
     case neither(Diagnostic)
 
@@ -64,6 +67,7 @@ public enum YAMLDocumentKind: Equatable, Sendable {
             return .neither(.error("this is a scenario (for advocomp simulate --scenario), not a plan or an OKR set: \(expected)",
                                    at: r.location(root)))
         }
+        if keys.contains("pilot"), Set(planKeysFound).isSubset(of: ["plan", "title"]) { return .pilot }
         if !planKeysFound.isEmpty { return .plan }
         if keys.contains("okrs") { return .okrSet }
         let found = keys.isEmpty ? "no keys" : "the key\(keys.count == 1 ? "" : "s") " + keys.map { "'\($0)'" }.joined(separator: ", ")

@@ -8,7 +8,7 @@ import Yams
 public enum PlanParser {
     static let topKeys = ["plan", "version", "title", "currency", "fiscal_year_start_month", "pays", "rounding",
                           "cap", "floor", "eligibility", "kpis", "curves", "okrs", "components", "modifiers",
-                          "pool", "earning_code", "gaming", "true_up"]
+                          "pool", "earning_code", "gaming", "true_up", "economics"]
     static let kpiKeys = ["name", "unit", "better", "scope", "target", "targets", "missing", "formula", "from_events"]
     static let kpiUnits = ["count", "money", "percent", "ratio", "months", "days", "score"]
     static let curveKeys = ["points", "interpolate", "below", "above"]
@@ -201,6 +201,7 @@ struct PlanBuilder {
         plan.earningCode = earningCode
         plan.gaming = gaming
         if let n = top["true_up"] { plan.trueUp = parseTrueUp(n, kpis: kpis, pays: pays) }
+        if let n = top["economics"] { plan.economics = parseEconomics(n, components: components) }
         return plan
     }
 

@@ -78,6 +78,9 @@ struct PlansOption: ParsableArguments {
                 switch YAMLDocumentKind.of(bytes: file.bytes, file: file.path) {
                 case .plan: break
                 case .okrSet: continue
+                case .pilot:
+                    problems.append(.error("this is a pilot (for advocomp pilot), not a plan: keep pilots out of the plans folder", at: .wholeFile(file.path)))
+                    continue
                 case .neither(let d): problems.append(d); continue
                 }
             }

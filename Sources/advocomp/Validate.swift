@@ -10,7 +10,7 @@ struct Validate: ParsableCommand {
         abstract: "Check plan files and OKR sets and report every problem.",
         discussion: """
         Each file is checked as what it holds, told by its top-level keys: a plan (with the OKR \
-        sets it names), or an OKR set (a file holding only okrs:); anything else is an error. \
+        sets it names), an OKR set (a file holding only okrs:), or a pilot (pilot:); anything else is an error. \
         Exits 0 only when every file is valid. Warnings do not fail validation.
         """)
 
@@ -54,6 +54,14 @@ struct Validate: ParsableCommand {
                         ? "no plan given names it, so the KPIs it names are not checked (a plan naming it checks those it scores)"
                         : "read by \(by.count == 1 ? "plan" : "plans") \(by.joined(separator: ", ")) (each checks the KPIs of the objectives it scores)"
                     print(Display.text("\(path): OKR set is valid: \(objectives.count) objective\(objectives.count == 1 ? "" : "s"), \(krs) key result\(krs == 1 ? "" : "s"); \(kpis)"))
+                } else {
+                    problems += diagnostics
+                }
+            case .pilot(let pilot, let diagnostics):
+                if let pilot, !diagnostics.hasErrors {
+                    Output.report(diagnostics)
+                    let kpis = pilot.advocacy.count + pilot.satisfaction.count
+                    print(Display.text("\(path): pilot \(pilot.id) is valid: candidate \(pilot.candidate) against \(pilot.plan), \(kpis) KPIs, \(pilot.before.count) periods before and \(pilot.after.count) after (advocomp pilot reads them from the run history)"))
                 } else {
                     problems += diagnostics
                 }

@@ -385,7 +385,7 @@ final class CLITests: XCTestCase {
         try "payee_id,target_bonus\nA,1000\n".write(to: dir.appendingPathComponent("roster.csv"), atomically: true, encoding: .utf8)
         try "period,scope,kpi,value\n2026-FY,company,k,100\n".write(to: dir.appendingPathComponent("actuals.csv"), atomically: true, encoding: .utf8)
         let expected = """
-            plan.yaml:3:1: error: unknown key 'curency' in the plan; did you mean 'currency'? (allowed: plan, version, title, currency, fiscal_year_start_month, pays, rounding, cap, floor, eligibility, kpis, curves, okrs, components, modifiers, pool, earning_code, gaming, true_up)
+            plan.yaml:3:1: error: unknown key 'curency' in the plan; did you mean 'currency'? (allowed: plan, version, title, currency, fiscal_year_start_month, pays, rounding, cap, floor, eligibility, kpis, curves, okrs, components, modifiers, pool, earning_code, gaming, true_up, economics)
             plan.yaml:11:11: error: unknown key 'kpii' in measure; did you mean 'kpi'? (allowed: kpi, weight, curve)
             2 errors
 

@@ -353,7 +353,7 @@ final class InputErrorTests: XCTestCase {
             "plan.yaml:15:34: error: unknown key 'curv' in measure; did you mean 'curve'? (allowed: kpi, weight, curve)",
         ])
         XCTAssertEqual(planErrors(edit("version: \"1\"", "version: \"1\"\ntitel: x")), [
-            "plan.yaml:3:1: error: unknown key 'titel' in the plan; did you mean 'title'? (allowed: plan, version, title, currency, fiscal_year_start_month, pays, rounding, cap, floor, eligibility, kpis, curves, okrs, components, modifiers, pool, earning_code, gaming, true_up)",
+            "plan.yaml:3:1: error: unknown key 'titel' in the plan; did you mean 'title'? (allowed: plan, version, title, currency, fiscal_year_start_month, pays, rounding, cap, floor, eligibility, kpis, curves, okrs, components, modifiers, pool, earning_code, gaming, true_up, economics)",
         ])
         XCTAssertEqual(planErrors(edit("cac: { better: lower, target: 18 }", "cac: { better: lower, target: 18, scpe: unit }")), [
             "plan.yaml:7:37: error: unknown key 'scpe' in KPI 'cac'; did you mean 'scope'? (allowed: name, unit, better, scope, target, targets, missing, formula, from_events)",
