@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Value types: exact decimals, money, dates, periods, the plan, diagnostics; the
@@ -56,10 +59,18 @@ let package = Package(
         // run, re-run and verify one, compare two, the true-up's basis, the plan version in
         // effect. Reads no clock, environment or terminal: who and when are passed in.
         .target(name: "AdvocompHistory", dependencies: ["AdvocompStore", "AdvocompKit"], swiftSettings: swift6),
+        // advocomp serve: a thin web layer over AdvocompKit / AdvocompHistory / AdvocompStore
+        // (Hummingbird), with its Mustache templates and one static script as resources.
+        .target(name: "AdvocompWeb", dependencies: [
+            "AdvocompKit", "AdvocompHistory", "AdvocompStore", "AdvocompFiles", "AdvocompWorkbook",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
+        ], resources: [.copy("Templates"), .copy("Static")], swiftSettings: swift6),
         // glibc allocator settings for the command line (see allocator_tuning.h).
         .target(name: "CAllocatorTuning"),
         .executableTarget(name: "advocomp", dependencies: [
-            "AdvocompKit", "AdvocompWorkbook", "AdvocompXLSX", "AdvocompStore", "AdvocompHistory", "AdvocompFiles", "CAllocatorTuning",
+            "AdvocompKit", "AdvocompWorkbook", "AdvocompXLSX", "AdvocompStore", "AdvocompHistory", "AdvocompFiles", "AdvocompWeb", "CAllocatorTuning",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "advocomp-bench", dependencies: ["AdvocompKit"]),
@@ -68,7 +79,7 @@ let package = Package(
         // fixtures as its resources. A regular target, so `swift build -c release` builds it
         // too: StoreTestSupport.swift, which needs a @testable import, is empty but in debug.
         .target(name: "AdvocompTestSupport", dependencies: [
-            "AdvocompKit", "AdvocompStore", .product(name: "GRDB", package: "GRDB.swift"),
+            "AdvocompKit", "AdvocompStore", "AdvocompHistory", .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "Tests/AdvocompTestSupport", resources: [.copy("Fixtures")]),
         // Fast, in-process: no subprocess, no file written outside a temporary directory.
         .testTarget(name: "AdvocompUnitTests", dependencies: [
@@ -82,6 +93,19 @@ let package = Package(
         // Workbooks recalculated by LibreOffice, and libxlsxwriter's output read back with python3.
         .testTarget(name: "AdvocompWorkbookTests", dependencies: [
             "AdvocompTestSupport", "AdvocompKit", "AdvocompXLSX", "AdvocompWorkbook",
+        ]),
+        // The web app in-process (HummingbirdTesting): every route × role, headers, CSRF,
+        // rate limits, escaping, figures equal to the command line's to the cent.
+        .testTarget(name: "AdvocompWebTests", dependencies: [
+            "AdvocompTestSupport", "AdvocompWeb", "AdvocompKit", "AdvocompStore", "AdvocompHistory",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
+        // The web app in a real browser: Debian's chromium driven through chromedriver.
+        .testTarget(name: "AdvocompBrowserTests", dependencies: [
+            "AdvocompTestSupport", "AdvocompWeb", "AdvocompKit", "AdvocompStore", "AdvocompHistory",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -41,6 +41,9 @@ public struct SimulationResult: Sendable {
         public var p50: Money
         public var p95: Money
         public var max: Money
+        /// The 90th and 99th percentiles (nearest rank), as p5, p50 and p95.
+        public var p90: Money
+        public var p99: Money
     }
     public struct Gate: Sendable {
         public var id: String
@@ -320,7 +323,8 @@ extension Calculator {
             let sorted = column.sorted()
             costs.append(.init(currency: currency, totals: column, mean: mean(column, currency), p5: Sampler.money(rank(sorted, 5), currency),
                                p50: Sampler.money(rank(sorted, 50), currency), p95: Sampler.money(rank(sorted, 95), currency),
-                               max: Sampler.money(sorted.last ?? 0, currency)))
+                               max: Sampler.money(sorted.last ?? 0, currency), p90: Sampler.money(rank(sorted, 90), currency),
+                               p99: Sampler.money(rank(sorted, 99), currency)))
         }
         let evaluations = eligibleCount * runs
         let gates = try gateModifiers.map { m -> SimulationResult.Gate in

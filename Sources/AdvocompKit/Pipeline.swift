@@ -91,9 +91,16 @@ public enum Pipeline {
                           adjust: ((inout Actuals, Plan, Roster, Period) -> Void)? = nil) -> CalculationOutcome {
         let (prepared, diagnostics, planFiles) = prepare(request, loadFile: loadFile, planFor: planFor, rosterFor: rosterFor, adjust: adjust)
         guard let p = prepared else { return CalculationOutcome(result: nil, diagnostics: diagnostics, planFiles: planFiles) }
+        return run(p, explain: request.explain, recordFigures: request.recordFigures, diagnostics: diagnostics, planFiles: planFiles)
+    }
+
+    /// The engine on inputs already read and checked: `calculate`'s second half (the web
+    /// app's what-ifs run it on inputs read once, with the overrides applied as `whatif`
+    /// applies them).
+    static func run(_ p: Prepared, explain: Set<String>, recordFigures: Bool, diagnostics: [Diagnostic], planFiles: [InputFile]) -> CalculationOutcome {
         do {
             let calculator = try Calculator(plan: p.plan, actuals: p.actuals, period: p.period)
-            var result = try calculator.run(roster: p.roster, explain: request.explain, recordFigures: request.recordFigures,
+            var result = try calculator.run(roster: p.roster, explain: explain, recordFigures: recordFigures,
                                             held: p.ledger?.held ?? [])
             result.actuals = p.actuals
             result.warnings = diagnostics

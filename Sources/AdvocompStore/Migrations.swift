@@ -9,7 +9,8 @@ enum Migrations {
     /// The migrator's name for each migration of `all`, in order. Never renamed either:
     /// a history records the names of the migrations it has.
     static let identifiers = ["1 runs", "2 plan versions", "3 typed true-ups and payee objects in place",
-                              "4 run sets, approval trail and run totals"]
+                              "4 run sets, approval trail and run totals",
+                              "5 web accounts, sessions, login attempts, audit log and inquiries"]
 
     static let all: [String] = [
         // 1: runs, their input files (each content stored once, by SHA-256), payee results
@@ -212,6 +213,78 @@ enum Migrations {
             WHERE approved_at IS NOT NULL ORDER BY approved_at, id;
         INSERT INTO approvals (run_id, action, done_at, done_by, note)
             SELECT final_run, 'close', closed_at, closed_by, '' FROM closed_periods ORDER BY closed_at, final_run;
+        """,
+        // 5: the web app's accounts (finance, hr, or an executive bound to one payee; a
+        // bcrypt hash, never a password), its sessions (the SHA-256 of each token, never
+        // the token), login attempts (for the rate limit), the audit log (logins and every
+        // approve, revoke, close, upload and saved plan: who, when, from where), and the
+        // executives' inquiries on a statement line with their answers. The audit log and
+        // the inquiries' messages are only ever added to (triggers).
+        """
+        CREATE TABLE users (
+            username TEXT PRIMARY KEY NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('finance', 'hr', 'executive')),
+            payee_id TEXT,
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            CHECK ((role = 'executive') = (payee_id IS NOT NULL))
+        );
+        CREATE TABLE sessions (
+            token_sha256 TEXT PRIMARY KEY NOT NULL,
+            username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+            csrf_token TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            expires_epoch INTEGER NOT NULL
+        );
+        CREATE INDEX sessions_by_user ON sessions (username);
+        CREATE TABLE login_attempts (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            username TEXT NOT NULL,
+            address TEXT NOT NULL,
+            at_epoch INTEGER NOT NULL,
+            succeeded INTEGER NOT NULL
+        );
+        CREATE INDEX login_attempts_by_user ON login_attempts (username, at_epoch);
+        CREATE INDEX login_attempts_by_address ON login_attempts (address, at_epoch);
+        CREATE TABLE audit_log (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            done_at TEXT NOT NULL,
+            username TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TRIGGER audit_log_is_never_changed BEFORE UPDATE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is only ever added to'); END;
+        CREATE TRIGGER audit_log_is_never_deleted BEFORE DELETE ON audit_log
+            BEGIN SELECT RAISE(ABORT, 'the audit log is only ever added to'); END;
+        CREATE TABLE inquiries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            payee_id TEXT NOT NULL,
+            line TEXT NOT NULL,
+            raised_at TEXT NOT NULL,
+            raised_by TEXT NOT NULL
+        );
+        CREATE INDEX inquiries_by_payee ON inquiries (payee_id, id);
+        CREATE TABLE inquiry_messages (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            inquiry_id INTEGER NOT NULL REFERENCES inquiries(id),
+            kind TEXT NOT NULL CHECK (kind IN ('question', 'answer', 'resolve')),
+            done_at TEXT NOT NULL,
+            done_by TEXT NOT NULL,
+            text TEXT NOT NULL
+        );
+        CREATE INDEX inquiry_messages_by_inquiry ON inquiry_messages (inquiry_id, seq);
+        CREATE TRIGGER inquiries_are_never_changed BEFORE UPDATE ON inquiries
+            BEGIN SELECT RAISE(ABORT, 'inquiries are only ever added to'); END;
+        CREATE TRIGGER inquiries_are_never_deleted BEFORE DELETE ON inquiries
+            BEGIN SELECT RAISE(ABORT, 'inquiries are only ever added to'); END;
+        CREATE TRIGGER inquiry_messages_are_never_changed BEFORE UPDATE ON inquiry_messages
+            BEGIN SELECT RAISE(ABORT, 'inquiries are only ever added to'); END;
+        CREATE TRIGGER inquiry_messages_are_never_deleted BEFORE DELETE ON inquiry_messages
+            BEGIN SELECT RAISE(ABORT, 'inquiries are only ever added to'); END;
         """,
     ]
 

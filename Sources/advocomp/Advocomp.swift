@@ -43,7 +43,7 @@ struct Advocomp: ParsableCommand {
         version: AdvocompVersion.string,
         subcommands: [Validate.self, Calculate.self, Explain.self, Audit.self, Advocates.self,
                       Runs.self, Show.self, Statements.self, Approve.self, Revoke.self, Close.self, PayrollCommand.self, Diff.self, Replay.self, Check.self, Plans.self, TrueUpCommand.self,
-                      WhatIf.self, CurveCommand.self, Compare.self, Simulate.self, EconomicsCommand.self, PilotCommand.self]
+                      WhatIf.self, CurveCommand.self, Compare.self, Simulate.self, EconomicsCommand.self, PilotCommand.self, Serve.self, Users.self]
     )
 }
 
