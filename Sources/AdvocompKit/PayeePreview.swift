@@ -183,7 +183,10 @@ public final class PayeePreview: @unchecked Sendable {  // immutable; the loader
         guard problems.isEmpty, let result = outcome.result, let after = PayeeStatement(result, payee: payeeID) else {
             return (nil, outcome.diagnostics.filter { $0.severity == .error } + problems.map { .error($0.message, at: nil) })
         }
-        let difference = (try? after.payout - before.payout) ?? .zero(before.currency)
+        let difference: Money
+        do { difference = try after.payout - before.payout } catch {
+            return (nil, [.error("payee '\(payeeID)': the payout before and after cannot be compared (\(error))", at: nil)])
+        }
         return (WhatIf(before: before, after: after, overrides: overrides, difference: difference,
                        explanation: PayeePreview.explain(before, after, overrides)), [])
     }
@@ -203,7 +206,7 @@ public final class PayeePreview: @unchecked Sendable {  // immutable; the loader
             out.append("component \(c.id): score \(c.score.percentString()) → \(d.score.percentString()), amount \(c.amount.grouped) → \(d.amount.grouped) \(a.currency.code)")
         }
         for (m, n) in zip(a.modifiers, b.modifiers) where m.factor != n.factor {
-            out.append("modifier \(m.id): factor \(m.factor) → \(n.factor)")
+            out.append("modifier \(m.id): factor \(m.factor.shown()) → \(n.factor.shown())")
         }
         if a.clamp != b.clamp { out.append("cap/floor: \(a.clamp.rawValue) → \(b.clamp.rawValue)") }
         if a.beforePool != b.beforePool { out.append("payout before the pool: \(a.beforePool.grouped) → \(b.beforePool.grouped) \(a.currency.code)") }

@@ -97,6 +97,13 @@ extension Pipeline {
                 problems.append(ScenarioError("--set '\(o.text)': KPI '\(o.kpi)' is computed by its formula; set the KPIs the formula reads"))
                 continue
             }
+            // A percent KPI given as a bare number of 2 or more was meant as a percentage
+            // (95 for 95%): taken literally it would be 9,500%. Say so rather than guess.
+            if kpi.unit == "percent", !o.text.hasSuffix("%"), o.value >= FixedDecimal(2) {
+                let typed = o.text.split(separator: "=").last.map(String.init) ?? "\(o.value)"
+                problems.append(ScenarioError("--set '\(o.text)': KPI '\(o.kpi)' is a percent, so \(typed) would be \(o.value.percentString()); write \(typed)% (or \(FixedDecimal(raw: o.value.raw / 100)))"))
+                continue
+            }
             let scopes: [ActualScope]
             switch (o.scope, kpi.scope) {
             case (nil, .company): scopes = [.company]

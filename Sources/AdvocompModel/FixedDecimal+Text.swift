@@ -98,6 +98,13 @@ extension FixedDecimal {
         return r.render(minPlaces: places, maxPlaces: places)
     }
 
+    /// For people: rounded half-even to at most `maxPlaces` decimals, trailing zeros
+    /// dropped (`1.0777777...` is `1.0778`, `1.15` stays `1.15`).
+    public func shown(maxPlaces: Int = 4) -> String {
+        let r = (try? rounded(places: maxPlaces, mode: .halfEven)) ?? self
+        return r.render(minPlaces: 0, maxPlaces: maxPlaces)
+    }
+
     /// The shortest exact text: `1.05`, `-3`, `0.333333333333333333`.
     public var description: String { render(minPlaces: 0, maxPlaces: FixedDecimal.scale) }
 

@@ -137,13 +137,41 @@ public enum CurveReport {
         return out
     }
 
-    public static func json(payee: String, kpi: String, currency: Currency, target: FixedDecimal, _ points: [Point]) -> String {
+    /// Where the payee stands today, as the run paid it: the KPI's attainment, the payout
+    /// after the pool and before it, and the pool's scale when it binds.
+    public struct Today: Sendable {
+        public var attainment: FixedDecimal?
+        public var payout: Money
+        public var beforePool: Money
+        public var poolScale: FixedDecimal?
+        public init(attainment: FixedDecimal?, payout: Money, beforePool: Money, poolScale: FixedDecimal?) {
+            self.attainment = attainment; self.payout = payout; self.beforePool = beforePool; self.poolScale = poolScale
+        }
+
+        /// One line in words.
+        var words: String {
+            let at = attainment.map { "attainment \($0.percentString(maxPlaces: 1)), " } ?? ""
+            let pool = poolScale.map { "; the pool scales every payout to \($0.percentString(maxPlaces: 1)), so the points above would be paid that share" } ?? "; the pool does not bind"
+            return "today: \(at)paid \(payout.grouped) \(payout.currency.code) after the pool (\(beforePool.grouped) before)\(pool)"
+        }
+    }
+
+    public static func json(payee: String, kpi: String, currency: Currency, target: FixedDecimal, _ points: [Point], today: Today? = nil) -> String {
         let w = JSONWriter()
         w.object {
             w.key("payee_id"); w.string(payee)
             w.key("kpi"); w.string(kpi)
             w.key("target"); w.string(target.description)
             w.key("currency"); w.string(currency.code)
+            if let today {
+                w.key("today")
+                w.object {
+                    if let a = today.attainment { w.key("attainment"); w.string(a.description) }
+                    w.key("payout"); w.string(today.payout.plain)
+                    w.key("payout_before_pool"); w.string(today.beforePool.plain)
+                    if let r = today.poolScale { w.key("pool_scale"); w.string(r.description) }
+                }
+            }
             w.key("points")
             w.array {
                 for p in points {
@@ -160,18 +188,24 @@ public enum CurveReport {
     }
 
     /// A table, then a text plot: one row per point, a bar as long as the payout.
-    public static func table(title: String, _ points: [Point], width: Int = 50) -> String {
+    public static func table(title: String, _ points: [Point], width: Int = 50, today: Today? = nil) -> String {
         var out = Display.text(title) + "\n\n"
         let maxPayout = points.map(\.payout.amount).max() ?? .zero
-        let rows = points.map { p -> [String] in
+        // The point nearest today's attainment is marked.
+        var nearest: Int?
+        if let a = today?.attainment {
+            nearest = points.indices.min { ((try? points[$0].attainment - a) ?? a).magnitude < ((try? points[$1].attainment - a) ?? a).magnitude }
+        }
+        let rows = points.enumerated().map { k, p -> [String] in
             var bar = ""
             if maxPayout > .zero, let share = try? p.payout.amount / maxPayout, let cells = try? (share * FixedDecimal(width)).rounded(places: 0, mode: .halfEven) {
                 bar = String(repeating: "#", count: max(0, Int(cells.description) ?? 0))
             }
             return [p.attainment.percentString(maxPlaces: 1), p.actual.description, p.payout.grouped + " " + p.payout.currency.code,
-                    p.status, bar]
+                    p.status, bar + (k == nearest ? " <- today" : "")]
         }
         out += Display.table(["attainment", "actual", "payout", "status", ""], rows, rightAligned: [0, 1, 2])
+        if let today { out += "\n" + Display.text(today.words) + "\n" }
         return out
     }
 }

@@ -128,7 +128,7 @@ extension WebApp {
             "kpis": st.kpis.map { k -> [String: Any] in
                 ["id": k.id, "name": k.name, "actual": show(k.actual, k.unit), "target": k.target.map { show($0, k.unit) } ?? "-",
                  "attainment": k.attainment?.percentString() ?? "-",
-                 "contributions": k.contributions.map { "\($0.component): weight \($0.weight.percentString()) × factor \($0.factor) = \($0.shareOfTarget.percentString()) of target" }]
+                 "contributions": k.contributions.map { "\($0.component): weight \($0.weight.percentString()) × factor \($0.factor.shown()) = \($0.shareOfTarget.percentString()) of target" }]
             },
             "components": st.components.map { ["id": $0.id, "weight": $0.weight.percentString(), "score": $0.score.percentString(), "amount": $0.amount.grouped] },
             "hasModifiers": !st.modifiers.isEmpty,

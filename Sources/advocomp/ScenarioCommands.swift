@@ -24,6 +24,10 @@ struct WhatIf: ParsableCommand {
             transform: ArgumentValue.override)
     var sets: [ActualOverride] = []
 
+    @Option(help: ArgumentHelp("Show this payee only: their payout before and after, and why; no other payee's figure.",
+                               discussion: "What an executive previewing their own payout needs, and nothing of their peers'."))
+    var payee: String?
+
     @Option(help: "Output format: table, csv or json.")
     var format: OutputFormat = .table
 
@@ -35,7 +39,25 @@ struct WhatIf: ParsableCommand {
 
     func run() throws {
         let outputs = try FileIO.output(outputOption.output, inputs: inputs.inputPaths, history: inputs.history.db)
-        let (request, loader) = try inputs.request()
+        var (request, loader) = try inputs.request()
+        if let payee {
+            request.explain = [payee]
+            let (made, madeDiagnostics) = PayeePreview.make(request, loadFile: loader)
+            let preview = try Output.required(made, madeDiagnostics, quiet: inputs.quiet)
+            guard preview.statement(payee) != nil else {
+                throw Output.error("payee '\(payee)' is not on plan \(preview.base.plan.id) in \(preview.base.period)", file: inputs.files.roster)
+            }
+            let (w, d) = preview.whatIf(payee, overrides: sets)
+            let what = try Output.required(w, d, quiet: inputs.quiet)
+            let text: String
+            switch format {
+            case .table: text = PayeeWhatIfReport.table(what)
+            case .csv: text = PayeeWhatIfReport.csv(what)
+            case .json: text = PayeeWhatIfReport.json(what)
+            }
+            try Output.emit(text, to: outputs)
+            return
+        }
         let (calculated, diagnostics) = Pipeline.whatIf(request, overrides: sets, loadFile: loader)
         let result = try Output.required(calculated, diagnostics, quiet: inputs.quiet)
         let shown = sets.map(\.text)
@@ -57,7 +79,8 @@ struct CurveCommand: ParsableCommand {
         discussion: """
         The KPI's actual at the payee's scope is set to target x attainment (target x (2 - attainment)
         when lower is better), for each attainment from --from to --to by --step. Payouts are before
-        the pool. table adds a text plot; --xlsx writes the points with a chart.
+        the pool; the payee's place today is marked, with what the run paid after the pool and
+        how the pool scales payouts. table adds a text plot; --xlsx writes the points with a chart.
         """)
 
     @OptionGroup var inputs: RunInputs
@@ -89,15 +112,22 @@ struct CurveCommand: ParsableCommand {
         let outputs = try FileIO.outputs([("--output", outputOption.output, true), ("--xlsx", xlsx, false)], inputs: inputs.inputPaths,
                                          history: inputs.history.db)
         let (request, loader) = try inputs.request()
-        let (curve, diagnostics) = Pipeline.curve(request, payee: payee, kpi: kpi, from: from, to: to, step: step, loadFile: loader)
-        let result = try Output.required(curve, diagnostics, quiet: inputs.quiet)
+        // The run as it stands marks where the payee is today and what the pool does.
+        let (made, madeDiagnostics) = PayeePreview.make(request, loadFile: loader)
+        let preview = try Output.required(made, madeDiagnostics, quiet: inputs.quiet)
+        let (curve, diagnostics) = preview.curve(payee, kpi: kpi, from: from, to: to, step: step)
+        let withToday = try Output.required(curve, diagnostics, quiet: inputs.quiet)
+        let result = withToday.curve
+        let now = withToday.today
+        let today = CurveReport.Today(attainment: withToday.todayAttainment, payout: now.payout, beforePool: now.beforePool,
+                                      poolScale: now.pool?.applied == true ? now.pool?.ratio : nil)
         let points = result.points.map { (attainment: $0.attainment, actual: $0.actual, payout: $0.payout, status: $0.status.rawValue) }
         let title = "\(result.payee.payee.id) (\(result.payee.payee.name)), \(result.run.plan.id) \(result.run.period): payout before the pool across \(kpi) attainment (target \(result.target.description) for \(result.kpi.scope == .unit ? "unit \(result.payee.payee.unit)" : result.kpi.scope.rawValue))"
         let text: String
         switch format {
-        case .table: text = CurveReport.table(title: title, points)
+        case .table: text = CurveReport.table(title: title, points, today: today)
         case .csv: text = CurveReport.csv(points)
-        case .json: text = CurveReport.json(payee: payee, kpi: kpi, currency: result.payee.currency, target: result.target, points)
+        case .json: text = CurveReport.json(payee: payee, kpi: kpi, currency: result.payee.currency, target: result.target, points, today: today)
         }
         if xlsx != nil { try WorkbookExport.writeSmall(outputs) { try ScenarioWorkbook.curve($0, title: title, kpi: kpi, currency: result.payee.currency, points: points) } }
         try Output.emit(text, to: outputs)
