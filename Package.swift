@@ -64,6 +64,7 @@ let package = Package(
         .target(name: "AdvocompWeb", dependencies: [
             "AdvocompKit", "AdvocompHistory", "AdvocompStore", "AdvocompFiles", "AdvocompWorkbook",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),
         ], resources: [.copy("Templates"), .copy("Static")], swiftSettings: swift6),

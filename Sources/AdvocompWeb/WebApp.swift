@@ -14,9 +14,19 @@ public struct WebOptions: Sendable {
     public var insecurePublicBind: Bool
     /// Cookies marked Secure (the app is served over TLS, directly or by a proxy).
     public var secureCookies: Bool
-    public init(host: String = "127.0.0.1", port: Int = 8080, insecurePublicBind: Bool = false, secureCookies: Bool = false) {
-        self.host = host; self.port = port; self.insecurePublicBind = insecurePublicBind; self.secureCookies = secureCookies
+    /// The server's own TLS: a PEM certificate chain and its PEM private key (both, or neither).
+    public var tlsCertificate: String?
+    public var tlsKey: String?
+    public init(host: String = "127.0.0.1", port: Int = 8080, insecurePublicBind: Bool = false, secureCookies: Bool = false,
+                tlsCertificate: String? = nil, tlsKey: String? = nil) {
+        self.host = host; self.port = port; self.insecurePublicBind = insecurePublicBind
+        self.tlsCertificate = tlsCertificate; self.tlsKey = tlsKey
+        // Over TLS the session cookie is always Secure.
+        self.secureCookies = secureCookies || (tlsCertificate != nil && tlsKey != nil)
     }
+
+    /// Whether the server speaks TLS itself.
+    public var tls: Bool { tlsCertificate != nil && tlsKey != nil }
 
     /// Loopback: 127.0.0.0/8, ::1, localhost.
     public static func isLoopback(_ host: String) -> Bool {
@@ -25,8 +35,11 @@ public struct WebOptions: Sendable {
 
     /// Why the options cannot be served as given, or nil.
     public var problem: String? {
-        if !WebOptions.isLoopback(host) && !insecurePublicBind {
-            return "--host \(host) is not a loopback address: the app holds salaries and payouts and this server speaks plain HTTP. Serve it on 127.0.0.1 behind a TLS proxy (with --secure-cookies), or, knowing every password and payout crosses the network in clear, add --insecure-public-bind"
+        if (tlsCertificate == nil) != (tlsKey == nil) {
+            return "give both --tls-cert FILE and --tls-key FILE (the certificate chain and its private key, PEM), or neither"
+        }
+        if !WebOptions.isLoopback(host) && !insecurePublicBind && !tls {
+            return "--host \(host) is not a loopback address: the app holds salaries and payouts. Serve it over TLS (--tls-cert FILE --tls-key FILE), or on 127.0.0.1 behind a TLS proxy (with --secure-cookies), or, knowing every password and payout crosses the network in clear, add --insecure-public-bind"
         }
         if !(0...65535).contains(port) { return "--port \(port) is not a port (0 to 65535)" }
         return nil

@@ -11,9 +11,10 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the web app: executives' statements and what-ifs, HR's plan drafts, finance's runs and close.",
         discussion: """
-        Binds to 127.0.0.1 unless --host names another address. The server speaks plain HTTP: an address \
-        other than loopback is refused unless --insecure-public-bind is given (put a TLS proxy in front and \
-        pass --secure-cookies instead). Accounts are made with advocomp users add.
+        Binds to 127.0.0.1 unless --host names another address. An address other than loopback needs TLS: \
+        the server's own (--tls-cert FILE --tls-key FILE, PEM), or a TLS proxy in front of a loopback server \
+        (with --secure-cookies); plain HTTP beyond this machine only with --insecure-public-bind. Accounts \
+        are made with advocomp users add.
         """)
 
     @OptionGroup var history: HistoryOption
@@ -30,9 +31,17 @@ struct Serve: ParsableCommand {
     @Flag(name: .customLong("secure-cookies"), help: "Mark the session cookie Secure (the app is reached over TLS through a proxy).")
     var secureCookies = false
 
+    @Option(name: .customLong("tls-cert"), help: "Serve HTTPS with this certificate chain (PEM); with --tls-key.")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "The private key (PEM) of --tls-cert.")
+    var tlsKey: String?
+
     func run() throws {
-        let options = WebOptions(host: host, port: port, insecurePublicBind: insecurePublicBind, secureCookies: secureCookies)
+        let options = WebOptions(host: host, port: port, insecurePublicBind: insecurePublicBind, secureCookies: secureCookies,
+                                 tlsCertificate: tlsCert, tlsKey: tlsKey)
         if let problem = options.problem { throw ValidationError(problem) }
+        let server = try options.serverBuilder()
         if insecurePublicBind {
             Output.stderr("advocomp serve: WARNING: --insecure-public-bind: serving salaries and payouts over plain HTTP on \(host)")
         }
@@ -45,11 +54,12 @@ struct Serve: ParsableCommand {
         Task {
             do {
                 let web = try await WebApp(store: store, options: options)
-                let app = Application(router: web.router(),
+                let app = Application(router: web.router(), server: server,
                                       configuration: .init(address: .hostname(host, port: port), serverName: "advocomp"),
                                       onServerRunning: { channel in
                                           let address = channel.localAddress
-                                          let shown = "http://\(host.contains(":") ? "[\(host)]" : host):\(address?.port ?? port)/"
+                                          let scheme = options.tls ? "https" : "http"
+                                          let shown = "\(scheme)://\(host.contains(":") ? "[\(host)]" : host):\(address?.port ?? port)/"
                                           Output.stderr("advocomp serve: listening on \(shown) (history \(history.path); Ctrl-C stops)")
                                       })
                 try await app.runService()
