@@ -54,7 +54,11 @@ struct PlansOption: ParsableArguments {
     }
 
     var inputPaths: [(option: String, path: String)] {
-        plan.flatMap { p in (PlansOption.yamlFiles(in: p) ?? [p]).map { ("--plan", $0) } }
+        plan.flatMap { p -> [(option: String, path: String)] in
+            // A folder that cannot be listed is reported when the plans are read.
+            let files = (try? PlansOption.yamlFiles(in: p)?.get()) ?? [p]
+            return files.map { ("--plan", $0) }
+        }
     }
 
     /// Each plan's file and the loader of the OKR sets it names, files first (every
@@ -64,12 +68,17 @@ struct PlansOption: ParsableArguments {
     func load(for period: Period, history: String) throws -> [(InputFile, PlanParser.FileLoader)] {
         var paths: [String] = [], fromFolder: Set<String> = [], problems: [Diagnostic] = []
         for p in plan {
-            guard let inFolder = PlansOption.yamlFiles(in: p) else { paths.append(p); continue }
-            if inFolder.isEmpty {
-                problems.append(.error("the folder holds no plan files (*.yaml, *.yml)", at: .wholeFile(p)))
+            guard let listed = PlansOption.yamlFiles(in: p) else { paths.append(p); continue }
+            switch listed {
+            case .failure(let why):
+                problems.append(.error("cannot read the folder: \(why.localizedDescription)", at: .wholeFile(p)))
+            case .success(let inFolder):
+                if inFolder.isEmpty {
+                    problems.append(.error("the folder holds no plan files (*.yaml, *.yml)", at: .wholeFile(p)))
+                }
+                paths += inFolder
+                fromFolder.formUnion(inFolder)
             }
-            paths += inFolder
-            fromFolder.formUnion(inFolder)
         }
         if !problems.isEmpty { throw DiagnosticsError(problems) }
         var files: [(InputFile, PlanParser.FileLoader)] = []
@@ -91,14 +100,16 @@ struct PlansOption: ParsableArguments {
     }
 
     /// The YAML files directly in `path`, by name (hidden ones left out), when it is a
-    /// folder; nil when it is not one.
-    static func yamlFiles(in path: String) -> [String]? {
+    /// folder (a failure when it cannot be listed); nil when it is not one.
+    static func yamlFiles(in path: String) -> Result<[String], Error>? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else { return nil }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         let base = path.hasSuffix("/") ? String(path.dropLast()) : path
-        return names.filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }
-            .sorted().map { base + "/" + $0 }
+        return Result {
+            try FileManager.default.contentsOfDirectory(atPath: path)
+                .filter { !$0.hasPrefix(".") && ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) }
+                .sorted().map { base + "/" + $0 }
+        }
     }
 }
 

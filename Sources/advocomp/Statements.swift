@@ -37,11 +37,11 @@ struct Statements: ParsableCommand {
         let recreated = try runs.map { try History.recreate(store, $0, path: history.path, figures: true) }
         // One file per payee of each plan; in a run set the plan id leads the name, so a
         // payee in two plans gets two statements side by side.
-        var items: [(run: History.Recreated, payee: Int, id: String)] = []
-        for r in recreated {
+        var items: [(plan: Int, payee: Int, id: String)] = []
+        for (k, r) in recreated.enumerated() {
             for i in r.result.payees.indices {
                 let id = r.result.payees[i].payee.id
-                items.append((r, i, recreated.count > 1 ? "\(r.summary.planID)-\(id)" : id))
+                items.append((k, i, recreated.count > 1 ? "\(r.summary.planID)-\(id)" : id))
             }
         }
         let names = OutputDirectory.fileNames(items.map(\.id), extension: "xlsx")
@@ -56,13 +56,13 @@ struct Statements: ParsableCommand {
             for (slot, item) in items.enumerated() {
                 bar?.update(slot)
                 let sink = try XLSXSink(path: out.stagingPath(slot), constantMemory: false)
-                let context = contexts[recreated.firstIndex { $0.summary.id == item.run.summary.id } ?? 0]
+                let run = recreated[item.plan].result
                 do {
-                    try WorkbookBuilder.writeStatement(of: item.payee, run: item.run.result, context: context, to: sink)
+                    try WorkbookBuilder.writeStatement(of: item.payee, run: run, context: contexts[item.plan], to: sink)
                     try sink.close()
                 } catch {
                     sink.discard()
-                    throw Output.error("cannot write the statement of payee \(item.run.result.payees[item.payee].payee.id): \(WorkbookExport.reason(error))", file: out.target(slot))
+                    throw Output.error("cannot write the statement of payee \(run.payees[item.payee].payee.id): \(WorkbookExport.reason(error))", file: out.target(slot))
                 }
             }
             try out.commit()
@@ -73,9 +73,9 @@ struct Statements: ParsableCommand {
         var header = ["payee", "name", "statement"]
         if recreated.count > 1 { header.insert("plan", at: 0) }
         let rows = items.enumerated().map { slot, item -> [String] in
-            let p = item.run.result.payees[item.payee].payee
+            let p = recreated[item.plan].result.payees[item.payee].payee
             let row = [p.id, p.name, out.target(slot)]
-            return recreated.count > 1 ? [item.run.summary.planID] + row : row
+            return recreated.count > 1 ? [recreated[item.plan].summary.planID] + row : row
         }
         if !rows.isEmpty { print(TextTable.render(header, rows)) }
         let what = runs.count == 1 ? "run \(runs[0].id) (\(runs[0].state))" : "\(which)"

@@ -1,3 +1,4 @@
+import AdvocompModel
 import Dispatch
 import Foundation
 #if canImport(Glibc)
@@ -84,16 +85,6 @@ final class TerminalProgress: @unchecked Sendable {
         let percent = min(100, done * 100 / max(total, 1))
         let width = 30, filled = percent * width / 100
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-        return "\(label) [\(bar)] \(percent)% of \(grouped(total)) \(unit), \(seconds)"
-    }
-
-    static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return out
+        return "\(label) [\(bar)] \(percent)% of \(Money.group(String(total))) \(unit), \(seconds)"
     }
 }
